@@ -1,0 +1,154 @@
+"""Every setting comes from a HUB_* environment variable; embedded defaults need no services.
+
+`Config(environ)` reads the environment once; `TestConfig` points at throwaway folders.
+Production (`HUB_ENV=production`) refuses to start with an insecure configuration.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent
+
+
+class InsecureConfig(RuntimeError):
+    """Raised at start-up when production settings would put people at risk."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgresql:// spelling and use the psycopg 3 driver for it."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _load_or_create_secret(instance: Path) -> str:
+    """A per-install secret key kept in the instance folder (created on first run)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+class Config:
+    def __init__(self, environ: dict[str, str] | None = None):
+        env = dict(os.environ if environ is None else environ)
+        get = env.get
+        self.HUB_ENV = get("HUB_ENV", "development")
+        instance = Path(get("HUB_INSTANCE_PATH") or ROOT / "instance").resolve()
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = get("HUB_SECRET_KEY") or _load_or_create_secret(instance)
+        self.SECRET_KEY_FROM_ENV = bool(get("HUB_SECRET_KEY"))
+        self.BASE_URL = (get("HUB_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        https = self.BASE_URL.startswith("https://")
+
+        default_db = f"sqlite:///{instance / 'hub.sqlite3'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(get("HUB_DATABASE_URL") or default_db)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SQLITE_BUSY_TIMEOUT_MS = int(get("HUB_SQLITE_BUSY_TIMEOUT_MS", "5000"))
+        self.REDIS_URL = get("HUB_REDIS_URL") or None
+        self.SEARCH_INDEX_DIR = get("HUB_SEARCH_DIR") or str(instance / "search")
+        self.UPLOAD_DIR = get("HUB_UPLOAD_DIR") or str(instance / "uploads")
+        self.OUTBOX_DIR = str(instance / "outbox")
+
+        # Sessions and remember-me cookies: HttpOnly always, Secure whenever served over https.
+        self.SESSION_COOKIE_NAME = "hub_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = https
+        self.REMEMBER_COOKIE_NAME = "hub_remember"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = https
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=int(get("HUB_REMEMBER_DAYS", "30")))
+        self.PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+        self.PREFERRED_URL_SCHEME = "https" if https else "http"
+
+        # CSRF: checked by hub.security so that bearer-token API calls can skip it.
+        self.WTF_CSRF_CHECK_DEFAULT = False
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
+
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_LIMIT_PER_IP = get("HUB_LOGIN_LIMIT_PER_IP", "30 per minute; 300 per hour")
+        self.LOGIN_LIMIT_PER_ACCOUNT = get("HUB_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour")
+
+        self.SMTP_HOST = get("HUB_SMTP_HOST") or None
+        self.SMTP_PORT = int(get("HUB_SMTP_PORT", "587"))
+        self.SMTP_USERNAME = get("HUB_SMTP_USERNAME") or None
+        self.SMTP_PASSWORD = get("HUB_SMTP_PASSWORD") or None
+        self.SMTP_STARTTLS = _flag(get("HUB_SMTP_STARTTLS"), default=False)
+        self.SMTP_SSL = _flag(get("HUB_SMTP_SSL"), default=False)
+        self.MAIL_FROM = get("HUB_MAIL_FROM", "Equity Learning Hub <hub@localhost>")
+
+        self.INVITATION_TTL = timedelta(days=int(get("HUB_INVITATION_DAYS", "14")))
+        self.PASSWORD_RESET_TTL = timedelta(minutes=int(get("HUB_PASSWORD_RESET_MINUTES", "60")))
+        self.PASSWORD_MIN_LENGTH = 10
+        self.PASSWORD_HASH_METHOD = get("HUB_PASSWORD_HASH_METHOD", "scrypt")
+
+        self.SOCKETIO_ASYNC_MODE = get("HUB_SOCKETIO_ASYNC_MODE") or None
+        self.LANGUAGES = ["en", "es"]
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+        self.MAX_CONTENT_LENGTH = int(get("HUB_MAX_UPLOAD_MB", "25")) * 1024 * 1024
+        self.TEAM_SIZE_EXPECTED = (3, 7)
+
+    def problems(self) -> list[str]:
+        """What makes this configuration unsafe to run in production."""
+        found = []
+        if not self.SECRET_KEY_FROM_ENV or len(self.SECRET_KEY) < 32:
+            found.append("HUB_SECRET_KEY must be set to at least 32 random characters.")
+        if not self.BASE_URL.startswith("https://"):
+            found.append("HUB_BASE_URL must be an https:// address.")
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite") and not _flag(os.environ.get("HUB_ALLOW_SQLITE")):
+            found.append("HUB_DATABASE_URL should name PostgreSQL (or set HUB_ALLOW_SQLITE=1 for one process).")
+        if not self.SMTP_HOST:
+            found.append("HUB_SMTP_HOST must be set so invitations and resets reach people.")
+        if urlsplit(self.BASE_URL).hostname in {"localhost", "127.0.0.1"}:
+            found.append("HUB_BASE_URL points at this machine; use the public address.")
+        return found
+
+    def check_production(self) -> None:
+        if self.HUB_ENV == "production":
+            problems = self.problems()
+            if problems:
+                raise InsecureConfig("Refusing to start in production:\n  - " + "\n  - ".join(problems))
+
+
+class TestConfig(Config):
+    """Throwaway folders, a cheap password hash; CSRF and rate limits stay on (they are tested)."""
+
+    def __init__(self, instance_path: str, environ: dict[str, str] | None = None, **overrides):
+        env = dict(os.environ if environ is None else environ)
+        env["HUB_INSTANCE_PATH"] = instance_path
+        env.setdefault("HUB_SECRET_KEY", "test-secret-" + "x" * 40)
+        test_db = env.get("HUB_TEST_DATABASE_URL")
+        env["HUB_DATABASE_URL"] = test_db or f"sqlite:///{instance_path}/test.sqlite3"
+        if "HUB_TEST_REDIS_URL" in env:
+            env["HUB_REDIS_URL"] = env["HUB_TEST_REDIS_URL"]
+        else:
+            env.pop("HUB_REDIS_URL", None)
+        for key in [k for k in env if k.startswith("HUB_SMTP_")]:
+            env.pop(key)
+        env["HUB_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
+        super().__init__(env)
+        self.TESTING = True
+        self.SOCKETIO_ASYNC_MODE = "threading"
+        for key, value in overrides.items():
+            setattr(self, key, value)

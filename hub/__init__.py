@@ -1,0 +1,93 @@
+"""The application factory: a short list of named steps."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from config import ROOT, Config
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    config.check_production()
+    app = Flask(
+        __name__,
+        instance_path=config.INSTANCE_PATH,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(config)
+    _prepare_folders(app)
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cross_cutting(app)
+    return app
+
+
+def _prepare_folders(app: Flask) -> None:
+    for key in ("INSTANCE_PATH", "SEARCH_INDEX_DIR", "UPLOAD_DIR", "OUTBOX_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        app.logger.setLevel(logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from hub import models  # noqa: F401  (every model registered before mappers configure)
+    from hub.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from hub.i18n import select_locale, select_timezone
+    from hub.auth.sessions import configure_login
+
+    db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    configure_login(login_manager)
+
+
+def _tune_sqlite(engine, busy_timeout_ms: int) -> None:
+    """WAL so readers never block the writer, enforced foreign keys, and a busy timeout."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hub.api import bp as api_bp
+    from hub.auth.views import bp as auth_bp
+    from hub.home.views import bp as home_bp
+    from hub.people.program_views import bp as program_bp
+    from hub.people.views import bp as people_bp
+    from hub.spaces.views import bp as spaces_bp
+
+    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cross_cutting(app: Flask) -> None:
+    from hub import cli, errors, realtime, security, templating
+
+    security.register(app)
+    errors.register(app)
+    templating.register(app)
+    realtime.init_app(app)
+    cli.register(app)

@@ -1,0 +1,6 @@
+"""/api/v1: JSON twins of every UI action, calling the same services."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from hub.api import account_views, openapi, people_views, program_views, space_views  # noqa: E402,F401

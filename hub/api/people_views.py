@@ -1,0 +1,45 @@
+"""People in the API: the directory, a profile, and admin changes to an account."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from hub import policy
+from hub.api import bp
+from hub.api.common import api_login_required, json_body, paginate, person_json
+from hub.auth import services as accounts
+from hub.extensions import db
+from hub.people import queries, services
+from hub.people.models import User
+
+
+@bp.get("/people")
+@api_login_required
+def people_list():
+    stmt = queries.directory_query(current_user, q=request.args.get("q", ""))
+    return paginate(stmt, User, lambda p: person_json(p, current_user))
+
+
+@bp.get("/people/<int:person_id>")
+@api_login_required
+def person_detail(person_id: int):
+    person = db.session.get(User, person_id)
+    policy.require(current_user, "person.view", person)
+    return jsonify(person_json(person, current_user))
+
+
+@bp.patch("/people/<int:person_id>")
+@api_login_required
+def person_update(person_id: int):
+    """Admins: {"active": bool} and/or {"site_role": ...}; anyone else: only their own profile."""
+    person = db.session.get(User, person_id)
+    data = json_body()
+    if "active" in data:
+        accounts.set_active(current_user, person, bool(data["active"]))
+    if "site_role" in data:
+        accounts.set_site_role(current_user, person, str(data["site_role"]))
+    profile = {k: v for k, v in data.items() if k in services.PROFILE_FIELDS}
+    if profile:
+        services.update_profile(current_user, person, profile)
+    policy.require(current_user, "person.view", person)
+    return jsonify(person_json(person, current_user))

@@ -1,0 +1,1 @@
+"""Accounts: login, invitations, password reset and personal access tokens."""

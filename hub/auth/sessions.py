@@ -1,0 +1,28 @@
+"""Flask-Login wiring: the session id carries the user's session version."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from hub.extensions import db
+from hub.people.models import AnonymousUser, User
+
+
+def load_user_from_session_id(session_id: str) -> User | None:
+    """`session_id` is "<user id>:<session version>"; an old version means a revoked session."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def configure_login(login_manager) -> None:
+    login_manager.user_loader(load_user_from_session_id)
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.login_message_category = "info"
+    # "strong" would drop sessions when a phone changes networks; the version check does the real work.
+    login_manager.session_protection = "basic"

@@ -1,0 +1,58 @@
+"""Personal access tokens: shown once, stored as a digest, revocable, listed in settings."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from hub import policy
+from hub.auth.models import ApiToken, digest
+from hub.extensions import db, utcnow
+from hub.people.models import User
+from hub.validation import ValidationError, require_text
+
+TOKEN_PREFIX = "hub_"
+LAST_USED_GRANULARITY = timedelta(minutes=1)  # avoid a write on every API call
+
+
+def create_token(actor: User, label: str) -> tuple[ApiToken, str]:
+    policy.require(actor, "directory.view")
+    fields: dict[str, str] = {}
+    label = require_text(fields, "label", label, _("Label"), 80)
+    if fields:
+        raise ValidationError(fields)
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=actor.id, label=label, token_hash=digest(plain), prefix=plain[:12])
+    db.session.add(token)
+    db.session.commit()
+    return token, plain
+
+
+def list_tokens(actor: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc())
+    ))
+
+
+def revoke_token(actor: User, token: ApiToken | None) -> None:
+    policy.require(actor, "token.manage", token)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active owner of a live token, or None. Checked on every request: revocation is instant."""
+    if not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

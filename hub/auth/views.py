@@ -1,0 +1,204 @@
+"""Sign in and out, invitations, password reset, account security settings."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from hub.auth import services, tokens
+from hub.auth.models import ApiToken, Invitation
+from hub.extensions import db, limiter
+from hub.people.models import SITE_ROLES, TEAM_ROLES, Team
+from hub.validation import ValidationError
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_email_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")
+
+
+@bp.errorhandler(429)
+def too_many_attempts(_err):
+    # Keep what the person typed and say plainly why the form was refused.
+    form = request.form.to_dict() if request.method == "POST" else {}
+    form.pop("password", None)
+    errors = {"form": _("Too many sign-in attempts. Please wait a minute and try again.")}
+    return render_template("auth/login.html", form=form, errors=errors), 429
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form, errors = {}, {}
+    if request.method == "POST":
+        form = {"email": request.form.get("email", ""), "remember": request.form.get("remember")}
+        try:
+            user = services.authenticate(request.form.get("email"), request.form.get("password"))
+        except ValidationError as err:
+            errors = err.fields
+        else:
+            login_user(user, remember=bool(request.form.get("remember")))
+            return redirect(_safe_next(request.args.get("next")))
+    status = 422 if errors else 200
+    return render_template("auth/login.html", form=form, errors=errors), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation = services.pending_invitation(token)
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    form, errors = {}, {}
+    if request.method == "POST":
+        form = {"name": request.form.get("name", "")}
+        try:
+            user = services.accept_invitation(token, request.form.get("name"), request.form.get("password"),
+                                              request.form.get("confirm"))
+        except ValidationError as err:
+            errors = err.fields
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Add a few words about yourself so others know who you are.", name=user.name), "success")
+            return redirect(url_for("people.edit_profile"))
+    return render_template("auth/accept_invitation.html", invitation=invitation, form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form, errors = {}, {}
+    if request.method == "POST":
+        form = {"email": request.form.get("email", "")}
+        try:
+            services.request_password_reset(request.form.get("email"))
+        except ValidationError as err:
+            errors = err.fields
+        else:
+            return render_template("auth/forgot_password_sent.html", email=form["email"])
+    return render_template("auth/forgot_password.html", form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if services.user_for_reset_token(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    errors = {}
+    if request.method == "POST":
+        try:
+            user = services.reset_password(token, request.form.get("password"), request.form.get("confirm"))
+        except ValidationError as err:
+            errors = err.fields
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Your password is changed and every other session is signed out."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/reset_password.html", errors=errors), (422 if errors else 200)
+
+
+# ---------------------------------------------------------------- account security
+
+@bp.get("/settings/security")
+@login_required
+def security():
+    return render_template("auth/security.html", tokens=tokens.list_tokens(current_user), errors={}, form={})
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    try:
+        user = services.change_password(current_user, request.form.get("current"), request.form.get("password"),
+                                        request.form.get("confirm"))
+    except ValidationError as err:
+        return render_template("auth/security.html", tokens=tokens.list_tokens(current_user), errors=err.fields,
+                               form={}), 422
+    login_user(user)
+    flash(_("Your password is changed. Every other session is now signed out."), "success")
+    return redirect(url_for("auth.security"))
+
+
+@bp.post("/settings/sessions/end-others")
+@login_required
+def end_other_sessions():
+    user = services.end_other_sessions(current_user)
+    login_user(user, remember=False)
+    flash(_("Every other session and remembered device is now signed out."), "success")
+    return redirect(url_for("auth.security"))
+
+
+@bp.post("/settings/tokens")
+@login_required
+def create_token():
+    try:
+        token, plain = tokens.create_token(current_user, request.form.get("label"))
+    except ValidationError as err:
+        return render_template("auth/security.html", tokens=tokens.list_tokens(current_user), errors=err.fields,
+                               form=request.form), 422
+    return render_template("auth/security.html", tokens=tokens.list_tokens(current_user), errors={}, form={},
+                           new_token=plain, new_token_label=token.label)
+
+
+@bp.post("/settings/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    tokens.revoke_token(current_user, db.session.get(ApiToken, token_id))
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("auth.security"))
+
+
+# ---------------------------------------------------------------- invitations (staff)
+
+def _invitation_page(form=None, errors=None, status=200, sent_to=None):
+    teams = db.session.query(Team).order_by(Team.name).all()
+    return render_template("auth/invitations.html", invitations=services.list_invitations(current_user),
+                           teams=teams, site_roles=SITE_ROLES, team_roles=TEAM_ROLES, form=form or {},
+                           errors=errors or {}, sent_to=sent_to), status
+
+
+@bp.get("/invitations")
+@login_required
+def invitations():
+    return _invitation_page()
+
+
+@bp.post("/invitations")
+@login_required
+def create_invitation():
+    form = request.form.to_dict()
+    try:
+        invitation, _plain = services.create_invitation(
+            current_user, form.get("email"), form.get("site_role", "participant"),
+            int(form["team_id"]) if form.get("team_id", "").isdigit() else None, form.get("team_role", "member"))
+    except ValidationError as err:
+        return _invitation_page(form, err.fields, 422)
+    return _invitation_page(sent_to=invitation.email)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int):
+    services.revoke_invitation(current_user, db.session.get(Invitation, invitation_id))
+    flash(_("The invitation is revoked."), "success")
+    return redirect(url_for("auth.invitations"))

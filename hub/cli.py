@@ -1,0 +1,75 @@
+"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | serve."""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+hub_cli = AppGroup("hub", help="Operate the Equity Learning Hub.")
+
+
+@hub_cli.command("seed-demo")
+def seed_demo():
+    """Build (or refresh) the demo collaborative. Safe to run again."""
+    from hub.seed import DEMO_PASSWORD, seed
+
+    summary = seed()
+    click.echo(f"Demo collaborative ready: {summary}")
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
+                        ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):
+        click.echo(f"  {role:<16} {email}")
+
+
+@hub_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice(["participant", "facilitator", "admin"]), default="participant")
+def create_user(email: str, name: str, password: str, role: str):
+    """Create an account directly (for the first admin, or scripted set-ups)."""
+    from hub.auth.services import check_new_password, find_user_by_email, hash_password, normalise_email
+    from hub.extensions import db
+    from hub.people.models import User
+
+    fields: dict[str, str] = {}
+    email = normalise_email(email, fields)
+    check_new_password(fields, password, None)
+    if not fields and find_user_by_email(email):
+        fields["email"] = f"{email} already has an account."
+    if fields:
+        raise click.ClickException("; ".join(f"{k}: {v}" for k, v in fields.items()))
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), site_role=role)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email} (id {user.id}).")
+
+
+@hub_cli.command("create-token")
+@click.option("--email", required=True)
+@click.option("--label", default="cli")
+def create_token(email: str, label: str):
+    """Print a new personal access token for the account (shown once)."""
+    from hub.auth.services import find_user_by_email
+    from hub.auth.tokens import create_token as make_token
+
+    user = find_user_by_email(email.strip().lower())
+    if user is None or not user.active:
+        raise click.ClickException(f"No active account for {email}.")
+    _token, plain = make_token(user, label)
+    click.echo(plain)
+
+
+@hub_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int):
+    """Serve with gevent and Socket.IO, one process (what `make run` uses)."""
+    os.execv(sys.executable, [sys.executable, "-m", "hub.server", "--host", host, "--port", str(port)])
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(hub_cli)

@@ -1,0 +1,61 @@
+"""One error shape for HTML and JSON. Missing and forbidden-to-know look exactly the same."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from hub.validation import ValidationError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: ("bad_request", _("The request could not be understood.")),
+        401: ("unauthorized", _("Please sign in.")),
+        403: ("forbidden", _("You do not have permission to do that.")),
+        404: ("not_found", _("We could not find that page.")),
+        405: ("method_not_allowed", _("That action is not allowed here.")),
+        413: ("too_large", _("That upload is too large.")),
+        422: ("invalid", _("Some fields need fixing.")),
+        429: ("rate_limited", _("Too many attempts. Please wait a moment and try again.")),
+        500: ("server_error", _("Something went wrong on our side. Please try again.")),
+    }
+
+
+def error_response(status: int, message: str | None = None, fields: dict | None = None, code: str | None = None):
+    default_code, default_message = _messages().get(status, ("error", _("Something went wrong.")))
+    message = message or default_message
+    if wants_json():
+        body = {"error": {"code": code or default_code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return error_response(400, _("Your form expired or came from another site. Please reload the page and try again."),
+                              code="csrf_failed")
+
+    @app.errorhandler(ValidationError)
+    def validation_error(err):
+        return error_response(422, err.message, err.fields)
+
+    @app.errorhandler(HTTPException)
+    def http_error(err):
+        # The body of a 404 never depends on why: missing and hidden are indistinguishable.
+        if err.code == 404:
+            return error_response(404)
+        if err.code == 429:
+            return error_response(429)
+        return error_response(err.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(err):
+        app.logger.exception("Unhandled error")
+        return error_response(500)

@@ -1,0 +1,1 @@
+"""The home page: a returning person's cohorts, teams and spaces."""

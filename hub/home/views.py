@@ -1,0 +1,25 @@
+"""Home: where a signed-in person lands."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from hub import policy
+from hub.spaces import queries as space_queries
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index():
+    if not policy.signed_in(current_user):
+        return redirect(url_for("auth.login"))
+    teams = current_user.teams
+    cohorts = sorted({c for t in teams for c in t.cohorts}, key=lambda c: c.name)
+    return render_template("home/index.html", teams=teams, cohorts=cohorts,
+                           spaces=space_queries.my_spaces(current_user))
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"ok": True}

@@ -1,0 +1,1 @@
+"""People: users, organizations, teams, cohorts and profiles."""

@@ -1,0 +1,326 @@
+"""THE access policy. Every "may this person see / do this?" is answered here, in four shapes:
+
+- predicate  `can(user, action, obj) -> bool`
+- enforcer   `require(user, action, obj)`: NotFound for what the user may not even know
+             exists (identical to a missing object), Forbidden for seen-but-not-allowed
+- scope      `visible_space_ids(user)`, `scope(select_stmt, user)`: SQL for listings
+- audience   `audience(obj) -> set of user ids` for realtime events and notifications
+
+Pure functions of their arguments: never `request`, `g`, `session` or `current_user`, so a
+page, a socket handler, a search query and an email job all ask the same question.
+Membership is read from the database at the moment of asking, never cached.
+The predicate is written per object and the scope/audience as set queries on purpose: the
+property test in tests/test_policy_properties.py checks that the two spellings agree.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy import Select, false, or_, select
+from werkzeug.exceptions import Forbidden, NotFound
+
+from hub.auth.models import ApiToken, Invitation
+from hub.extensions import db
+from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
+from hub.spaces.models import Space, SpaceMembership
+
+STAFF_ROLES = ("facilitator", "admin")
+
+
+# ---------------------------------------------------------------- who is asking
+
+def signed_in(user) -> bool:
+    """Anonymous visitors and deactivated accounts hold no rights at all."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def is_staff(user) -> bool:
+    return signed_in(user) and user.site_role in STAFF_ROLES
+
+
+def is_admin(user) -> bool:
+    return signed_in(user) and user.site_role == "admin"
+
+
+# ---------------------------------------------------------------- spaces
+
+def _everyone_reads(space: Space) -> bool:
+    # An affinity space is never readable by the whole community, whatever its fields say.
+    return space.visibility == "community" and space.kind != "affinity"
+
+
+def _staff_oversees(user, space: Space) -> bool:
+    # Site facilitators and admins support every cohort and team space, but affinity
+    # spaces are closed to them unless they join (and joining is visible to members).
+    return is_staff(user) and space.kind != "affinity"
+
+
+def explicit_membership(user, space: Space) -> SpaceMembership | None:
+    if not signed_in(user):
+        return None
+    return db.session.scalar(
+        select(SpaceMembership).where(
+            SpaceMembership.space_id == space.id, SpaceMembership.user_id == user.id
+        )
+    )
+
+
+def is_member(user, space: Space) -> bool:
+    """Explicit members, plus a team's people in its team space and its cohorts' spaces."""
+    if not signed_in(user):
+        return False
+    if explicit_membership(user, space) is not None:
+        return True
+    my_team_ids = {m.team_id for m in user.team_memberships}
+    if space.kind == "team":
+        team = db.session.scalar(select(Team).where(Team.space_id == space.id))
+        return team is not None and team.id in my_team_ids
+    if space.kind == "cohort":
+        cohort = db.session.scalar(select(Cohort).where(Cohort.space_id == space.id))
+        return cohort is not None and any(t.id in my_team_ids for t in cohort.teams)
+    return False
+
+
+def is_space_facilitator(user, space: Space) -> bool:
+    membership = explicit_membership(user, space)
+    return membership is not None and membership.role == "facilitator"
+
+
+def _can_view_space(user, space: Space) -> bool:
+    if not signed_in(user):
+        return False
+    return _everyone_reads(space) or _staff_oversees(user, space) or is_member(user, space)
+
+
+def _can_discover_space(user, space: Space) -> bool:
+    if not signed_in(user):
+        return False
+    return space.visibility in ("community", "listed") or _can_view_space(user, space)
+
+
+def _can_post_in_space(user, space: Space) -> bool:
+    return not space.is_archived and _can_view_space(user, space)
+
+
+def _can_manage_space(user, space: Space) -> bool:
+    if not signed_in(user):
+        return False
+    return is_space_facilitator(user, space) or _staff_oversees(user, space)
+
+
+def _can_administer_space(user, space: Space) -> bool:
+    # Archive, rename, appoint facilitators: never grants reading the content.
+    return is_admin(user)
+
+
+# ---------------------------------------------------------------- people
+
+def _can_view_person(user, person: User) -> bool:
+    if not signed_in(user):
+        return False
+    return person.active or person.id == user.id or is_admin(user)
+
+
+def _can_view_email(user, person: User) -> bool:
+    return _can_view_person(user, person) and (person.id == user.id or is_staff(user))
+
+
+def _can_edit_person(user, person: User) -> bool:
+    return signed_in(user) and person.id == user.id
+
+
+def _can_deactivate_person(user, person: User) -> bool:
+    return is_admin(user) and person.id != user.id
+
+
+# ---------------------------------------------------------------- site-wide actions
+
+def _can_invite(user, site_role: str | None) -> bool:
+    if not is_staff(user):
+        return False
+    # Only an admin may hand out admin rights.
+    return site_role != "admin" or is_admin(user)
+
+
+def _can_manage_invitation(user, invitation: Invitation) -> bool:
+    return is_admin(user) or (is_staff(user) and invitation.invited_by_id == user.id)
+
+
+def _can_own_token(user, token: ApiToken) -> bool:
+    return signed_in(user) and token.user_id == user.id
+
+
+RULES: dict[str, Callable[[Any, Any], bool]] = {
+    "space.discover": _can_discover_space,
+    "space.view": _can_view_space,
+    "space.post": _can_post_in_space,
+    "space.manage": _can_manage_space,
+    "space.administer": _can_administer_space,
+    "person.view": _can_view_person,
+    "person.view_email": _can_view_email,
+    "person.edit": _can_edit_person,
+    "person.deactivate": _can_deactivate_person,
+    "person.change_role": lambda user, person: is_admin(user) and person.id != user.id,
+    "invitation.create": _can_invite,
+    "invitation.manage": _can_manage_invitation,
+    "token.manage": _can_own_token,
+    "program.manage": lambda user, _obj: is_staff(user),  # cohorts, organizations, teams
+    "team.manage": lambda user, _team: is_staff(user),
+    "directory.view": lambda user, _obj: signed_in(user),
+}
+
+# The action whose refusal means "you may not know this exists": answered with NotFound.
+EXISTENCE_ACTION: dict[type, str] = {
+    Space: "space.discover",
+    User: "person.view",
+    ApiToken: "token.manage",
+    Invitation: "invitation.manage",
+}
+
+
+# Actions about a particular thing: asked about nothing (a missing row), they answer NotFound.
+NEEDS_OBJECT = {a for a in RULES if a.split(".")[0] in ("space", "person", "token")} | {"invitation.manage", "team.manage"}
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    rule = RULES.get(action)
+    if rule is None:  # unknown actions fail closed
+        return False
+    return bool(rule(user, obj))
+
+
+def require(user, action: str, obj: Any = None) -> None:
+    """Raise NotFound for unseen or missing objects, Forbidden for seen-but-not-allowed."""
+    if action not in RULES:
+        raise Forbidden()
+    existence = EXISTENCE_ACTION.get(type(obj)) if obj is not None else None
+    if existence is not None and not can(user, existence, obj):
+        raise NotFound()
+    if obj is None and action in NEEDS_OBJECT:
+        raise NotFound()
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+# ---------------------------------------------------------------- scope (SQL)
+
+def _my_team_space_ids(user_id: int):
+    return select(Team.space_id).join(TeamMembership, TeamMembership.team_id == Team.id).where(
+        TeamMembership.user_id == user_id
+    )
+
+
+def _my_cohort_space_ids(user_id: int):
+    return (
+        select(Cohort.space_id)
+        .join(cohort_teams, cohort_teams.c.cohort_id == Cohort.id)
+        .join(TeamMembership, TeamMembership.team_id == cohort_teams.c.team_id)
+        .where(TeamMembership.user_id == user_id)
+    )
+
+
+def _my_explicit_space_ids(user_id: int):
+    return select(SpaceMembership.space_id).where(SpaceMembership.user_id == user_id)
+
+
+def _membership_clause(user_id: int):
+    return or_(
+        Space.id.in_(_my_explicit_space_ids(user_id)),
+        Space.id.in_(_my_team_space_ids(user_id)),
+        Space.id.in_(_my_cohort_space_ids(user_id)),
+    )
+
+
+def _space_view_clause(user):
+    if not signed_in(user):
+        return false()
+    clauses = [
+        (Space.visibility == "community") & (Space.kind != "affinity"),
+        _membership_clause(user.id),
+    ]
+    if is_staff(user):
+        clauses.append(Space.kind != "affinity")
+    return or_(*clauses)
+
+
+def visible_space_ids(user) -> frozenset[int]:
+    """Ids of every space whose content this user may read right now."""
+    if not signed_in(user):
+        return frozenset()
+    return frozenset(db.session.scalars(select(Space.id).where(_space_view_clause(user))))
+
+
+def discoverable_space_ids(user) -> frozenset[int]:
+    """Spaces whose name and purpose the user may see (content may still be closed)."""
+    if not signed_in(user):
+        return frozenset()
+    clause = or_(Space.visibility.in_(("community", "listed")), _space_view_clause(user))
+    return frozenset(db.session.scalars(select(Space.id).where(clause)))
+
+
+def member_space_ids(user) -> frozenset[int]:
+    """Spaces the user belongs to (not merely oversees): their home page lists these."""
+    if not signed_in(user):
+        return frozenset()
+    clause = or_((Space.visibility == "community") & (Space.kind != "affinity"), _membership_clause(user.id))
+    return frozenset(db.session.scalars(select(Space.id).where(clause)))
+
+
+def _person_clause(user):
+    if not signed_in(user):
+        return false()
+    if is_admin(user):
+        return User.id.is_not(None)
+    return or_(User.active.is_(True), User.id == user.id)
+
+
+SCOPES: dict[type, Callable[[Any], Any]] = {
+    Space: _space_view_clause,
+    User: _person_clause,
+}
+
+
+def scope(stmt: Select, user) -> Select:
+    """Narrow a `select(Model)` to the rows the user may see. Unknown models fail closed."""
+    entity = stmt.column_descriptions[0].get("entity")
+    clause_for = SCOPES.get(entity)
+    if clause_for is None:
+        return stmt.where(false())
+    return stmt.where(clause_for(user))
+
+
+# ---------------------------------------------------------------- audience
+
+def _active_ids(stmt) -> set[int]:
+    return set(db.session.scalars(stmt.where(User.active.is_(True))))
+
+
+def audience(obj: Any) -> set[int]:
+    """Every user id who may view `obj` right now: the recipients of its events."""
+    if isinstance(obj, Space):
+        if _everyone_reads(obj):
+            return _active_ids(select(User.id))
+        ids = _active_ids(
+            select(User.id).join(SpaceMembership, SpaceMembership.user_id == User.id)
+            .where(SpaceMembership.space_id == obj.id)
+        )
+        if obj.kind == "team":
+            ids |= _active_ids(
+                select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)
+                .join(Team, Team.id == TeamMembership.team_id).where(Team.space_id == obj.id)
+            )
+        if obj.kind == "cohort":
+            ids |= _active_ids(
+                select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)
+                .join(cohort_teams, cohort_teams.c.team_id == TeamMembership.team_id)
+                .join(Cohort, Cohort.id == cohort_teams.c.cohort_id).where(Cohort.space_id == obj.id)
+            )
+        if obj.kind != "affinity":
+            ids |= _active_ids(select(User.id).where(User.site_role.in_(STAFF_ROLES)))
+        return ids
+    if isinstance(obj, User):
+        # A profile is seen by every active person; a deactivated one only by admins.
+        if obj.active:
+            return _active_ids(select(User.id))
+        return _active_ids(select(User.id).where(User.site_role == "admin"))
+    return set()  # unknown objects reach nobody

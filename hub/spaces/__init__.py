@@ -1,0 +1,1 @@
+"""Spaces: community, cohort, team and affinity spaces and who belongs to them."""

@@ -1,0 +1,40 @@
+"""Creating spaces. Cohorts and teams create theirs through hub.people.services."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import select
+
+from hub.extensions import db
+from hub.spaces.models import Space
+
+# Cohort and team spaces are listed (others may know the team exists) and closed to non-members.
+DEFAULTS = {
+    "community": {"visibility": "community", "join_policy": "open"},
+    "cohort": {"visibility": "listed", "join_policy": "invite"},
+    "team": {"visibility": "listed", "join_policy": "invite"},
+    "affinity": {"visibility": "secret", "join_policy": "invite"},
+}
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:60] or "space"
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)
+    slug, n = base, 2
+    while db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def new_space(kind: str, name: str, purpose: str = "", **fields) -> Space:
+    """A Space added to the session, not committed: the caller commits it with its owner."""
+    settings = {**DEFAULTS[kind], **fields}
+    space = Space(kind=kind, name=name, slug=unique_slug(name), purpose=purpose, **settings)
+    db.session.add(space)
+    return space

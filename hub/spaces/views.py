@@ -1,0 +1,34 @@
+"""Space pages: the list a person may discover and each space's about page."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hub import policy
+from hub.extensions import db
+from hub.spaces import queries
+from hub.spaces.models import Space
+
+bp = Blueprint("spaces", __name__)
+
+
+def space_by_slug(slug: str) -> Space | None:
+    return db.session.scalar(select(Space).where(Space.slug == slug))
+
+
+@bp.get("/spaces")
+@login_required
+def index():
+    return render_template("spaces/index.html", spaces=queries.discoverable_spaces(current_user))
+
+
+@bp.get("/spaces/<slug>")
+@login_required
+def show(slug: str):
+    space = space_by_slug(slug)
+    policy.require(current_user, "space.discover", space)
+    can_view = policy.can(current_user, "space.view", space)
+    members = queries.member_list(space) if can_view else []
+    return render_template("spaces/show.html", space=space, can_view=can_view, members=members,
+                           owner=queries.owner_of(space) if can_view else None)

@@ -1,0 +1,63 @@
+// hub.js: progressive enhancement only. Every page works without it.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function announce(text) {
+    var region = document.getElementById("live-status");
+    if (region) { region.textContent = ""; window.setTimeout(function () { region.textContent = text; }, 50); }
+  }
+
+  // Move focus to the error summary so keyboard and screen-reader users hear what to fix.
+  function focusErrors() {
+    var summary = document.querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  // Close the account menu with Escape and return focus to its toggle.
+  function wireAccountMenu() {
+    var menu = document.querySelector(".account-menu");
+    if (!menu) { return; }
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  }
+
+  function connectSocket() {
+    if (!document.body.dataset.userId || typeof window.io !== "function") { return; }
+    // Websocket only: works behind several server processes without sticky sessions.
+    var socket = window.io({ transports: ["websocket"] });
+    window.hubSocket = socket;
+    socket.on("hello", function () { document.body.dataset.socket = "connected"; });
+    socket.on("disconnect", function () { document.body.dataset.socket = "disconnected"; });
+    socket.on("session_ended", function () {
+      // Another session signed this account out everywhere (or it was deactivated).
+      fetch("/api/v1/me", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) {
+          if (response.status === 401) { window.location.assign("/login"); }
+          else { window.location.reload(); }
+        });
+    });
+    socket.on("notification", function (payload) {
+      var badge = document.getElementById("notification-count");
+      if (badge && payload && typeof payload.unread === "number") {
+        badge.textContent = payload.unread ? String(payload.unread) : "";
+      }
+      if (payload && payload.text) { announce(payload.text); }
+    });
+  }
+
+  window.hub = { csrfToken: csrfToken, announce: announce };
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrors();
+    wireAccountMenu();
+    connectSocket();
+  });
+})();

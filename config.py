@@ -140,15 +140,14 @@ class TestConfig(Config):
         env.setdefault("HUB_SECRET_KEY", "test-secret-" + "x" * 40)
         test_db = env.get("HUB_TEST_DATABASE_URL")
         env["HUB_DATABASE_URL"] = test_db or f"sqlite:///{instance_path}/test.sqlite3"
-        if "HUB_TEST_REDIS_URL" in env:
-            env["HUB_REDIS_URL"] = env["HUB_TEST_REDIS_URL"]
-        else:
-            env.pop("HUB_REDIS_URL", None)
+        # Redis is opted into per test (overrides), so one test's counters never leak into another.
+        env.pop("HUB_REDIS_URL", None)
         for key in [k for k in env if k.startswith("HUB_SMTP_")]:
             env.pop(key)
         env["HUB_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1000"
         super().__init__(env)
         self.TESTING = True
         self.SOCKETIO_ASYNC_MODE = "threading"
+        self.RATELIMIT_KEY_PREFIX = "test-" + secrets.token_hex(6)
         for key, value in overrides.items():
             setattr(self, key, value)

@@ -28,7 +28,7 @@ def _keep_this_session(user) -> None:
     # A browser that changed its own password stays signed in; a token caller has no session.
     from flask import g
     if not g.get("via_token"):
-        login_user(user)
+        login_user(user._get_current_object() if hasattr(user, "_get_current_object") else user)
 
 
 @bp.get("/me")

@@ -27,6 +27,11 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _stay_signed_in(user) -> None:
+    """Re-issue this browser's session after a session-version bump (never store the proxy)."""
+    login_user(user._get_current_object() if hasattr(user, "_get_current_object") else user)
+
+
 @bp.errorhandler(429)
 def too_many_attempts(_err):
     # Keep what the person typed and say plainly why the form was refused.
@@ -134,7 +139,7 @@ def change_password():
     except ValidationError as err:
         return render_template("auth/security.html", tokens=tokens.list_tokens(current_user), errors=err.fields,
                                form={}), 422
-    login_user(user)
+    _stay_signed_in(user)
     flash(_("Your password is changed. Every other session is now signed out."), "success")
     return redirect(url_for("auth.security"))
 
@@ -143,7 +148,7 @@ def change_password():
 @login_required
 def end_other_sessions():
     user = services.end_other_sessions(current_user)
-    login_user(user, remember=False)
+    _stay_signed_in(user)
     flash(_("Every other session and remembered device is now signed out."), "success")
     return redirect(url_for("auth.security"))
 

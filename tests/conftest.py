@@ -1,0 +1,145 @@
+"""App, database, mail server and the named personas every access test uses."""
+from __future__ import annotations
+
+import contextvars
+import os
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+
+from config import TestConfig
+from hub import create_app
+from hub.extensions import db
+from tests import factories
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs outside the test's own app context, as a real request would:
+    its own `g`, its own database session, its own current_user."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def make_app(tmp_path, **overrides):
+    app = create_app(TestConfig(str(tmp_path / "instance"), **overrides))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            db.drop_all()  # a shared PostgreSQL database: start every test from empty
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    return app.test_client
+
+
+@pytest.fixture
+def smtp_server(tmp_path):
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    controller.messages = received
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(tmp_path, smtp_server):
+    app = make_app(tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            db.drop_all()
+        db.engine.dispose()
+
+
+@dataclass
+class World:
+    """The personas of ARCHITECTURE.md, placed in one small collaborative."""
+    commons: object
+    cohort: object
+    team: object
+    other_team: object
+    affinity: object
+    secret: object
+    other_affinity: object
+    participant: object
+    teammate: object
+    outsider: object
+    member: object
+    removed_member: object
+    facilitator: object
+    other_facilitator: object
+    admin: object
+    deactivated: object
+
+
+@pytest.fixture
+def world(app):
+    f = factories
+    commons = f.space("community", "Commons")
+    cohort = f.cohort("Learning Network")
+    team = f.team("Clinic Team", cohorts=[cohort])
+    other_team = f.team("Hospital Team")
+    affinity = f.space("affinity", "Listed Caucus", visibility="listed", join_policy="request")
+    secret = f.space("affinity", "Secret Circle", visibility="secret")
+    other_affinity = f.space("affinity", "Other Group", visibility="secret")
+    participant, teammate = f.user("Pat Participant"), f.user("Tess Teammate")
+    outsider = f.user("Olu Outsider")
+    member, removed = f.user("Mo Member"), f.user("Remy Removed")
+    facilitator, other_facilitator = f.user("Fay Facilitator", "facilitator"), f.user("Otto Facilitator", "facilitator")
+    admin, deactivated = f.user("Ada Admin", "admin"), f.user("Dee Deactivated", active=False)
+    f.join_team(participant, team, "lead")
+    f.join_team(teammate, team)
+    f.join_team(outsider, other_team)
+    for space in (affinity, secret):
+        f.join_space(member, space)
+        f.join_space(facilitator, space, "facilitator")
+    f.join_space(other_facilitator, other_affinity, "facilitator")
+    # The removed member belonged once; their membership row is gone.
+    removed_row = f.join_space(removed, secret)
+    db.session.delete(removed_row)
+    db.session.commit()
+    return World(commons, cohort, team, other_team, affinity, secret, other_affinity, participant, teammate,
+                 outsider, member, removed, facilitator, other_facilitator, admin, deactivated)
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def services_required() -> bool:
+    return os.environ.get("CI") == "true" or os.environ.get("HUB_REQUIRE_SERVICES") == "1"

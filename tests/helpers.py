@@ -1,0 +1,36 @@
+"""Helpers for driving the app like a browser does: CSRF tokens, sign-in, form posts."""
+from __future__ import annotations
+
+import re
+
+from tests.factories import PASSWORD
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
+    match = CSRF_META.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, token_from: str = "/login", **kwargs):
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client, token_from))
+    return client.post(url, data=data, **kwargs)
+
+
+def login(client, person_or_email, password: str = PASSWORD, remember: bool = False):
+    email = getattr(person_or_email, "email", person_or_email)
+    data = {"email": email, "password": password}
+    if remember:
+        data["remember"] = "1"
+    response = post_form(client, "/login", data)
+    assert response.status_code == 302, f"login as {email} failed: {response.status_code}"
+    return response
+
+
+def api_write(client, method: str, url: str, json=None, token_from: str = "/"):
+    """A browser-session API write: needs the X-CSRFToken header like the site's own JS sends."""
+    return client.open(url, method=method, json=json, headers={"X-CSRFToken": csrf_token(client, token_from)})

@@ -6,6 +6,7 @@ time; templates never mark anything else safe.
 """
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import bleach
@@ -19,7 +20,7 @@ ALLOWED_TAGS = frozenset({
     "th", "td", "abbr", "sup", "sub",
 })
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel"],
+    "a": lambda tag, name, value: _safe_link_attribute(tag, name, value),
     "abbr": ["title"],
     "th": ["align"],
     "td": ["align"],
@@ -27,8 +28,28 @@ ALLOWED_ATTRIBUTES = {
 }
 # Relative links are allowed too (bleach keeps scheme-less URLs); nothing else is.
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Python-Markdown's link matching is quadratic in the number of "[": past this many, the rest
+# are escaped (shown literally) so a crafted post cannot hold a worker for seconds.
+MAX_LINK_BRACKETS = 400
 MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 MAX_SOURCE_CHARS = 100_000
+
+
+def _safe_link_attribute(tag: str, name: str, value: str) -> bool:
+    """Allow href only with an allowed scheme or none. bleach reads "javascript:123" as host:port,
+    so the scheme is checked again here the way a browser reads it (control characters dropped)."""
+    if name in ("title", "rel"):
+        return True
+    if name != "href":
+        return False
+    squeezed = _BROWSER_IGNORED.sub("", value).lower()
+    scheme, colon, _rest = squeezed.partition(":")
+    if not colon or any(ch in scheme for ch in "/?#"):
+        return True  # relative URL
+    return scheme in ALLOWED_PROTOCOLS
+
+
+_BROWSER_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def _link_attributes(attrs, new=False):
@@ -45,7 +66,7 @@ _cleaner = bleach.sanitizer.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_link_attributes], skip_tags={"pre", "code"}, parse_email=True)],
+    filters=[partial(LinkifyFilter, callbacks=[_link_attributes], skip_tags={"pre", "code"})],
 )
 
 
@@ -53,10 +74,23 @@ def render(source: str | None) -> Markup:
     """Turn a person's Markdown into safe HTML."""
     if not source:
         return Markup("")
-    text = source[:MAX_SOURCE_CHARS]
+    text = _defuse_brackets(source[:MAX_SOURCE_CHARS])
     # raw HTML in Markdown is escaped by bleach below; markdown's own output is then filtered.
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     return Markup(_cleaner.clean(html))
+
+
+def _defuse_brackets(text: str) -> str:
+    if text.count("[") <= MAX_LINK_BRACKETS:
+        return text
+    seen = 0
+
+    def escape_late(match: re.Match) -> str:
+        nonlocal seen
+        seen += 1
+        return match.group(0) if seen <= MAX_LINK_BRACKETS else "\\["
+
+    return re.sub(r"(?<!\\)\[", escape_late, text)
 
 
 def excerpt(html: str, length: int = 200) -> str:

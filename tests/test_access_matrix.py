@@ -1,0 +1,151 @@
+"""The access matrix for what this foundation serves: persona x surface x space kind.
+
+Every cell is asserted. Later issues (affinity, forums, library, search, chat) extend the
+surfaces; the personas are those of ARCHITECTURE.md (see tests/conftest.py `world`).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hub import policy
+from hub.people.models import AnonymousUser
+from tests.helpers import login
+
+PERSONAS = ["anon", "participant", "teammate", "outsider", "member", "removed_member", "facilitator",
+            "other_facilitator", "admin", "deactivated"]
+
+# Which spaces each persona may READ (content), by the world's names.
+READS = {
+    "anon": set(),
+    "participant": {"commons", "cohort", "team"},
+    "teammate": {"commons", "cohort", "team"},
+    "outsider": {"commons", "other_team"},
+    "member": {"commons", "affinity", "secret"},
+    "removed_member": {"commons"},
+    "facilitator": {"commons", "cohort", "team", "other_team", "affinity", "secret"},
+    "other_facilitator": {"commons", "cohort", "team", "other_team", "other_affinity"},
+    "admin": {"commons", "cohort", "team", "other_team"},
+    "deactivated": set(),
+}
+SPACES = ["commons", "cohort", "team", "other_team", "affinity", "secret", "other_affinity"]
+# Secret spaces answer like missing pages to anyone who cannot read them.
+SECRET = {"secret", "other_affinity"}
+
+
+def _space(world, name):
+    if name == "team":
+        return world.team.space
+    if name == "other_team":
+        return world.other_team.space
+    if name == "cohort":
+        return world.cohort.space
+    return getattr(world, name)
+
+
+def _client(app, world, persona):
+    client = app.test_client()
+    if persona == "deactivated":
+        return client  # cannot sign in at all (tested in test_auth_sessions)
+    if persona != "anon":
+        login(client, getattr(world, persona))
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_policy_predicate_and_scope(world, persona):
+    user = AnonymousUser() if persona == "anon" else getattr(world, persona)
+    visible = policy.visible_space_ids(user)
+    for name in SPACES:
+        space = _space(world, name)
+        expected = name in READS[persona]
+        assert policy.can(user, "space.view", space) is expected, (persona, name)
+        assert (space.id in visible) is expected, (persona, name)
+        assert (user.id in policy.audience(space)) is (expected and persona != "anon"), (persona, name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_space_pages_html_and_api(app, world, persona):
+    client = _client(app, world, persona)
+    for name in SPACES:
+        space = _space(world, name)
+        page = client.get(f"/spaces/{space.slug}")
+        api = client.get(f"/api/v1/spaces/{space.id}")
+        reads = name in READS[persona]
+        if persona in ("anon", "deactivated"):
+            assert page.status_code == 302 and api.status_code == 401, (persona, name)
+        elif name in SECRET and not reads:
+            assert page.status_code == 404 and api.status_code == 404, (persona, name)
+            assert space.name not in page.get_data(as_text=True)
+        else:
+            assert page.status_code == 200 and api.status_code == 200, (persona, name)
+            assert api.get_json()["can_view"] is reads
+            members_shown = "Members</h2>" in page.get_data(as_text=True)
+            assert members_shown is reads, (persona, name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_space_listings_html_and_api(app, world, persona):
+    client = _client(app, world, persona)
+    if persona in ("anon", "deactivated"):
+        assert client.get("/spaces").status_code == 302
+        assert client.get("/api/v1/spaces").status_code == 401
+        return
+    html = client.get("/spaces").get_data(as_text=True)
+    listed = {s["id"] for s in client.get("/api/v1/spaces").get_json()["items"]}
+    for name in SPACES:
+        space = _space(world, name)
+        discoverable = name not in SECRET or name in READS[persona]
+        assert (space.id in listed) is discoverable, (persona, name)
+        assert (space.name in html) is discoverable, (persona, name)
+
+
+def _normalised(response) -> str:
+    # Only the per-request CSP nonce may differ between two 404 pages.
+    return re.sub(r'nonce="[^"]+"', 'nonce=""', response.get_data(as_text=True))
+
+
+def test_secret_space_404_is_identical_to_a_missing_page(app, world):
+    client = _client(app, world, "participant")
+    hidden = client.get(f"/spaces/{world.secret.slug}")
+    missing = client.get("/spaces/no-such-space")
+    assert hidden.status_code == missing.status_code == 404
+    assert _normalised(hidden) == _normalised(missing)
+    api_hidden = client.get(f"/api/v1/spaces/{world.secret.id}").get_json()
+    assert api_hidden == client.get("/api/v1/spaces/999999").get_json()
+
+
+@pytest.mark.parametrize("persona", ["participant", "facilitator", "admin", "member"])
+def test_affinity_memberships_never_appear_on_profiles(app, world, persona):
+    client = _client(app, world, persona)
+    page = client.get(f"/people/{world.member.id}").get_data(as_text=True)
+    api = client.get(f"/api/v1/people/{world.member.id}").get_data(as_text=True)
+    for space in (world.affinity, world.secret):
+        assert space.name not in page and space.name not in api
+        assert space.slug not in page and space.slug not in api
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_people_directory_and_profiles(app, world, persona):
+    client = _client(app, world, persona)
+    if persona in ("anon", "deactivated"):
+        assert client.get("/people").status_code == 302
+        assert client.get(f"/people/{world.participant.id}").status_code == 302
+        assert client.get("/api/v1/people").status_code == 401
+        return
+    directory = client.get("/people?q=").get_data(as_text=True)
+    api_names = {p["name"] for p in client.get("/api/v1/people?limit=100").get_json()["items"]}
+    sees_deactivated = persona == "admin"
+    assert (world.deactivated.name in directory) is sees_deactivated
+    assert (world.deactivated.name in api_names) is sees_deactivated
+    assert world.participant.name in directory and world.participant.name in api_names
+    profile = client.get(f"/people/{world.deactivated.id}")
+    assert profile.status_code == (200 if sees_deactivated else 404)
+
+
+def test_admin_is_shown_the_privacy_promise_but_not_affinity_content(app, world):
+    client = _client(app, world, "admin")
+    page = client.get(f"/spaces/{world.affinity.slug}").get_data(as_text=True)
+    assert "cannot read it unless they join" in page
+    assert world.member.name not in page, "the member list is for members only"

@@ -134,6 +134,8 @@ class Config:
 class TestConfig(Config):
     """Throwaway folders, a cheap password hash; CSRF and rate limits stay on (they are tested)."""
 
+    __test__ = False  # not a pytest test class
+
     def __init__(self, instance_path: str, environ: dict[str, str] | None = None, **overrides):
         env = dict(os.environ if environ is None else environ)
         env["HUB_INSTANCE_PATH"] = instance_path

@@ -1,0 +1,53 @@
+"""Operator commands as ARCHITECTURE.md names them, run through Flask's CLI runner."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from hub import policy
+from hub.extensions import db
+from hub.people.models import Cohort, Team, User
+from hub.spaces.models import Space
+
+
+def test_seed_demo_builds_a_realistic_collaborative_and_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["hub", "seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "participant@demo.hub" in first.output and "equity-demo-2026" in first.output
+    counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in (User, Team, Cohort, Space)}
+    second = runner.invoke(args=["hub", "seed-demo"])
+    assert second.exit_code == 0
+    assert counts == {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in (User, Team, Cohort, Space)}
+    assert counts["User"] >= 38 and counts["Team"] == 8 and counts["Cohort"] == 2
+    programs = set(db.session.scalars(select(Cohort.program)))
+    assert programs == {"learning_network", "action_community"}
+    kinds = list(db.session.scalars(select(Space.kind)))
+    assert kinds.count("affinity") == 2 and kinds.count("community") == 1
+    # Every team has 3-7 people, and every cohort and team has its own space.
+    for team in db.session.scalars(select(Team)):
+        assert 3 <= len(team.memberships) <= 7 and team.space.kind == "team"
+    # The demo participant does not see the secret affinity space; the demo member does.
+    participant = db.session.scalar(select(User).where(User.email == "participant@demo.hub"))
+    member = db.session.scalar(select(User).where(User.email == "member@demo.hub"))
+    caucus = db.session.scalar(select(Space).where(Space.slug == "bipoc-caucus"))
+    secret = db.session.scalar(select(Space).where(Space.slug == "white-accountability"))
+    assert policy.can(member, "space.view", caucus) and not policy.can(participant, "space.view", caucus)
+    assert not policy.can(participant, "space.discover", secret)
+
+
+def test_create_user_and_create_token_work_with_the_api(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["hub", "create-user", "--email", "Ops@Example.org", "--name", "Ops Person",
+                               "--password", "long enough pw", "--role", "admin"])
+    assert made.exit_code == 0, made.output
+    again = runner.invoke(args=["hub", "create-user", "--email", "ops@example.org", "--name", "X", "--password", "long enough pw"])
+    assert again.exit_code != 0 and "already has an account" in again.output
+    weak = runner.invoke(args=["hub", "create-user", "--email", "w@example.org", "--name", "W", "--password", "short"])
+    assert weak.exit_code != 0 and "at least 10" in weak.output
+    token = runner.invoke(args=["hub", "create-token", "--email", "ops@example.org", "--label", "ci"])
+    assert token.exit_code == 0
+    plain = token.output.strip()
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).get_json()
+    assert me["name"] == "Ops Person" and me["site_role"] == "admin"
+    missing = runner.invoke(args=["hub", "create-token", "--email", "nobody@example.org"])
+    assert missing.exit_code != 0

@@ -1,0 +1,61 @@
+"""Socket.IO: only signed-in sessions connect; ending sessions reaches open sockets."""
+from __future__ import annotations
+
+import contextvars
+
+from hub.extensions import socketio
+from tests import factories
+from tests.helpers import login, post_form
+
+
+def _socket(app, client, auth=None):
+    return contextvars.Context().run(socketio.test_client, app, flask_test_client=client, auth=auth)
+
+
+def test_anonymous_sockets_are_refused(app, client):
+    sock = _socket(app, client)
+    assert not sock.is_connected()
+
+
+def test_signed_in_socket_joins_its_personal_room(app, client):
+    person = factories.user()
+    login(client, person)
+    sock = _socket(app, client)
+    assert sock.is_connected()
+    hello = [m for m in sock.get_received() if m["name"] == "hello"]
+    assert hello and hello[0]["args"][0]["user_id"] == person.id
+
+
+def test_token_sockets_connect_and_bad_tokens_do_not(app, client, make_client):
+    from hub.auth.tokens import create_token
+    person = factories.user()
+    _token, plain = create_token(person, "bot")
+    assert _socket(app, make_client(), auth={"token": plain}).is_connected()
+    assert not _socket(app, make_client(), auth={"token": "hub_not-a-token"}).is_connected()
+
+
+def test_logout_everywhere_tells_open_sockets_and_empties_the_room(app, make_client):
+    from hub import realtime
+    person = factories.user()
+    phone, laptop = make_client(), make_client()
+    login(phone, person)
+    login(laptop, person)
+    phone_socket = _socket(app, phone)
+    phone_socket.get_received()
+    post_form(laptop, "/settings/sessions/end-others", token_from="/")
+    names = [m["name"] for m in phone_socket.get_received()]
+    assert "session_ended" in names
+    # Nothing sent to the personal room afterwards reaches the revoked session's socket.
+    realtime.emit_to_users([person.id], "notification", {"text": "private"})
+    assert [m for m in phone_socket.get_received() if m["name"] == "notification"] == []
+
+
+def test_deactivation_reaches_open_sockets(app, make_client):
+    admin, person = factories.user(role="admin"), factories.user()
+    admin_client, person_client = make_client(), make_client()
+    login(admin_client, admin)
+    login(person_client, person)
+    sock = _socket(app, person_client)
+    sock.get_received()
+    post_form(admin_client, f"/people/{person.id}/active", {"active": "0"}, token_from="/")
+    assert "session_ended" in [m["name"] for m in sock.get_received()]

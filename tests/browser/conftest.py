@@ -1,0 +1,94 @@
+"""A live hub served the way `make run` serves it, and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _flask(env, *args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                          check=True, capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("live-instance")
+    port = free_port()
+    env = dict(os.environ, HUB_INSTANCE_PATH=str(instance), HUB_BASE_URL=f"http://127.0.0.1:{port}",
+               HUB_LOGIN_LIMIT_PER_ACCOUNT="100 per minute", HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+    for key in [k for k in env if k.startswith(("HUB_DATABASE", "HUB_REDIS", "HUB_SMTP"))]:
+        env.pop(key)
+    _flask(env, "db", "upgrade")
+    _flask(env, "hub", "seed-demo")
+    log = open(instance / "server.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "hub", "serve", "--port", str(port)],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=1).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("the live server did not start:\n" + (instance / "server.log").read_text()[-3000:])
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base: str, email: str, password: str = "equity-demo-2026") -> None:
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/")
+
+
+def run_axe(page) -> list[dict]:
+    # Served from the site itself: the strict CSP rightly refuses an injected inline script.
+    origin = page.evaluate("location.origin")
+    page.add_script_tag(url=origin + "/static/vendor/axe.min.js")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return result

@@ -1,0 +1,167 @@
+"""Scale-out is configuration: PostgreSQL + Redis + several gunicorn gevent processes.
+
+Two separate gunicorn servers share one PostgreSQL database and one Redis, so whatever
+crosses between them (rate limits, Socket.IO events, session revocation) provably goes
+through the shared services and not through one process's memory.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from tests.conftest import free_port, services_required
+
+pytestmark = pytest.mark.services
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("HUB_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def services():
+    missing = [u for u in (PG_URL, REDIS_URL) if not _reachable(u)]
+    if missing:
+        message = f"PostgreSQL/Redis not reachable at {missing}"
+        if services_required():
+            pytest.fail(message + " (required when CI=true)")
+        pytest.skip(message + "; set CI=true to make this a failure")
+    import psycopg
+    name = "hub_scaleout_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    database_url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    yield database_url
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def cluster(services, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("scaleout")
+    redis_db = REDIS_URL.rsplit("/", 1)[0] + "/" + str(int(time.time()) % 14 + 1)
+    env = dict(os.environ, HUB_DATABASE_URL=services, HUB_REDIS_URL=redis_db, HUB_INSTANCE_PATH=str(instance),
+               HUB_SECRET_KEY="s" * 48, HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+               HUB_LOGIN_LIMIT_PER_ACCOUNT="5 per minute")
+    import redis
+    redis.Redis.from_url(redis_db).flushdb()
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(flask + ["hub", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    servers, bases = [], []
+    for i in range(2):
+        port = free_port()
+        log = open(instance / f"gunicorn-{i}.log", "w")
+        servers.append((subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT, env=dict(env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT), log))
+        bases.append(f"http://127.0.0.1:{port}")
+    for base in bases:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.3)
+        else:
+            pytest.fail("gunicorn did not start: " + (instance / "gunicorn-0.log").read_text()[-3000:])
+    yield bases
+    for process, log in servers:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+
+
+def _session(base: str, email: str, password: str = "equity-demo-2026") -> requests.Session:
+    s = requests.Session()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/login").text).group(1)
+    response = s.post(base + "/login", data={"csrf_token": token, "email": email, "password": password},
+                      allow_redirects=False)
+    assert response.status_code == 302, response.text[:500]
+    return s
+
+
+def _csrf(s: requests.Session, base: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/").text).group(1)
+
+
+def test_sessions_and_pages_work_on_every_process(cluster):
+    a, b = cluster
+    s = _session(a, "participant@demo.hub")
+    # The cookie session made on server A is honoured by every worker of server B.
+    for _ in range(6):
+        assert "Welcome, Pat Participant" in s.get(b + "/").text
+    assert s.get(b + "/api/v1/me").json()["email"] == "participant@demo.hub"
+
+
+def test_login_rate_limit_is_shared_through_redis(cluster):
+    a, b = cluster
+    statuses = []
+    for i in range(7):
+        base = (a, b)[i % 2]
+        s = requests.Session()
+        token = re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/login").text).group(1)
+        statuses.append(s.post(base + "/login", data={"csrf_token": token, "email": "kevin.tran@demo.hub",
+                                                      "password": "wrong password"}).status_code)
+    assert statuses[:5] == [422] * 5 and statuses[5:] == [429, 429], statuses
+
+
+def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):
+    import socketio
+    a, b = cluster
+    phone = _session(a, "rosa.delgado@demo.hub")
+    laptop = _session(b, "rosa.delgado@demo.hub")
+    events = []
+    client = socketio.Client(reconnection=False)
+    client.on("hello", lambda data: events.append("hello"))
+    client.on("session_ended", lambda data: events.append("session_ended"))
+    cookie = "; ".join(f"{k}={v}" for k, v in phone.cookies.items())
+    client.connect(a, headers={"Cookie": cookie}, transports=["websocket"])
+    try:
+        deadline = time.monotonic() + 5
+        while "hello" not in events and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "hello" in events
+        response = laptop.post(b + "/settings/sessions/end-others", data={"csrf_token": _csrf(laptop, b)},
+                               allow_redirects=False)
+        assert response.status_code == 302
+        deadline = time.monotonic() + 3
+        while "session_ended" not in events and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "session_ended" in events, "the event crossed from server B to server A through Redis"
+    finally:
+        client.disconnect()
+    assert phone.get(a + "/", allow_redirects=False).status_code == 302
+    assert laptop.get(a + "/", allow_redirects=False).status_code == 200
+
+
+def test_cross_origin_sockets_are_refused(cluster):
+    import websocket
+    a, _b = cluster
+    s = _session(a, "wei.chen@demo.hub")
+    cookie = "; ".join(f"{k}={v}" for k, v in s.cookies.items())
+    url = a.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    same = websocket.create_connection(url, cookie=cookie, origin=a, timeout=5)
+    assert same.recv().startswith("0{")  # the engine.io open packet
+    same.close()
+    with pytest.raises(websocket.WebSocketBadStatusException):
+        websocket.create_connection(url, cookie=cookie, origin="https://evil.example", timeout=5)

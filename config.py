@@ -102,6 +102,8 @@ class Config:
         self.PASSWORD_HASH_METHOD = get("HUB_PASSWORD_HASH_METHOD", "scrypt")
 
         self.SOCKETIO_ASYNC_MODE = get("HUB_SOCKETIO_ASYNC_MODE") or None
+        # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted).
+        self.PROXY_COUNT = int(get("HUB_PROXY_COUNT", "0"))
         self.LANGUAGES = ["en", "es"]
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -20,6 +20,10 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(config)
+    if config.PROXY_COUNT:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.PROXY_COUNT, x_proto=config.PROXY_COUNT,
+                                x_host=config.PROXY_COUNT)
     _prepare_folders(app)
     _configure_logging(app)
     _init_extensions(app)

@@ -44,6 +44,22 @@ def send(to: str, subject: str, text: str, html: str | None = None) -> None:
         client.send_message(msg)
 
 
+def send_in_background(to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Send without making the request wait (or reveal, by its timing, that mail was sent)."""
+    from hub.extensions import socketio
+
+    app = current_app._get_current_object()
+
+    def deliver():
+        with app.app_context():
+            try:
+                send(to, subject, text, html)
+            except Exception:  # a mail failure must not vanish silently
+                app.logger.exception("Could not send mail to %s", to)
+
+    socketio.start_background_task(deliver)
+
+
 def _write_to_outbox(msg: EmailMessage) -> None:
     outbox = Path(current_app.config["OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)

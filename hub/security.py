@@ -36,6 +36,11 @@ def content_security_policy(nonce: str) -> str:
     ])
 
 
+def current_user_is_signed_in() -> bool:
+    from flask_login import current_user
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -76,8 +81,11 @@ def register(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         if app.config["BASE_URL"].startswith("https://"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.path.startswith("/api/") or getattr(g, "no_store", False):
+        if request.path.startswith("/api/") or g.get("no_store"):
             headers["Cache-Control"] = "no-store"
+        elif current_user_is_signed_in():
+            # Personal pages must not be kept by shared caches.
+            headers.setdefault("Cache-Control", "private, no-cache")
         return response
 
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -149,3 +149,15 @@ def test_admin_is_shown_the_privacy_promise_but_not_affinity_content(app, world)
     page = client.get(f"/spaces/{world.affinity.slug}").get_data(as_text=True)
     assert "cannot read it unless they join" in page
     assert world.member.name not in page, "the member list is for members only"
+
+
+def test_an_admin_may_administer_a_secret_space_without_reading_it(world):
+    policy.require(world.admin, "space.administer", world.secret)
+    assert not policy.can(world.admin, "space.view", world.secret)
+    assert not policy.can(world.admin, "space.discover", world.secret)
+
+
+def test_space_slugs_do_not_reveal_hidden_names(app, world):
+    from hub.spaces.services import new_space
+    twin = new_space("cohort", world.secret.name)
+    assert twin.slug.startswith("secret-circle-") and not twin.slug.endswith("-2")

@@ -132,3 +132,23 @@ def test_program_api_creates_cohorts_and_teams_with_spaces_and_size_warnings(app
     body = added.get_json()
     assert body["members"] == [{"user_id": person.id, "name": person.name, "role": "lead"}]
     assert "teams usually have 3 to 7" in body["warnings"][0], "a small team warns but is not blocked"
+
+
+def test_a_token_cannot_mint_more_tokens(app, make_client):
+    plain = _token(make_client(), factories.user())
+    response = make_client().post("/api/v1/me/tokens", json={"label": "spare"},
+                                  headers={"Authorization": f"Bearer {plain}"})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "token_cannot_mint"
+
+
+def test_admin_patch_is_all_or_nothing_and_needs_real_booleans(app, client):
+    admin, person = factories.user(role="admin"), factories.user("Keep Active")
+    login(client, admin)
+    mixed = api_write(client, "PATCH", f"/api/v1/people/{person.id}", {"active": False, "name": "Renamed"})
+    assert mixed.status_code == 403
+    db.session.refresh(person)
+    assert person.active and person.name == "Keep Active", "nothing was written"
+    stringy = api_write(client, "PATCH", f"/api/v1/people/{person.id}", {"active": "false"})
+    assert stringy.status_code == 422 and "active" in stringy.get_json()["error"]["fields"]
+    done = api_write(client, "PATCH", f"/api/v1/people/{person.id}", {"active": False})
+    assert done.status_code == 200 and done.get_json()["active"] is False

@@ -58,3 +58,10 @@ def test_state_changes_without_csrf_are_refused(client):
         response = client.open(url, method=method, data={"label": "x"})
         assert response.status_code == 400, (method, url)
     assert client.get("/").status_code == 200, "still signed in: the logout without CSRF did nothing"
+
+
+def test_pages_with_secrets_are_never_cached(client):
+    login(client, factories.user())
+    assert client.get("/settings/security").headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    assert "private" in client.get("/people").headers["Cache-Control"]

@@ -71,6 +71,11 @@ def tokens_list():
 @bp.post("/me/tokens")
 @api_login_required
 def tokens_create():
+    from flask import g
+    from hub.errors import error_response
+    if g.get("via_token"):
+        # A leaked token must not be able to mint spares that outlive its revocation.
+        return error_response(403, "Create tokens while signed in, not with another token.", code="token_cannot_mint")
     token, plain = tokens.create_token(current_user, json_body().get("label"))
     return jsonify({**token_json(token), "token": plain}), 201
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub import policy
@@ -11,6 +12,7 @@ from hub.auth import services as accounts
 from hub.extensions import db
 from hub.people import queries, services
 from hub.people.models import User
+from hub.validation import ValidationError
 
 
 @bp.get("/people")
@@ -34,12 +36,21 @@ def person_update(person_id: int):
     """Admins: {"active": bool} and/or {"site_role": ...}; anyone else: only their own profile."""
     person = db.session.get(User, person_id)
     data = json_body()
+    profile = {k: v for k, v in data.items() if k in services.PROFILE_FIELDS}
+    # Every permission is checked before anything is written: all of the change or none.
+    policy.require(current_user, "person.view", person)
     if "active" in data:
-        accounts.set_active(current_user, person, bool(data["active"]))
+        policy.require(current_user, "person.deactivate", person)
+        if not isinstance(data["active"], bool):
+            raise ValidationError({"active": _("Send true or false.")})
+    if "site_role" in data:
+        policy.require(current_user, "person.change_role", person)
+    if profile:
+        policy.require(current_user, "person.edit", person)
+    if "active" in data:
+        accounts.set_active(current_user, person, data["active"])
     if "site_role" in data:
         accounts.set_site_role(current_user, person, str(data["site_role"]))
-    profile = {k: v for k, v in data.items() if k in services.PROFILE_FIELDS}
     if profile:
         services.update_profile(current_user, person, profile)
-    policy.require(current_user, "person.view", person)
     return jsonify(person_json(person, current_user))

@@ -20,8 +20,16 @@ from hub.extensions import db, utcnow
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team, TeamMembership, User
 from hub.validation import ValidationError, require_text
 
-# Spent on unknown emails too, so a login answer takes as long whether or not the account exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Checked for unknown emails too, with the same method as real passwords, so a login answer
+    takes as long whether or not the account exists."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def normalise_email(value: str | None, fields: dict[str, str], name: str = "email") -> str:
@@ -76,9 +84,14 @@ def create_invitation(actor: User, email: str, site_role: str = "participant",
     if fields:
         raise ValidationError(fields)
 
-    # A fresh invitation replaces any still-pending one for the same address.
+    # A fresh invitation replaces the actor's own pending one; someone else's stays theirs.
     for old in db.session.scalars(select(Invitation).where(
             Invitation.email == email, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))):
+        if old.status != "pending":
+            continue
+        if not policy.can(actor, "invitation.manage", old):
+            raise ValidationError({"email": _("%(email)s already has a pending invitation from %(name)s.",
+                                              email=email, name=old.invited_by.name)})
         old.revoked_at = utcnow()
     plain = secrets.token_urlsafe(32)
     invitation = Invitation(
@@ -103,6 +116,9 @@ def pending_invitation(plain: str | None) -> Invitation | None:
         return None
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(plain)))
     if invitation is None or invitation.status != "pending":
+        return None
+    # An invitation is only as good as its inviter's right to invite, checked now.
+    if not policy.can(invitation.invited_by, "invitation.create", invitation.site_role):
         return None
     return invitation
 
@@ -139,9 +155,7 @@ def revoke_invitation(actor: User, invitation: Invitation | None) -> None:
 
 def list_invitations(actor: User) -> list[Invitation]:
     policy.require(actor, "invitation.create", "participant")
-    stmt = select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
-    if not policy.is_admin(actor):
-        stmt = stmt.where(Invitation.invited_by_id == actor.id)
+    stmt = policy.scope(select(Invitation), actor).order_by(Invitation.created_at.desc()).limit(200)
     return list(db.session.scalars(stmt))
 
 
@@ -156,7 +170,7 @@ def authenticate(email: str, password: str) -> User:
     if fields:
         raise ValidationError(fields)
     user = find_user_by_email(email)
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user and user.password_hash else _dummy_hash()
     if not check_password_hash(stored, password) or user is None or not user.active:
         raise ValidationError({"password": _("That email and password do not match an active account.")})
     return user
@@ -206,8 +220,9 @@ def request_password_reset(email: str) -> None:
     token = _reset_serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
     link = current_app.config["BASE_URL"] + url_for("auth.reset_password", token=token)
     minutes = int(current_app.config["PASSWORD_RESET_TTL"].total_seconds() // 60)
-    mail.send(user.email, _("Reset your Equity Learning Hub password"),
-              render_template("email/password_reset.txt", user=user, link=link, minutes=minutes))
+    # Sent in the background so a known address answers as fast as an unknown one.
+    mail.send_in_background(user.email, _("Reset your Equity Learning Hub password"),
+                            render_template("email/password_reset.txt", user=user, link=link, minutes=minutes))
 
 
 def user_for_reset_token(token: str | None) -> User | None:
@@ -233,7 +248,15 @@ def reset_password(token: str, password: str, confirm: str) -> User:
     if fields:
         raise ValidationError(fields)
     user.password_hash = hash_password(password)
+    # Recovering an account may mean it was taken over: its API tokens go too.
+    revoke_all_tokens(user)
     return end_other_sessions(user)
+
+
+def revoke_all_tokens(user: User) -> None:
+    from hub.auth.models import ApiToken
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
 
 
 # ---------------------------------------------------------------- deactivation

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,6 +14,16 @@ from hub.people.models import SITE_ROLES, TEAM_ROLES, Team
 from hub.validation import ValidationError
 
 bp = Blueprint("auth", __name__)
+
+# Pages that carry a secret (a new token, a reset or invitation link) are never cached.
+NO_STORE_ENDPOINTS = {"auth.security", "auth.create_token", "auth.reset_password", "auth.accept_invitation",
+                      "auth.login"}
+
+
+@bp.before_request
+def _no_store_for_secrets():
+    if request.endpoint in NO_STORE_ENDPOINTS:
+        g.no_store = True
 
 
 def _login_email_key() -> str:
@@ -36,7 +46,11 @@ def _stay_signed_in(user) -> None:
 def too_many_attempts(_err):
     # Keep what the person typed and say plainly why the form was refused.
     form = request.form.to_dict() if request.method == "POST" else {}
-    form.pop("password", None)
+    for secret in ("password", "confirm", "current", "csrf_token"):
+        form.pop(secret, None)
+    if request.endpoint == "auth.forgot_password":
+        errors = {"form": _("Too many reset requests. Please wait a while and try again.")}
+        return render_template("auth/forgot_password.html", form=form, errors=errors), 429
     errors = {"form": _("Too many sign-in attempts. Please wait a minute and try again.")}
     return render_template("auth/login.html", form=form, errors=errors), 429
 

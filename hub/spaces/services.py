@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 from sqlalchemy import select
@@ -25,10 +26,12 @@ def slugify(text: str) -> str:
 
 
 def unique_slug(name: str) -> str:
+    # A taken name gets a random suffix, never "-2": a counter would reveal that a secret
+    # space with that name exists.
     base = slugify(name)
-    slug, n = base, 2
+    slug = base
     while db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
+        slug = f"{base}-{secrets.token_hex(3)}"
     return slug
 
 

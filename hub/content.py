@@ -28,9 +28,12 @@ ALLOWED_ATTRIBUTES = {
 }
 # Relative links are allowed too (bleach keeps scheme-less URLs); nothing else is.
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-# Python-Markdown's link matching is quadratic in the number of "[": past this many, the rest
-# are escaped (shown literally) so a crafted post cannot hold a worker for seconds.
+# Python-Markdown's link matching is quadratic in unmatched "[": see _defuse_brackets. At most
+# this many bracket pairs keep their Markdown meaning; the rest show literally.
 MAX_LINK_BRACKETS = 400
+_SIMPLE_BRACKETS = re.compile(r"\[[^\[\]]{0,500}\]")
+# Fenced blocks and inline code spans, captured so re.split keeps them at odd indexes.
+_CODE = re.compile(r"(^(?:```|~~~)[^\n]*\n.*?^(?:```|~~~)[ \t]*$|`[^`\n]+`)", re.M | re.S)
 MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 MAX_SOURCE_CHARS = 100_000
 
@@ -81,16 +84,25 @@ def render(source: str | None) -> Markup:
 
 
 def _defuse_brackets(text: str) -> str:
-    if text.count("[") <= MAX_LINK_BRACKETS:
+    """Escape each "[" that does not open a simple (non-nested, short) bracket pair, and any past
+    the cap. Python-Markdown scans from every unescaped "[" to the end of the text looking for
+    its partner, so unmatched brackets make rendering quadratic; escaped ones show literally."""
+    if "[" not in text:
         return text
-    seen = 0
+    kept = 0
 
-    def escape_late(match: re.Match) -> str:
-        nonlocal seen
-        seen += 1
-        return match.group(0) if seen <= MAX_LINK_BRACKETS else "\\["
+    def escape_unless_simple(match: re.Match) -> str:
+        nonlocal kept
+        if kept < MAX_LINK_BRACKETS and _SIMPLE_BRACKETS.match(text, match.start()):
+            kept += 1
+            return "["
+        return "\\["
 
-    return re.sub(r"(?<!\\)\[", escape_late, text)
+    # Code is left alone: Markdown never looks for links inside it, and an escape would show.
+    pieces = _CODE.split(text)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = re.sub(r"(?<!\\)\[", escape_unless_simple, pieces[i])
+    return "".join(pieces)
 
 
 def excerpt(html: str, length: int = 200) -> str:

@@ -7,12 +7,13 @@ when HUB_REDIS_URL is set), so nothing more reaches a revoked session.
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from hub import policy
-from hub.extensions import socketio
+from hub.auth.models import digest
+from hub.extensions import db, socketio
 
 
 def user_room(user_id: int) -> str:
@@ -32,22 +33,39 @@ def init_app(app: Flask) -> None:
     socketio.on_event("connect", _on_connect, namespace="/")
 
 
-def _socket_user(auth):
+def _connecting_user(auth):
     """The person behind a new socket: a bearer token in `auth`, else the session cookie."""
     from hub.auth.tokens import user_for_token
 
     token = auth.get("token") if isinstance(auth, dict) else None
     if token:
-        return user_for_token(str(token))
-    return current_user._get_current_object()
+        return user_for_token(str(token)), digest(str(token))
+    return current_user._get_current_object(), None
 
 
 def _on_connect(auth=None):
-    user = _socket_user(auth)
+    user, token_hash = _connecting_user(auth)
     if not policy.signed_in(user):
         raise ConnectionRefusedError("unauthorized")
+    # Remembered per socket so every later event can ask again who this is, now.
+    session["socket_auth"] = {"user_id": user.id, "version": user.session_version, "token": token_hash}
     join_room(user_room(user.id))
     socketio.emit("hello", {"user_id": user.id}, to=request.sid)
+
+
+def socket_user():
+    """For event handlers: the socket's person if their session or token is still live, else None."""
+    from hub.auth.models import ApiToken
+    from hub.people.models import User
+
+    auth = session.get("socket_auth") or {}
+    user = db.session.get(User, auth.get("user_id") or 0, populate_existing=True)
+    if user is None or not policy.signed_in(user):
+        return None
+    if auth.get("token"):
+        token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == auth["token"]))
+        return user if token is not None and token.revoked_at is None and token.user_id == user.id else None
+    return user if user.session_version == auth.get("version") else None
 
 
 def emit_to_users(user_ids, event: str, payload: dict) -> None:
@@ -60,4 +78,9 @@ def end_sessions(user_id: int) -> None:
     """After a session-version bump: tell open sockets, then drop them from the personal room."""
     room = user_room(user_id)
     socketio.emit("session_ended", {}, to=room, namespace="/")
+    # Sockets on this process are cut at once; every process drops them from the room, and
+    # socket_user() refuses their later events (the session version no longer matches).
+    manager = socketio.server.manager
+    for sid, _eio_sid in list(manager.get_participants("/", room)):
+        socketio.server.disconnect(sid, namespace="/")
     socketio.close_room(room, namespace="/")

@@ -37,10 +37,11 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path):
     assert {"users", "spaces", "space_memberships", "teams", "cohorts", "api_tokens", "invitations"} <= tables
 
 
-def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(app):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("this lane runs on PostgreSQL; the SQLite pragmas are checked in the SQLite lane")
-    with db.engine.connect() as conn:
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
+    # Always SQLite, even in the PostgreSQL lane: this is the embedded default's promise.
+    env = {k: v for k, v in os.environ.items() if k != "HUB_TEST_DATABASE_URL"}
+    app = create_app(TestConfig(str(tmp_path / "instance"), environ=env))
+    with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000

@@ -64,6 +64,9 @@ def _write_to_outbox(msg: EmailMessage) -> None:
     outbox = Path(current_app.config["OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
     name = utcnow().strftime("%Y%m%dT%H%M%S%f") + ".eml"
-    (outbox / name).write_bytes(bytes(msg))
+    # Written aside and renamed, so a reader never sees half a message.
+    partial = outbox / (name + ".part")
+    partial.write_bytes(bytes(msg))
+    partial.rename(outbox / name)
     current_app.logger.info("Mail to %s (%s) written to %s\n%s", msg["To"], msg["Subject"], outbox / name,
                             msg.get_body(("plain",)).get_content())

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from hub import policy
+from hub.extensions import db
+from hub.people.models import Cohort
 from hub.spaces import queries as space_queries
 
 bp = Blueprint("home", __name__)
@@ -15,8 +18,11 @@ def index():
     if not policy.signed_in(current_user):
         return redirect(url_for("auth.login"))
     teams = current_user.teams
-    cohorts = sorted({c for t in teams for c in t.cohorts}, key=lambda c: c.name)
-    return render_template("home/index.html", teams=teams, cohorts=cohorts,
+    supports = policy.can(current_user, "program.manage")
+    # Facilitators and admins support every cohort; participants see their teams' cohorts.
+    cohorts = (db.session.scalars(select(Cohort).order_by(Cohort.name)).all() if supports
+               else sorted({c for t in teams for c in t.cohorts}, key=lambda c: c.name))
+    return render_template("home/index.html", teams=teams, cohorts=cohorts, supports=supports,
                            spaces=space_queries.my_spaces(current_user))
 
 

@@ -1,0 +1,48 @@
+"""Every route the app registers is classified here, and each class is checked as a stranger.
+
+A new route that is not listed fails this test: whoever adds it must decide who may reach it
+(and extend the access matrix in tests/test_access_matrix.py for what it shows).
+"""
+from __future__ import annotations
+
+import re
+
+PUBLIC = {  # reachable without signing in, and showing nothing private
+    "auth.login", "auth.logout", "auth.accept_invitation", "auth.forgot_password", "auth.reset_password",
+    "home.healthz", "static", "api.openapi_json", "home.index",
+}
+SIGNED_IN_HTML = {
+    "auth.security", "auth.change_password", "auth.end_other_sessions", "auth.create_token", "auth.revoke_token",
+    "auth.invitations", "auth.create_invitation", "auth.revoke_invitation",
+    "people.directory", "people.profile", "people.edit_profile", "people.set_active", "people.set_role",
+    "program.index", "program.create_organization", "program.create_cohort", "program.create_team",
+    "program.team", "program.add_member", "program.remove_member", "program.cohort",
+    "spaces.index", "spaces.show",
+}
+
+
+def _sample_url(rule) -> str:
+    return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", rule.rule)
+
+
+def test_every_route_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    api = {e for e in endpoints if e.startswith("api.")} - PUBLIC
+    unclassified = endpoints - PUBLIC - SIGNED_IN_HTML - api
+    assert unclassified == set(), f"classify these routes in {__file__}: {sorted(unclassified)}"
+
+
+def test_strangers_get_nothing_from_signed_in_routes(app, client):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        url = _sample_url(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            if rule.endpoint.startswith("api."):
+                expected = (401,) if method == "GET" else (400, 401)  # writes fail CSRF first
+                assert response.status_code in expected, (method, url, response.status_code)
+            elif method == "GET":
+                assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+            else:
+                assert response.status_code == 400, (method, url)  # no CSRF token, nothing happens

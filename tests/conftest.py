@@ -32,15 +32,19 @@ def make_app(tmp_path, **overrides):
     return app
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
+def _inside(app):
+    """Yield the app inside its context, then leave the database as empty as it was found."""
     with app.app_context():
         yield app
         db.session.remove()
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from _inside(make_app(tmp_path))
 
 
 @pytest.fixture
@@ -74,13 +78,7 @@ def smtp_server(tmp_path):
 
 @pytest.fixture
 def mail_app(tmp_path, smtp_server):
-    app = make_app(tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            db.drop_all()
-        db.engine.dispose()
+    yield from _inside(make_app(tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port))
 
 
 @dataclass

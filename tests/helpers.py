@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from tests.factories import PASSWORD
 
@@ -29,6 +30,20 @@ def login(client, person_or_email, password: str = PASSWORD, remember: bool = Fa
     response = post_form(client, "/login", data)
     assert response.status_code == 302, f"login as {email} failed: {response.status_code}"
     return response
+
+
+def wait_until_serving(base: str, seconds: float = 30) -> bool:
+    """Poll /healthz until a server started by a test answers."""
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/healthz", timeout=1).ok:
+                return True
+        except requests.RequestException:
+            time.sleep(0.2)
+    return False
 
 
 def api_write(client, method: str, url: str, json=None, token_from: str = "/"):

@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port, services_required
+from tests.helpers import wait_until_serving
 
 pytestmark = pytest.mark.services
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,16 +75,9 @@ def cluster(services, tmp_path_factory):
             [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=dict(env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT), log))
         bases.append(f"http://127.0.0.1:{port}")
-    for base in bases:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(base + "/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.3)
-        else:
-            pytest.fail("gunicorn did not start: " + (instance / "gunicorn-0.log").read_text()[-3000:])
+    for i, base in enumerate(bases):
+        if not wait_until_serving(base):
+            pytest.fail("gunicorn did not start: " + (instance / f"gunicorn-{i}.log").read_text()[-3000:])
     yield bases
     for process, log in servers:
         process.terminate()

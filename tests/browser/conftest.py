@@ -4,13 +4,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.conftest import free_port
+from tests.helpers import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -37,14 +36,7 @@ def live_server(tmp_path_factory):
     server = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "hub", "serve", "--port", str(port)],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/healthz", timeout=1).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.2)
-    else:
+    if not wait_until_serving(base):
         server.kill()
         pytest.fail("the live server did not start:\n" + (instance / "server.log").read_text()[-3000:])
     yield base

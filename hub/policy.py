@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, and_, exists, false, or_, select
 from werkzeug.exceptions import Forbidden, NotFound
 
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
-from hub.spaces.models import Space, SpaceMembership
+from hub.spaces.models import JoinRequest, Space, SpaceMembership
 
 STAFF_ROLES = ("facilitator", "admin")
 
@@ -86,16 +86,34 @@ def is_space_facilitator(user, space: Space) -> bool:
     return membership is not None and membership.role == "facilitator"
 
 
+def agreement_pending(user, space: Space) -> bool:
+    """An affinity member who has not accepted the current group agreement may not enter yet."""
+    if space.kind != "affinity" or space.agreement_version <= 0:
+        return False
+    membership = explicit_membership(user, space)
+    return membership is not None and membership.agreement_accepted_version < space.agreement_version
+
+
 def _can_view_space(user, space: Space) -> bool:
     if not signed_in(user):
         return False
-    return _everyone_reads(space) or _staff_oversees(user, space) or is_member(user, space)
+    if _everyone_reads(space) or _staff_oversees(user, space):
+        return True
+    return is_member(user, space) and not agreement_pending(user, space)
+
+
+def _pending_invitation(user, space: Space) -> JoinRequest | None:
+    return db.session.scalar(select(JoinRequest).where(
+        JoinRequest.space_id == space.id, JoinRequest.user_id == user.id, JoinRequest.kind == "invite",
+        JoinRequest.status == "pending"))
 
 
 def _can_discover_space(user, space: Space) -> bool:
+    # Someone invited to a secret space may see its name and purpose to decide.
     if not signed_in(user):
         return False
-    return space.visibility in ("community", "listed") or _can_view_space(user, space)
+    return (space.visibility in ("community", "listed") or _can_view_space(user, space)
+            or is_member(user, space) or _pending_invitation(user, space) is not None)
 
 
 def _can_post_in_space(user, space: Space) -> bool:
@@ -111,6 +129,31 @@ def _can_manage_space(user, space: Space) -> bool:
 def _can_administer_space(user, space: Space) -> bool:
     # Archive, rename, appoint facilitators: never grants reading the content.
     return is_admin(user)
+
+
+def _can_request_to_join(user, space: Space) -> bool:
+    if not _can_discover_space(user, space) or space.is_archived or space.join_policy != "request":
+        return False
+    if is_member(user, space):
+        return False
+    return _pending_request(user, space) is None
+
+
+def _pending_request(user, space: Space) -> JoinRequest | None:
+    return db.session.scalar(select(JoinRequest).where(
+        JoinRequest.space_id == space.id, JoinRequest.user_id == user.id, JoinRequest.status == "pending"))
+
+
+def _can_decide_join(user, request: JoinRequest) -> bool:
+    if request.status != "pending" or not signed_in(user):
+        return False
+    if request.kind == "invite":
+        return request.user_id == user.id  # the invited person accepts or declines
+    return _can_manage_space(user, request.space)
+
+
+def _can_see_join(user, request: JoinRequest) -> bool:
+    return signed_in(user) and (request.user_id == user.id or _can_manage_space(user, request.space))
 
 
 # ---------------------------------------------------------------- people
@@ -156,6 +199,13 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "space.post": _can_post_in_space,
     "space.manage": _can_manage_space,
     "space.administer": _can_administer_space,
+    "space.create": lambda user, _obj: is_staff(user),
+    "space.request_join": _can_request_to_join,
+    "space.accept_agreement": lambda user, space: signed_in(user) and agreement_pending(user, space),
+    "space.leave": lambda user, space: signed_in(user) and explicit_membership(user, space) is not None,
+    "space.audit": _can_manage_space,
+    "join_request.view": _can_see_join,
+    "join_request.decide": _can_decide_join,
     "person.view": _can_view_person,
     "person.view_email": _can_view_email,
     "person.edit": _can_edit_person,
@@ -175,11 +225,13 @@ EXISTENCE_ACTION: dict[type, str] = {
     User: "person.view",
     ApiToken: "token.manage",
     Invitation: "invitation.manage",
+    JoinRequest: "join_request.view",
 }
 
 
 # Actions about a particular thing: asked about nothing (a missing row), they answer NotFound.
-NEEDS_OBJECT = {a for a in RULES if a.split(".")[0] in ("space", "person", "token")} | {"invitation.manage", "team.manage"}
+NEEDS_OBJECT = ({a for a in RULES if a.split(".")[0] in ("space", "person", "token", "join_request")}
+                | {"invitation.manage", "team.manage"}) - {"space.create"}
 
 
 # Actions whose "may you know this exists?" question differs from the type's default:
@@ -225,13 +277,18 @@ def _my_cohort_space_ids(user_id: int):
     )
 
 
-def _my_explicit_space_ids(user_id: int):
-    return select(SpaceMembership.space_id).where(SpaceMembership.user_id == user_id)
+def _explicit_membership_clause(user_id: int, entered: bool):
+    """Correlated on Space. With `entered`, affinity members must have accepted the current agreement."""
+    condition = and_(SpaceMembership.space_id == Space.id, SpaceMembership.user_id == user_id)
+    if entered:
+        condition = and_(condition, or_(Space.kind != "affinity",
+                                        SpaceMembership.agreement_accepted_version >= Space.agreement_version))
+    return exists(select(SpaceMembership.id).where(condition))
 
 
-def _membership_clause(user_id: int):
+def _membership_clause(user_id: int, entered: bool = True):
     return or_(
-        Space.id.in_(_my_explicit_space_ids(user_id)),
+        _explicit_membership_clause(user_id, entered),
         Space.id.in_(_my_team_space_ids(user_id)),
         Space.id.in_(_my_cohort_space_ids(user_id)),
     )
@@ -260,7 +317,10 @@ def discoverable_space_ids(user) -> frozenset[int]:
     """Spaces whose name and purpose the user may see (content may still be closed)."""
     if not signed_in(user):
         return frozenset()
-    clause = or_(Space.visibility.in_(("community", "listed")), _space_view_clause(user))
+    invited = select(JoinRequest.space_id).where(JoinRequest.user_id == user.id, JoinRequest.kind == "invite",
+                                                 JoinRequest.status == "pending")
+    clause = or_(Space.visibility.in_(("community", "listed")), _space_view_clause(user),
+                 _membership_clause(user.id, entered=False), Space.id.in_(invited))
     return frozenset(db.session.scalars(select(Space.id).where(clause)))
 
 
@@ -268,7 +328,8 @@ def member_space_ids(user) -> frozenset[int]:
     """Spaces the user belongs to (not merely oversees): their home page lists these."""
     if not signed_in(user):
         return frozenset()
-    clause = or_((Space.visibility == "community") & (Space.kind != "affinity"), _membership_clause(user.id))
+    clause = or_((Space.visibility == "community") & (Space.kind != "affinity"),
+                 _membership_clause(user.id, entered=False))
     return frozenset(db.session.scalars(select(Space.id).where(clause)))
 
 
@@ -315,10 +376,11 @@ def audience(obj: Any) -> set[int]:
     if isinstance(obj, Space):
         if _everyone_reads(obj):
             return _active_ids(select(User.id))
-        ids = _active_ids(
-            select(User.id).join(SpaceMembership, SpaceMembership.user_id == User.id)
-            .where(SpaceMembership.space_id == obj.id)
-        )
+        explicit = select(User.id).join(SpaceMembership, SpaceMembership.user_id == User.id).where(
+            SpaceMembership.space_id == obj.id)
+        if obj.kind == "affinity":
+            explicit = explicit.where(SpaceMembership.agreement_accepted_version >= obj.agreement_version)
+        ids = _active_ids(explicit)
         if obj.kind == "team":
             ids |= _active_ids(
                 select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)

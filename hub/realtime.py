@@ -74,6 +74,24 @@ def emit_to_users(user_ids, event: str, payload: dict) -> None:
         socketio.emit(event, payload, to=user_room(user_id), namespace="/")
 
 
+def emit_to_space(space, event: str, payload: dict) -> None:
+    """Space events go to each person in the policy's audience, computed now: someone removed a
+    moment ago is simply not in it, on every process."""
+    emit_to_users(policy.audience(space), event, payload)
+
+
+def evict_from_space(user_id: int, space_id: int) -> None:
+    """After removal or leaving: tell the person's open pages, and take this process's sockets
+    out of any room of that space (rooms are only ever joined after policy.require)."""
+    socketio.emit("space_access_ended", {"space_id": space_id}, to=user_room(user_id), namespace="/")
+    manager = socketio.server.manager
+    prefix = f"space:{space_id}"
+    for sid, _eio_sid in list(manager.get_participants("/", user_room(user_id))):
+        for room in list(manager.get_rooms(sid, "/")):
+            if room == prefix or str(room).startswith(prefix + ":"):
+                socketio.server.leave_room(sid, room, namespace="/")
+
+
 def end_sessions(user_id: int) -> None:
     """After a session-version bump: tell open sockets, then drop them from the personal room."""
     room = user_room(user_id)

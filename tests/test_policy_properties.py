@@ -19,10 +19,10 @@ worlds = st.fixed_dictionaries({
     "teams": st.integers(0, 3),
     "cohorts": st.lists(st.lists(st.integers(0, 2), max_size=3), max_size=2),
     "spaces": st.lists(st.tuples(st.sampled_from(["community", "affinity"]),
-                                 st.sampled_from(["community", "listed", "secret"])), max_size=4),
+                                 st.sampled_from(["community", "listed", "secret"]), st.integers(0, 2)), max_size=4),
     "team_members": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2)), max_size=8),
-    "space_members": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 8), st.sampled_from(["member", "facilitator"])),
-                              max_size=10),
+    "space_members": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 8), st.sampled_from(["member", "facilitator"]),
+                                        st.integers(0, 2)), max_size=10),
     "archived": st.lists(st.integers(0, 8), max_size=2),
 })
 
@@ -54,7 +54,8 @@ def _populate(world):
         cohorts.append(Cohort(name=f"C{i}", program="learning_network", space=spaces.new_space("cohort", f"C{i}"),
                               teams=members))
     db.session.add_all(cohorts)
-    other = [spaces.new_space(kind, f"S{i}", visibility=vis) for i, (kind, vis) in enumerate(world["spaces"])]
+    other = [spaces.new_space(kind, f"S{i}", visibility=vis, agreement_version=version)
+             for i, (kind, vis, version) in enumerate(world["spaces"])]
     db.session.flush()
     all_spaces = [t.space for t in teams] + [c.space for c in cohorts] + other
     seen = set()
@@ -63,10 +64,11 @@ def _populate(world):
             seen.add((u, t))
             db.session.add(TeamMembership(team_id=teams[t].id, user_id=users[u].id))
     seen = set()
-    for u, s, role in world["space_members"]:
+    for u, s, role, accepted in world["space_members"]:
         if u < len(users) and s < len(all_spaces) and (u, s) not in seen:
             seen.add((u, s))
-            db.session.add(SpaceMembership(space_id=all_spaces[s].id, user_id=users[u].id, role=role))
+            db.session.add(SpaceMembership(space_id=all_spaces[s].id, user_id=users[u].id, role=role,
+                                           agreement_accepted_version=accepted))
     for s in world["archived"]:
         if s < len(all_spaces):
             all_spaces[s].archived_at = db.func.now()

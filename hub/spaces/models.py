@@ -61,3 +61,44 @@ class SpaceMembership(db.Model):
 
     space: Mapped[Space] = relationship(back_populates="memberships")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class JoinRequest(db.Model):
+    """Both directions of joining: a person asks (kind "request", facilitators decide) or a
+    facilitator invites (kind "invite", the person decides)."""
+
+    __tablename__ = "join_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="request")
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|approved|declined|withdrawn
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    space: Mapped[Space] = relationship()
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    created_by: Mapped["User"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+
+
+class AuditEvent(db.Model):
+    """What happened to a space's membership and settings, for its facilitators."""
+
+    __tablename__ = "space_audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])  # noqa: F821
+    subject: Mapped["User | None"] = relationship(foreign_keys=[subject_id])  # noqa: F821

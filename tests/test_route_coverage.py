@@ -17,7 +17,9 @@ SIGNED_IN_HTML = {
     "people.directory", "people.profile", "people.edit_profile", "people.set_active", "people.set_role",
     "program.index", "program.create_organization", "program.create_cohort", "program.create_team",
     "program.team", "program.add_member", "program.remove_member", "program.cohort",
-    "spaces.index", "spaces.show",
+    "spaces.index", "spaces.show", "spaces.create", "spaces.settings", "spaces.request_join", "spaces.agreement",
+    "spaces.leave", "spaces.members", "spaces.invite", "spaces.remove", "spaces.decide", "spaces.invitations",
+    "spaces.audit", "spaces.archive", "spaces.appoint", "notify.index", "notify.mark_read",
 }
 
 

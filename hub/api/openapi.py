@@ -34,6 +34,8 @@ SCHEMAS = {
     "Team": _obj(id=INT, name=STR, organization_id=INT, space_id=INT, cohort_ids={"type": "array", "items": INT},
                  members={"type": "array"}, warnings={"type": "array", "items": STR}),
     "Ok": _obj(ok=BOOL),
+    "JoinRequest": _obj(id=INT, space_id=INT, user_id=INT, kind=STR, message=STR, status=STR, decision_note=STR,
+                        created_at=STR, decided_at=NULL_STR),
 }
 
 
@@ -72,6 +74,28 @@ ROUTES = [
     ("post", "/teams/{team_id}/members", "Add a person to a team (or change their role)",
      _obj(user_id=INT, role=STR), "Team", 200),
     ("delete", "/teams/{team_id}/members/{user_id}", "Remove a person from a team", None, "Team", 200),
+    ("post", "/spaces", "Create an affinity space (facilitators and admins)",
+     _obj(name=STR, purpose=STR, agreement=STR, visibility=STR, history_policy=STR,
+          facilitator_ids={"type": "array", "items": INT}), "Space", 201),
+    ("patch", "/spaces/{space_id}", "Change a space's settings or agreement; admins archive with {\"archived\"}",
+     _obj(name=STR, purpose=STR, agreement=STR, visibility=STR, history_policy=STR, archived=BOOL), "Space", 200),
+    ("get", "/spaces/{space_id}/members", "Members (members and the space's facilitators only)", None,
+     _obj(items={"type": "array"}, next=NULL_STR), 200),
+    ("post", "/spaces/{space_id}/members", "Invite a person (space facilitators)", _obj(user_id=INT, message=STR),
+     "JoinRequest", 201),
+    ("delete", "/spaces/{space_id}/members/{user_id}", "Remove a member (reason required) or leave (yourself)",
+     _obj(reason=STR), None, 204),
+    ("post", "/spaces/{space_id}/join-requests", "Ask to join a listed space", _obj(message=STR), "JoinRequest", 201),
+    ("post", "/join-requests/{request_id}/approve", "Approve a request, or accept your invitation", _obj(note=STR),
+     "JoinRequest", 200),
+    ("post", "/join-requests/{request_id}/decline", "Decline a request, or your invitation", _obj(note=STR),
+     "JoinRequest", 200),
+    ("post", "/spaces/{space_id}/agreement/accept", "Accept the current group agreement", None, "Ok", 200),
+    ("get", "/spaces/{space_id}/audit", "The space's audit log (its facilitators)", None,
+     _obj(items={"type": "array"}, next=NULL_STR), 200),
+    ("get", "/notifications", "Your notifications (only what you may still see)", None,
+     _obj(items={"type": "array"}, unread=INT, next=NULL_STR), 200),
+    ("post", "/notifications/read", "Mark every notification read", None, "Ok", 200),
     ("get", "/openapi.json", "This document", None, None, 200),
 ]
 

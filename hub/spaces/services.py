@@ -19,6 +19,9 @@ DEFAULTS = {
 }
 
 
+RESERVED_SLUGS = {"new", "invitations"}  # words used by /spaces/... pages themselves
+
+
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -29,7 +32,7 @@ def unique_slug(name: str) -> str:
     # A taken name gets a random suffix, never "-2": a counter would reveal that a secret
     # space with that name exists.
     base = slugify(name)
-    slug = base
+    slug = base if base not in RESERVED_SLUGS else f"{base}-{secrets.token_hex(3)}"
     while db.session.scalar(select(Space.id).where(Space.slug == slug)) is not None:
         slug = f"{base}-{secrets.token_hex(3)}"
     return slug

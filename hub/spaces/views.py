@@ -1,7 +1,7 @@
 """Space pages: the list a person may discover and each space's about page."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -28,7 +28,13 @@ def index():
 def show(slug: str):
     space = space_by_slug(slug)
     policy.require(current_user, "space.discover", space)
+    if policy.can(current_user, "space.accept_agreement", space):
+        return redirect(url_for("spaces.agreement", slug=space.slug))
     can_view = policy.can(current_user, "space.view", space)
     members = queries.member_list(space) if can_view else []
     return render_template("spaces/show.html", space=space, can_view=can_view, members=members,
-                           owner=queries.owner_of(space) if can_view else None)
+                           owner=queries.owner_of(space) if can_view else None, errors={}, form={},
+                           pending=queries.my_pending_request(current_user, space))
+
+
+from hub.spaces import member_views  # noqa: E402,F401  (registers its routes on bp)

@@ -45,6 +45,15 @@
           else { window.location.reload(); }
         });
     });
+    socket.on("space_access_ended", function (payload) {
+      // Removed from (or left) the space this page shows: take its content off the screen now.
+      var here = document.body.dataset.spaceId;
+      if (payload && here && String(payload.space_id) === here) {
+        var main = document.getElementById("main");
+        if (main) { main.textContent = ""; }
+        window.location.reload();
+      }
+    });
     socket.on("notification", function (payload) {
       var badge = document.getElementById("notification-count");
       if (badge && payload && typeof payload.unread === "number") {

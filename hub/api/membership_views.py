@@ -94,20 +94,22 @@ def space_join_request(space_id: int):
     return jsonify(join_request_json(join)), 201
 
 
+def _decide(request_id: int, approve: bool):
+    note = str((request.get_json(silent=True) or {}).get("note", ""))
+    join = membership.decide(current_user, db.session.get(JoinRequest, request_id), approve, note)
+    return jsonify(join_request_json(join))
+
+
 @bp.post("/join-requests/<int:request_id>/approve")
 @api_login_required
 def join_request_approve(request_id: int):
-    data = request.get_json(silent=True) or {}
-    join = membership.decide(current_user, db.session.get(JoinRequest, request_id), True, str(data.get("note", "")))
-    return jsonify(join_request_json(join))
+    return _decide(request_id, True)
 
 
 @bp.post("/join-requests/<int:request_id>/decline")
 @api_login_required
 def join_request_decline(request_id: int):
-    data = request.get_json(silent=True) or {}
-    join = membership.decide(current_user, db.session.get(JoinRequest, request_id), False, str(data.get("note", "")))
-    return jsonify(join_request_json(join))
+    return _decide(request_id, False)
 
 
 @bp.post("/spaces/<int:space_id>/agreement/accept")

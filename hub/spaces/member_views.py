@@ -167,8 +167,7 @@ def audit(slug: str):
 def archive(slug: str):
     space = space_by_slug(slug)
     membership.set_archived(current_user, space, request.form.get("archived") == "1")
-    return redirect(url_for("spaces.show", slug=slug) if policy.can(current_user, "space.discover", space)
-                    else url_for("spaces.index"))
+    return _back_to(space)
 
 
 @bp.post("/spaces/<slug>/facilitators")
@@ -179,5 +178,11 @@ def appoint(slug: str):
         membership.appoint_facilitator(current_user, space, _person())
     except ValidationError as err:
         flash(err.message, "warning")
-    return redirect(url_for("spaces.show", slug=slug) if policy.can(current_user, "space.discover", space)
-                    else url_for("spaces.index"))
+    return _back_to(space)
+
+
+def _back_to(space):
+    """An admin may act on a space they cannot see; they go back to the list then."""
+    if policy.can(current_user, "space.discover", space):
+        return redirect(url_for("spaces.show", slug=space.slug))
+    return redirect(url_for("spaces.index"))

@@ -146,3 +146,14 @@ def test_membership_api_twins(app, world):
     forbidden = api_write(participant, "POST", "/api/v1/spaces", {"name": "Mine", "visibility": "secret"})
     assert forbidden.status_code == 403
     assert Notification.query.filter_by(user_id=world.participant.id).count() >= 1
+
+
+def test_an_admin_creates_a_space_for_others_to_run_without_joining_it(app, world):
+    admin = _signed_in(app, world.admin)
+    orphan = api_write(admin, "POST", "/api/v1/spaces", {"name": "Caucus", "visibility": "secret"})
+    assert orphan.status_code == 422 and "facilitator_ids" in orphan.get_json()["error"]["fields"]
+    made = api_write(admin, "POST", "/api/v1/spaces", {"name": "Caucus", "visibility": "secret",
+                                                      "facilitator_ids": [world.facilitator.id]})
+    assert made.status_code == 201 and made.get_json()["can_view"] is False, "creating is not joining"
+    space = db.session.get(Space, made.get_json()["id"])
+    assert policy.can(world.facilitator, "space.manage", space)

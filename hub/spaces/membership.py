@@ -54,6 +54,9 @@ def create_affinity_space(actor: User, data: dict, facilitator_ids_: list[int] =
     facilitators = [db.session.get(User, uid) for uid in facilitator_ids_]
     if any(f is None or not f.active for f in facilitators):
         fields["facilitator_ids"] = _("Choose active people as facilitators.")
+    elif not facilitators and policy.is_admin(actor):
+        # An admin does not join by creating (they could then read it); someone must run it.
+        fields["facilitator_ids"] = _("Choose at least one facilitator for the space.")
     if fields:
         raise ValidationError(fields)
     agreement = values.pop("agreement")
@@ -62,7 +65,7 @@ def create_affinity_space(actor: User, data: dict, facilitator_ids_: list[int] =
                       agreement_html=str(content.render(agreement)), agreement_version=1 if agreement else 0, **values)
     db.session.flush()
     audit(space, actor, "space_created", detail=space.name)
-    for person in facilitators or ([actor] if not policy.is_admin(actor) else []):
+    for person in facilitators or [actor]:
         _add_member(space, person, "facilitator", actor, accepted=True)
     db.session.commit()
     return space

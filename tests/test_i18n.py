@@ -9,6 +9,8 @@ JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 TAGS = re.compile(r"<[^>]*>", re.S)
 ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
 ALLOWED = re.compile(r"^[\s·•–—…()\[\]:,./|*-]*$")
+# Attributes added through a Jinja block (e.g. body_attrs) are markup, not words.
+ATTRIBUTES = re.compile(r'^(?:[\w-]+="[^"]*"\s*)+$')
 
 
 def test_templates_have_no_unmarked_text():
@@ -18,7 +20,7 @@ def test_templates_have_no_unmarked_text():
         text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.S)
         for chunk in TAGS.sub("\n", text).splitlines():
             chunk = ENTITY.sub(" ", chunk).strip()
-            if chunk and not ALLOWED.match(chunk):
+            if chunk and not ALLOWED.match(chunk) and not ATTRIBUTES.match(chunk):
                 offenders.append(f"{path.relative_to(ROOT)}: {chunk!r}")
     assert offenders == [], "wrap these in {{ _('...') }}:\n" + "\n".join(offenders)
 

@@ -74,6 +74,7 @@ def test_secret_space_invitation_reveals_only_to_the_invitee(app, world):
     fac = _signed_in(app, world.facilitator)
     post_form(fac, f"/spaces/{world.secret.slug}/members", {"user_id": str(world.teammate.id)}, token_from="/")
     teammate = _signed_in(app, world.teammate)
+    assert "You have 1 invitation to a space waiting." in teammate.get("/").get_data(as_text=True)
     assert world.secret.name in teammate.get("/invitations/spaces").get_data(as_text=True)
     assert world.secret.name in teammate.get("/notifications").get_data(as_text=True)
     outsider = _signed_in(app, world.participant)

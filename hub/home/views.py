@@ -8,6 +8,7 @@ from sqlalchemy import select
 from hub import policy
 from hub.extensions import db
 from hub.people.models import Cohort
+from hub.spaces import membership
 from hub.spaces import queries as space_queries
 
 bp = Blueprint("home", __name__)
@@ -23,7 +24,8 @@ def index():
     cohorts = (db.session.scalars(select(Cohort).order_by(Cohort.name)).all() if supports
                else sorted({c for t in teams for c in t.cohorts}, key=lambda c: c.name))
     return render_template("home/index.html", teams=teams, cohorts=cohorts, supports=supports,
-                           spaces=space_queries.my_spaces(current_user))
+                           spaces=space_queries.my_spaces(current_user),
+                           invitations=membership.my_invitations(current_user))
 
 
 @bp.get("/healthz")

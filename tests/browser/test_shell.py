@@ -43,6 +43,23 @@ def test_axe_finds_no_wcag_violations(page, live_server, path):
     assert violations == [], violations
 
 
+@pytest.mark.parametrize("email,path", [
+    ("facilitator@demo.hub", "/spaces/bipoc-caucus/members"),
+    ("facilitator@demo.hub", "/spaces/bipoc-caucus/settings"),
+    ("facilitator@demo.hub", "/spaces/bipoc-caucus/audit"),
+    ("facilitator@demo.hub", "/spaces/new"),
+    ("facilitator@demo.hub", "/program"),
+    ("facilitator@demo.hub", "/invitations"),
+    ("participant@demo.hub", "/spaces/bipoc-caucus"),
+    ("participant@demo.hub", "/notifications"),
+    ("participant@demo.hub", "/invitations/spaces"),
+])
+def test_axe_on_space_and_facilitator_pages(page, live_server, email, path):
+    sign_in(page, live_server, email)
+    page.goto(live_server + path)
+    assert run_axe(page) == []
+
+
 def test_a_refused_login_keeps_the_email_and_is_announced(page, live_server):
     page.goto(live_server + "/login")
     page.get_by_label("Email").fill("participant@demo.hub")

@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         engineio_logger=False,
     )
     socketio.on_event("connect", _on_connect, namespace="/")
+    socketio.on_event("disconnect", _on_disconnect, namespace="/")
 
 
 def _connecting_user(auth):
@@ -49,8 +50,29 @@ def _on_connect(auth=None):
         raise ConnectionRefusedError("unauthorized")
     # Remembered per socket so every later event can ask again who this is, now.
     session["socket_auth"] = {"user_id": user.id, "version": user.session_version, "token": token_hash}
+    _register(request.sid, user.id)
     join_room(user_room(user.id))
     socketio.emit("hello", {"user_id": user.id}, to=request.sid)
+
+
+def _register(sid: str, user_id: int) -> None:
+    from hub.auth.models import SocketConnection
+
+    db.session.merge(SocketConnection(sid=sid, user_id=user_id))
+    db.session.commit()
+
+
+def _on_disconnect(*_reason):
+    from hub.auth.models import SocketConnection
+
+    db.session.execute(db.delete(SocketConnection).where(SocketConnection.sid == request.sid))
+    db.session.commit()
+
+
+def _sids_of(user_id: int) -> list[str]:
+    from hub.auth.models import SocketConnection
+
+    return list(db.session.scalars(db.select(SocketConnection.sid).where(SocketConnection.user_id == user_id)))
 
 
 def socket_user():
@@ -86,9 +108,12 @@ def evict_from_space(user_id: int, space_id: int) -> None:
     socketio.emit("space_access_ended", {"space_id": space_id}, to=user_room(user_id), namespace="/")
     manager = socketio.server.manager
     prefix = f"space:{space_id}"
+    for sid in _sids_of(user_id):
+        # The space's own room, on whichever process holds the socket (through Redis).
+        socketio.server.leave_room(sid, prefix, namespace="/")
     for sid, _eio_sid in list(manager.get_participants("/", user_room(user_id))):
         for room in list(manager.get_rooms(sid, "/")):
-            if room == prefix or str(room).startswith(prefix + ":"):
+            if str(room).startswith(prefix + ":"):
                 socketio.server.leave_room(sid, room, namespace="/")
 
 
@@ -96,9 +121,9 @@ def end_sessions(user_id: int) -> None:
     """After a session-version bump: tell open sockets, then drop them from the personal room."""
     room = user_room(user_id)
     socketio.emit("session_ended", {}, to=room, namespace="/")
-    # Sockets on this process are cut at once; every process drops them from the room, and
-    # socket_user() refuses their later events (the session version no longer matches).
-    manager = socketio.server.manager
-    for sid, _eio_sid in list(manager.get_participants("/", room)):
+    # Every socket of the person is cut, on whichever process holds it (python-socketio
+    # forwards a disconnect for a socket it does not hold through the message queue).
+    # The session that asked reconnects after its page reloads.
+    for sid in _sids_of(user_id):
         socketio.server.disconnect(sid, namespace="/")
     socketio.close_room(room, namespace="/")

@@ -8,7 +8,6 @@ from hub import policy
 from hub.extensions import db
 from hub.notify.models import Notification
 from hub.spaces.models import AuditEvent, JoinRequest, Space
-from tests import factories
 from tests.helpers import api_write, login, post_form
 
 

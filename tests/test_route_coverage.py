@@ -48,3 +48,13 @@ def test_strangers_get_nothing_from_signed_in_routes(app, client):
                 assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
             else:
                 assert response.status_code == 400, (method, url)  # no CSRF token, nothing happens
+
+
+# Socket.IO handlers, per namespace: each must be classified like a route.
+SOCKET_EVENTS = {"/": {"connect", "disconnect"}}
+
+
+def test_every_socket_handler_is_classified(app):
+    from hub.extensions import socketio
+    registered = {ns: set(events) for ns, events in socketio.server.handlers.items()}
+    assert registered == SOCKET_EVENTS, f"classify these socket handlers in {__file__}: {registered}"

@@ -128,6 +128,7 @@ def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):
     client = socketio.Client(reconnection=False)
     client.on("hello", lambda data: events.append("hello"))
     client.on("session_ended", lambda data: events.append("session_ended"))
+    client.on("disconnect", lambda *reason: events.append("disconnect"))
     cookie = "; ".join(f"{k}={v}" for k, v in phone.cookies.items())
     client.connect(a, headers={"Cookie": cookie}, transports=["websocket"])
     try:
@@ -138,12 +139,14 @@ def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):
         response = laptop.post(b + "/settings/sessions/end-others", data={"csrf_token": _csrf(laptop, b)},
                                allow_redirects=False)
         assert response.status_code == 302
-        deadline = time.monotonic() + 3
-        while "session_ended" not in events and time.monotonic() < deadline:
-            time.sleep(0.05)
+        asked = time.monotonic()
+        while "disconnect" not in events and time.monotonic() < asked + 3:
+            time.sleep(0.02)
         assert "session_ended" in events, "the event crossed from server B to server A through Redis"
+        assert "disconnect" in events and time.monotonic() - asked < 1.0, "server A cut the socket within 1 s"
     finally:
-        client.disconnect()
+        if client.connected:
+            client.disconnect()
     assert phone.get(a + "/", allow_redirects=False).status_code == 302
     assert laptop.get(a + "/", allow_redirects=False).status_code == 200
 
@@ -159,3 +162,29 @@ def test_cross_origin_sockets_are_refused(cluster):
     same.close()
     with pytest.raises(websocket.WebSocketBadStatusException):
         websocket.create_connection(url, cookie=cookie, origin="https://evil.example", timeout=5)
+
+
+def test_a_member_removed_on_one_server_is_told_on_another(cluster):
+    import socketio
+    a, b = cluster
+    member = _session(a, "member@demo.hub")
+    facilitator = _session(b, "facilitator@demo.hub")
+    caucus = next(s for s in member.get(a + "/api/v1/spaces").json()["items"] if s["slug"] == "bipoc-caucus")
+    me = member.get(a + "/api/v1/me").json()
+    events = []
+    client = socketio.Client(reconnection=False)
+    client.on("space_access_ended", lambda data: events.append(data))
+    client.connect(a, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in member.cookies.items())},
+                   transports=["websocket"])
+    try:
+        time.sleep(0.3)
+        removed = facilitator.delete(f"{b}/api/v1/spaces/{caucus['id']}/members/{me['id']}",
+                                     json={"reason": "scale-out test"}, headers={"X-CSRFToken": _csrf(facilitator, b)})
+        assert removed.status_code == 204
+        asked = time.monotonic()
+        while not events and time.monotonic() < asked + 3:
+            time.sleep(0.02)
+        assert events == [{"space_id": caucus["id"]}] and time.monotonic() - asked < 1.0
+    finally:
+        client.disconnect()
+    assert member.get(f"{a}/api/v1/spaces/{caucus['id']}/members").status_code == 403

@@ -58,3 +58,14 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class SocketConnection(db.Model):
+    """Each open Socket.IO connection and whose it is, shared by every server process, so that
+    ending a person's sessions can disconnect their sockets wherever they are connected."""
+
+    __tablename__ = "socket_connections"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    connected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

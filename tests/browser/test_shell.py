@@ -13,7 +13,7 @@ def test_demo_participant_signs_in_reaches_home_and_the_socket_connects(page, li
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Pat Participant"
     assert page.get_by_role("link", name="Riverside Diabetes Equity Team").count() >= 1
     assert page.get_by_role("link", name="Learning Network 2026–2027").count() >= 1
-    page.wait_for_function("document.body.dataset.socket === 'connected'")
+    page.locator("body[data-socket='connected']").wait_for(state="attached")
     # Sign out through the account menu, by keyboard.
     page.get_by_text("Pat Participant", exact=True).click()
     page.get_by_role("button", name="Sign out").click()

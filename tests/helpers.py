@@ -32,6 +32,14 @@ def login(client, person_or_email, password: str = PASSWORD, remember: bool = Fa
     return response
 
 
+def without_request_tokens(response) -> str:
+    """A page minus what changes on every request (CSP nonce, time-stamped CSRF token), so
+    two answers can be compared for what they say about the thing asked for."""
+    text = response.get_data(as_text=True)
+    text = re.sub(r'nonce="[^"]+"', 'nonce=""', text)
+    return re.sub(r'name="csrf-token" content="[^"]+"', 'name="csrf-token" content=""', text)
+
+
 def wait_until_serving(base: str, seconds: float = 30) -> bool:
     """Poll /healthz until a server started by a test answers."""
     import requests

@@ -250,6 +250,11 @@ def require(user, action: str, obj: Any = None) -> None:
     """Raise NotFound for unseen or missing objects, Forbidden for seen-but-not-allowed."""
     if action not in RULES:
         raise Forbidden()
+    if action.startswith("space.") and action in NEEDS_OBJECT:
+        _require_known_space(user, action, obj)
+        if not can(user, action, obj):
+            raise Forbidden()
+        return
     existence = EXISTENCE_ACTION.get(type(obj)) if obj is not None else None
     existence = EXISTENCE_OVERRIDES.get(action, existence) if existence else None
     if existence is not None and not can(user, existence, obj):
@@ -258,6 +263,17 @@ def require(user, action: str, obj: Any = None) -> None:
         raise NotFound()
     if not can(user, action, obj):
         raise Forbidden()
+
+
+def _require_known_space(user, action: str, space: Space | None) -> None:
+    """The same single query whether or not the space exists, so that a hidden space's "not
+    found" takes as long as a missing one's (timing must not reveal a secret space)."""
+    known_ids = discoverable_space_ids(user) if signed_in(user) else frozenset()
+    if space is None:
+        raise NotFound()
+    override = EXISTENCE_OVERRIDES.get(action)
+    if space.id not in known_ids and not (override and can(user, override, space)):
+        raise NotFound()
 
 
 # ---------------------------------------------------------------- scope (SQL)

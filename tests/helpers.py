@@ -37,7 +37,8 @@ def without_request_tokens(response) -> str:
     two answers can be compared for what they say about the thing asked for."""
     text = response.get_data(as_text=True)
     text = re.sub(r'nonce="[^"]+"', 'nonce=""', text)
-    return re.sub(r'name="csrf-token" content="[^"]+"', 'name="csrf-token" content=""', text)
+    text = re.sub(r'name="csrf-token" content="[^"]+"', 'name="csrf-token" content=""', text)
+    return re.sub(r'name="csrf_token" value="[^"]+"', 'name="csrf_token" value=""', text)
 
 
 def wait_until_serving(base: str, seconds: float = 30) -> bool:

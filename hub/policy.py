@@ -102,18 +102,12 @@ def _can_view_space(user, space: Space) -> bool:
     return is_member(user, space) and not agreement_pending(user, space)
 
 
-def _pending_invitation(user, space: Space) -> JoinRequest | None:
-    return db.session.scalar(select(JoinRequest).where(
-        JoinRequest.space_id == space.id, JoinRequest.user_id == user.id, JoinRequest.kind == "invite",
-        JoinRequest.status == "pending"))
-
-
 def _can_discover_space(user, space: Space) -> bool:
     # Someone invited to a secret space may see its name and purpose to decide.
     if not signed_in(user):
         return False
     return (space.visibility in ("community", "listed") or _can_view_space(user, space)
-            or is_member(user, space) or _pending_invitation(user, space) is not None)
+            or is_member(user, space) or _has_pending_invitation(user, space))
 
 
 def _can_post_in_space(user, space: Space) -> bool:
@@ -136,12 +130,20 @@ def _can_request_to_join(user, space: Space) -> bool:
         return False
     if is_member(user, space):
         return False
-    return _pending_request(user, space) is None
+    return pending_join(user, space) is None
 
 
-def _pending_request(user, space: Space) -> JoinRequest | None:
+def pending_join(user, space: Space) -> JoinRequest | None:
+    """The person's open request or invitation for the space, if any (at most one is kept)."""
+    if not signed_in(user):
+        return None
     return db.session.scalar(select(JoinRequest).where(
         JoinRequest.space_id == space.id, JoinRequest.user_id == user.id, JoinRequest.status == "pending"))
+
+
+def _has_pending_invitation(user, space: Space) -> bool:
+    pending = pending_join(user, space)
+    return pending is not None and pending.kind == "invite"
 
 
 def _can_decide_join(user, request: JoinRequest) -> bool:
@@ -256,7 +258,6 @@ def require(user, action: str, obj: Any = None) -> None:
             raise Forbidden()
         return
     existence = EXISTENCE_ACTION.get(type(obj)) if obj is not None else None
-    existence = EXISTENCE_OVERRIDES.get(action, existence) if existence else None
     if existence is not None and not can(user, existence, obj):
         raise NotFound()
     if obj is None and action in NEEDS_OBJECT:

@@ -77,16 +77,16 @@ def _sids_of(user_id: int) -> list[str]:
 
 def socket_user():
     """For event handlers: the socket's person if their session or token is still live, else None."""
-    from hub.auth.models import ApiToken
+    from hub.auth.tokens import user_for_token_digest
     from hub.people.models import User
 
     auth = session.get("socket_auth") or {}
+    if auth.get("token"):
+        user = user_for_token_digest(auth["token"])
+        return user if user is not None and user.id == auth.get("user_id") else None
     user = db.session.get(User, auth.get("user_id") or 0, populate_existing=True)
     if user is None or not policy.signed_in(user):
         return None
-    if auth.get("token"):
-        token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == auth["token"]))
-        return user if token is not None and token.revoked_at is None and token.user_id == user.id else None
     return user if user.session_version == auth.get("version") else None
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub import mail, policy, realtime
+from hub.auth import tokens
 from hub.auth.models import Invitation, digest
 from hub.extensions import db, utcnow
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team, TeamMembership, User
@@ -249,14 +250,8 @@ def reset_password(token: str, password: str, confirm: str) -> User:
         raise ValidationError(fields)
     user.password_hash = hash_password(password)
     # Recovering an account may mean it was taken over: its API tokens go too.
-    revoke_all_tokens(user)
+    tokens.revoke_all_tokens(user)
     return end_other_sessions(user)
-
-
-def revoke_all_tokens(user: User) -> None:
-    from hub.auth.models import ApiToken
-    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
-        token.revoked_at = utcnow()
 
 
 # ---------------------------------------------------------------- deactivation

@@ -37,6 +37,12 @@ def list_tokens(actor: User) -> list[ApiToken]:
     ))
 
 
+def revoke_all_tokens(user: User) -> None:
+    """Uncommitted: the caller commits it with the change that asked for it (account recovery)."""
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
+
+
 def revoke_token(actor: User, token: ApiToken | None) -> None:
     policy.require(actor, "token.manage", token)
     if token.revoked_at is None:
@@ -48,7 +54,12 @@ def user_for_token(plain: str) -> User | None:
     """The active owner of a live token, or None. Checked on every request: revocation is instant."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(plain)))
+    return user_for_token_digest(digest(plain))
+
+
+def user_for_token_digest(token_hash: str) -> User | None:
+    """As user_for_token, from the stored digest (a socket keeps only that)."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

@@ -22,6 +22,19 @@ def _still_allowed(user: User, note: Notification) -> bool:
     return space is not None and policy.can(user, note.requires, space)
 
 
+def _allowed(user: User, notes) -> list[Notification]:
+    """The notes the user may still see; one policy question per (space, action), within this call."""
+    answers: dict[tuple, bool] = {}
+    kept = []
+    for note in notes:
+        key = (note.space_id, note.requires)
+        if key not in answers:
+            answers[key] = _still_allowed(user, note)
+        if answers[key]:
+            kept.append(note)
+    return kept
+
+
 def notify(user_ids, kind: str, text: str, link: str = "", space: Space | None = None,
            requires: str = "space.view") -> list[int]:
     """Store and push a notification to each person who may receive it now; returns who got it."""
@@ -46,7 +59,7 @@ def notify(user_ids, kind: str, text: str, link: str = "", space: Space | None =
 def visible(user: User, limit: int = 50) -> list[Notification]:
     rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
                               .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit * 2))
-    return [n for n in rows if _still_allowed(user, n)][:limit]
+    return _allowed(user, rows)[:limit]
 
 
 def unread_count(user: User) -> int:
@@ -54,7 +67,7 @@ def unread_count(user: User) -> int:
         return 0
     unread = db.session.scalars(select(Notification).where(Notification.user_id == user.id,
                                                            Notification.read_at.is_(None)))
-    return sum(1 for n in unread if _still_allowed(user, n))
+    return len(_allowed(user, unread))
 
 
 def mark_all_read(user: User) -> None:

@@ -132,8 +132,7 @@ def invite(actor: User, space: Space | None, person: User | None, message: str =
         raise ValidationError({"user_id": _("Choose an active person from the directory.")})
     if policy.is_member(person, space):
         raise ValidationError({"user_id": _("%(name)s is already a member.", name=person.name)})
-    pending = db.session.scalar(select(JoinRequest).where(
-        JoinRequest.space_id == space.id, JoinRequest.user_id == person.id, JoinRequest.status == "pending"))
+    pending = policy.pending_join(person, space)
     if pending is not None:
         if pending.kind == "request":  # they already asked: inviting them is saying yes
             return decide(actor, pending, approve=True, note=message)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from hub import policy
 from hub.extensions import db
 from hub.people.models import Cohort, Team
-from hub.spaces.models import JoinRequest, Space
+from hub.spaces.models import Space
 
 KIND_ORDER = {"community": 0, "cohort": 1, "team": 2, "affinity": 3}
 
@@ -27,11 +27,6 @@ def my_spaces(user) -> list[Space]:
     if not ids:
         return []
     return _sorted(db.session.scalars(select(Space).where(Space.id.in_(ids), Space.archived_at.is_(None))))
-
-
-def my_pending_request(user, space: Space) -> JoinRequest | None:
-    return db.session.scalar(select(JoinRequest).where(
-        JoinRequest.space_id == space.id, JoinRequest.user_id == user.id, JoinRequest.status == "pending"))
 
 
 def owner_of(space: Space):

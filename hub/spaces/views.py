@@ -34,7 +34,7 @@ def show(slug: str):
     members = queries.member_list(space) if can_view else []
     return render_template("spaces/show.html", space=space, can_view=can_view, members=members,
                            owner=queries.owner_of(space) if can_view else None, errors={}, form={},
-                           pending=queries.my_pending_request(current_user, space))
+                           pending=policy.pending_join(current_user, space))
 
 
 from hub.spaces import member_views  # noqa: E402,F401  (registers its routes on bp)

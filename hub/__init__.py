@@ -78,13 +78,14 @@ def _tune_sqlite(engine, busy_timeout_ms: int) -> None:
 def _register_blueprints(app: Flask) -> None:
     from hub.api import bp as api_bp
     from hub.auth.views import bp as auth_bp
+    from hub.forums.views import bp as forums_bp
     from hub.home.views import bp as home_bp
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
     from hub.spaces.views import bp as spaces_bp
 
-    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, notify_bp, api_bp):
+    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,3 +3,6 @@ from hub.auth.models import ApiToken, Invitation, SocketConnection  # noqa: F401
 from hub.people.models import Cohort, Organization, Team, TeamMembership, User, cohort_teams  # noqa: F401
 from hub.notify.models import Notification  # noqa: F401
 from hub.spaces.models import AuditEvent, JoinRequest, Space, SpaceMembership  # noqa: F401
+from hub.forums.models import (Category, Draft, Flag, ModerationEntry, Post, PostRevision,  # noqa: F401
+                               Reaction, ReadState, Thread, ThreadTag)
+from hub.notify.models import EmailSettings, Watch  # noqa: F401

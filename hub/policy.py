@@ -17,10 +17,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy.orm import aliased
 from werkzeug.exceptions import Forbidden, NotFound
 
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db
+from hub.forums.models import Category, Flag, Post, Thread
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.spaces.models import JoinRequest, Space, SpaceMembership
 
@@ -195,6 +197,88 @@ def _can_own_token(user, token: ApiToken) -> bool:
     return signed_in(user) and token.user_id == user.id
 
 
+# ---------------------------------------------------------------- forums
+
+def history_cutoff(user, space: Space):
+    """In an affinity space whose newcomers see history "from joining", nothing posted before the
+    person's (latest) joining is theirs to see, on any surface. None when there is no cut."""
+    if space.kind != "affinity" or space.history_policy != "from_joining" or not signed_in(user):
+        return None
+    membership = explicit_membership(user, space)
+    return membership.joined_at if membership is not None else None
+
+
+def _after_cutoff(user, space: Space, when) -> bool:
+    cutoff = history_cutoff(user, space)
+    return cutoff is None or when >= cutoff
+
+
+def _shown(user, space: Space, row, author_id: int) -> bool:
+    """Deleted things stay visible to the space's moderators only; hidden ones also to their author."""
+    if row.deleted_at is not None:
+        return _can_manage_space(user, space)
+    if row.hidden_at is not None:
+        return author_id == user.id or _can_manage_space(user, space)
+    return True
+
+
+def _can_view_thread(user, thread: Thread) -> bool:
+    space = thread.space
+    return (_can_view_space(user, space) and _after_cutoff(user, space, thread.created_at)
+            and _shown(user, space, thread, thread.author_id))
+
+
+def _can_view_post(user, post: Post) -> bool:
+    thread = post.thread
+    return (_can_view_thread(user, thread) and _after_cutoff(user, thread.space, post.created_at)
+            and _shown(user, thread.space, post, post.author_id))
+
+
+def _can_reply(user, thread: Thread) -> bool:
+    if thread.deleted_at is not None or not _can_view_thread(user, thread):
+        return False
+    if not _can_post_in_space(user, thread.space):
+        return False
+    return thread.locked_at is None or _can_manage_space(user, thread.space)
+
+
+def _can_moderate_thread(user, thread: Thread) -> bool:
+    return _can_view_thread(user, thread) and _can_manage_space(user, thread.space)
+
+
+def _can_edit_post(user, post: Post) -> bool:
+    thread = post.thread
+    if post.deleted_at is not None or thread.space.is_archived or not _can_view_post(user, post):
+        return False
+    if _can_manage_space(user, thread.space):
+        return True
+    return post.author_id == user.id and thread.locked_at is None
+
+
+def _can_delete_post(user, post: Post) -> bool:
+    if post.deleted_at is not None or not _can_view_post(user, post):
+        return False
+    return post.author_id == user.id or _can_manage_space(user, post.thread.space)
+
+
+def _can_react(user, post: Post) -> bool:
+    return (post.deleted_at is None and _can_view_post(user, post)
+            and _can_post_in_space(user, post.thread.space))
+
+
+def _can_flag(user, post: Post) -> bool:
+    return post.deleted_at is None and post.author_id != user.id and _can_view_post(user, post)
+
+
+def _can_accept_answer(user, thread: Thread) -> bool:
+    return (thread.kind == "question" and _can_view_thread(user, thread)
+            and (thread.author_id == user.id or _can_manage_space(user, thread.space)))
+
+
+def _can_review_flag(user, flag: Flag) -> bool:
+    return _can_view_post(user, flag.post) and _can_manage_space(user, flag.post.thread.space)
+
+
 RULES: dict[str, Callable[[Any, Any], bool]] = {
     "space.discover": _can_discover_space,
     "space.view": _can_view_space,
@@ -219,6 +303,21 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "program.manage": lambda user, _obj: is_staff(user),  # cohorts, organizations, teams
     "team.manage": lambda user, _team: is_staff(user),
     "directory.view": lambda user, _obj: signed_in(user),
+    "category.view": lambda user, category: _can_view_space(user, category.space),
+    "category.manage": lambda user, category: _can_manage_space(user, category.space),
+    "thread.view": _can_view_thread,
+    "thread.reply": _can_reply,
+    "thread.moderate": _can_moderate_thread,
+    # A global pin puts a thread at the top of everyone's Latest: site staff only.
+    "thread.pin_globally": lambda user, thread: is_staff(user) and _can_moderate_thread(user, thread),
+    "thread.accept_answer": _can_accept_answer,
+    "post.view": _can_view_post,
+    "post.edit": _can_edit_post,
+    "post.delete": _can_delete_post,
+    "post.restore": lambda user, post: post.deleted_at is not None and _can_view_post(user, post),
+    "post.react": _can_react,
+    "post.flag": _can_flag,
+    "flag.review": _can_review_flag,
 }
 
 # The action whose refusal means "you may not know this exists": answered with NotFound.
@@ -228,11 +327,16 @@ EXISTENCE_ACTION: dict[type, str] = {
     ApiToken: "token.manage",
     Invitation: "invitation.manage",
     JoinRequest: "join_request.view",
+    Category: "category.view",
+    Thread: "thread.view",
+    Post: "post.view",
+    Flag: "flag.review",
 }
 
 
 # Actions about a particular thing: asked about nothing (a missing row), they answer NotFound.
-NEEDS_OBJECT = ({a for a in RULES if a.split(".")[0] in ("space", "person", "token", "join_request")}
+NEEDS_OBJECT = ({a for a in RULES if a.split(".")[0] in ("space", "person", "token", "join_request", "category",
+                                                         "thread", "post", "flag")}
                 | {"invitation.manage", "team.manage"}) - {"space.create"}
 
 
@@ -366,8 +470,60 @@ def _invitation_clause(user):
     return false()
 
 
+def _managed_space_ids(user):
+    """Spaces this user moderates: their facilitators, and site staff outside affinity spaces."""
+    facilitates = select(SpaceMembership.space_id).where(SpaceMembership.user_id == user.id,
+                                                        SpaceMembership.role == "facilitator")
+    clause = Space.id.in_(facilitates)
+    if is_staff(user):
+        clause = or_(clause, Space.kind != "affinity")
+    return select(Space.id).where(clause)
+
+
+def _cutoff_clause(user_id: int, space_id_col, created_col):
+    """SQL twin of _after_cutoff: the person's joining time in narrow-history affinity spaces."""
+    narrow = aliased(Space)
+    joined = (select(SpaceMembership.joined_at).join(narrow, narrow.id == SpaceMembership.space_id)
+              .where(SpaceMembership.space_id == space_id_col, SpaceMembership.user_id == user_id,
+                     narrow.kind == "affinity", narrow.history_policy == "from_joining")
+              .scalar_subquery())
+    return or_(joined.is_(None), created_col >= joined)
+
+
+def _shown_clause(user, model, space_id_col):
+    return or_(space_id_col.in_(_managed_space_ids(user)),
+               and_(model.deleted_at.is_(None), or_(model.hidden_at.is_(None), model.author_id == user.id)))
+
+
+def _thread_clause(user):
+    if not signed_in(user):
+        return false()
+    viewable = select(Space.id).where(_space_view_clause(user))
+    return and_(Thread.space_id.in_(viewable), _cutoff_clause(user.id, Thread.space_id, Thread.created_at),
+                _shown_clause(user, Thread, Thread.space_id))
+
+
+def _post_clause(user):
+    if not signed_in(user):
+        return false()
+    # An alias, so that a caller's own join on Thread never captures these subqueries.
+    thread = aliased(Thread)
+    own_space = select(thread.space_id).where(thread.id == Post.thread_id).scalar_subquery()
+    visible_threads = select(Thread.id).where(_thread_clause(user))
+    return and_(Post.thread_id.in_(visible_threads), _cutoff_clause(user.id, own_space, Post.created_at),
+                _shown_clause(user, Post, own_space))
+
+
+def visible_thread_ids(user):
+    """A subquery of the threads the user may read, for listings and counts to filter on."""
+    return select(Thread.id).where(_thread_clause(user))
+
+
 SCOPES: dict[type, Callable[[Any], Any]] = {
     Space: _space_view_clause,
+    Thread: _thread_clause,
+    Post: _post_clause,
+    Category: lambda user: Category.space_id.in_(select(Space.id).where(_space_view_clause(user))),
     User: _person_clause,
     Invitation: _invitation_clause,
 }
@@ -412,9 +568,58 @@ def audience(obj: Any) -> set[int]:
         if obj.kind != "affinity":
             ids |= _active_ids(select(User.id).where(User.site_role.in_(STAFF_ROLES)))
         return ids
+    if isinstance(obj, Thread):
+        return _content_audience(obj.space, obj, obj.author_id, obj.created_at)
+    if isinstance(obj, Post):
+        return audience_of_posts(obj.thread, [obj])[obj.id]
     if isinstance(obj, User):
         # A profile is seen by every active person; a deactivated one only by admins.
         if obj.active:
             return _active_ids(select(User.id))
         return _active_ids(select(User.id).where(User.site_role == "admin"))
     return set()  # unknown objects reach nobody
+
+
+def _content_audience(space: Space, row, author_id: int, created_at) -> set[int]:
+    """Who may read a thread or post: the space's readers, minus newcomers who joined after it
+    was written (narrow history), minus everyone but moderators (and the author) when withdrawn."""
+    readers = audience(space)
+    late = _joined_at(space)
+    readers = {u for u in readers if u not in late or late[u] <= created_at}
+    return _withdrawn_filter(space, row, author_id, readers)
+
+
+def _joined_at(space: Space) -> dict[int, Any]:
+    """Members' joining times, where they cut what a newcomer may read (else empty)."""
+    if space.kind != "affinity" or space.history_policy != "from_joining":
+        return {}
+    return dict(db.session.execute(select(SpaceMembership.user_id, SpaceMembership.joined_at)
+                                   .where(SpaceMembership.space_id == space.id)).all())
+
+
+def _withdrawn_filter(space: Space, row, author_id: int, readers: set[int], moderators=None) -> set[int]:
+    if row.deleted_at is None and row.hidden_at is None:
+        return readers
+    if moderators is None:
+        moderators = _moderator_ids(space)
+    return readers & (moderators | ({author_id} if row.deleted_at is None else set()))
+
+
+def _moderator_ids(space: Space) -> set[int]:
+    ids = _active_ids(select(User.id).where(User.id.in_(
+        select(SpaceMembership.user_id).where(SpaceMembership.space_id == space.id,
+                                              SpaceMembership.role == "facilitator"))))
+    if space.kind != "affinity":
+        ids |= _active_ids(select(User.id).where(User.site_role.in_(STAFF_ROLES)))
+    return ids
+
+
+def audience_of_posts(thread: Thread, posts) -> dict[int, set[int]]:
+    """audience(post) for many posts of one thread in a fixed number of queries (thread pages)."""
+    readers, space = audience(thread), thread.space
+    late = _joined_at(space)
+    moderators = _moderator_ids(space) if any(p.deleted_at or p.hidden_at for p in posts) else set()
+    return {post.id: _withdrawn_filter(space, post, post.author_id,
+                                       {u for u in readers if u not in late or late[u] <= post.created_at},
+                                       moderators)
+            for post in posts}

@@ -1,4 +1,4 @@
-"""Affinity spaces, membership and notifications in the API (twins of the space pages)."""
+"""Affinity spaces and membership in the API (twins of the space pages)."""
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -9,7 +9,6 @@ from hub import policy
 from hub.api import bp
 from hub.api.common import api_login_required, iso, json_body, space_json
 from hub.extensions import db
-from hub.notify import services as notify
 from hub.people.models import User
 from hub.spaces import membership, queries
 from hub.spaces.models import JoinRequest, Space
@@ -125,18 +124,3 @@ def space_audit(space_id: int):
     events = membership.audit_log(current_user, _space(space_id))
     return jsonify({"items": [{"id": e.id, "action": e.action, "actor_id": e.actor_id, "subject_id": e.subject_id,
                                "detail": e.detail, "created_at": iso(e.created_at)} for e in events], "next": None})
-
-
-@bp.get("/notifications")
-@api_login_required
-def notifications_list():
-    items = [{"id": n.id, "kind": n.kind, "text": n.text, "link": n.link, "read": n.read_at is not None,
-              "created_at": iso(n.created_at)} for n in notify.visible(current_user)]
-    return jsonify({"items": items, "unread": notify.unread_count(current_user), "next": None})
-
-
-@bp.post("/notifications/read")
-@api_login_required
-def notifications_read():
-    notify.mark_all_read(current_user)
-    return jsonify({"ok": True})

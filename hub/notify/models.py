@@ -1,12 +1,19 @@
-"""A notification is stored for one person and shown only while they may still see its subject."""
+"""Notifications, watching levels and email preferences.
+
+A notification is stored for one person and shown or sent only while they may still see its
+subject (its thread or post when it has one, else its space)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import db, utcnow
+
+WATCH_LEVELS = ("watching", "tracking", "normal", "muted")
+EMAIL_FREQUENCIES = ("immediately", "daily", "weekly", "never")
+DEFAULT_FREQUENCY = "daily"
 
 
 class Notification(db.Model):
@@ -18,7 +25,32 @@ class Notification(db.Model):
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(300), default="")
     space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
-    # The policy action the recipient must still pass on the space when it is shown or sent.
+    # The policy action the recipient must still pass on the subject when it is shown or sent.
     requires: Mapped[str] = mapped_column(String(40), default="space.view")
+    subject_type: Mapped[str | None] = mapped_column(String(20))  # "thread" | "post" | None (the space)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Watch(db.Model):
+    """A person's chosen level for one thread or one category (exactly one of the two is set)."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "thread_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("forum_threads.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("forum_categories.id", ondelete="CASCADE"),
+                                                    index=True)
+    level: Mapped[str] = mapped_column(String(10))
+
+
+class EmailSettings(db.Model):
+    __tablename__ = "email_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(12), default=DEFAULT_FREQUENCY)
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)

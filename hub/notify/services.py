@@ -1,8 +1,9 @@
 """Create, list and read notifications. Call `notify` only after the change is committed.
 
-Every notification names the policy action its recipient must pass on its space. That is
-checked when it is written and again every time it is listed, counted or pushed, so someone
-removed from a space stops seeing what was queued for them at once.
+Every notification names the policy action its recipient must pass on its subject (a thread
+or post when it has one, else its space). That is checked when it is written and again every
+time it is listed, counted, pushed or emailed, so someone removed from a space, or a thread
+moved where they cannot follow, stops reaching them at once.
 """
 from __future__ import annotations
 
@@ -10,55 +11,83 @@ from sqlalchemy import select
 
 from hub import policy, realtime
 from hub.extensions import db, utcnow
-from hub.notify.models import Notification
+from hub.forums.models import Post, Thread
+from hub.notify.models import DEFAULT_FREQUENCY, EMAIL_FREQUENCIES, EmailSettings, Notification
 from hub.people.models import User
 from hub.spaces.models import Space
+from hub.validation import ValidationError
+
+SUBJECT_TYPES = {"thread": Thread, "post": Post}
 
 
-def _still_allowed(user: User, note: Notification) -> bool:
-    if note.space_id is None:
+def subject_of(note: Notification):
+    if note.subject_type is None:
+        return db.session.get(Space, note.space_id) if note.space_id is not None else None
+    model = SUBJECT_TYPES.get(note.subject_type)
+    return db.session.get(model, note.subject_id) if model is not None else None
+
+
+def still_allowed(user: User, note: Notification) -> bool:
+    if note.space_id is None and note.subject_type is None:
         return policy.signed_in(user)
-    space = db.session.get(Space, note.space_id)
-    return space is not None and policy.can(user, note.requires, space)
+    subject = subject_of(note)
+    return subject is not None and policy.can(user, note.requires, subject)
 
 
 def _allowed(user: User, notes) -> list[Notification]:
-    """The notes the user may still see; one policy question per (space, action), within this call."""
+    """The notes the user may still see; one policy question per subject, within this call."""
     answers: dict[tuple, bool] = {}
     kept = []
     for note in notes:
-        key = (note.space_id, note.requires)
+        key = (note.space_id, note.subject_type, note.subject_id, note.requires)
         if key not in answers:
-            answers[key] = _still_allowed(user, note)
+            answers[key] = still_allowed(user, note)
         if answers[key]:
             kept.append(note)
     return kept
 
 
-def notify(user_ids, kind: str, text: str, link: str = "", space: Space | None = None,
-           requires: str = "space.view") -> list[int]:
-    """Store and push a notification to each person who may receive it now; returns who got it."""
+def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None,
+           requires: str = "space.view", subject=None) -> list[int]:
+    """Store and push a notification to each person who may receive it now; returns who got it.
+    `text` may be a callable, worded inside each recipient's language. `subject` (a Thread or
+    Post) makes every later check ask about it rather than about the space."""
+    subject_type = {Thread: "thread", Post: "post"}.get(type(subject))
     delivered = []
     for user_id in sorted(set(user_ids)):
         user = db.session.get(User, user_id)
         if user is None:
             continue
-        note = Notification(user_id=user_id, kind=kind, text=text, link=link,
-                            space_id=space.id if space else None, requires=requires)
-        if not _still_allowed(user, note):
+        note = Notification(user_id=user_id, kind=kind, text=_worded(text, user), link=link,
+                            space_id=space.id if space else None, requires=requires,
+                            subject_type=subject_type, subject_id=subject.id if subject_type else None)
+        if not still_allowed(user, note):
             continue
         db.session.add(note)
-        delivered.append(user_id)
+        delivered.append(note)
     db.session.commit()
-    for user_id in delivered:
-        user = db.session.get(User, user_id)
-        realtime.emit_to_users([user_id], "notification", {"text": text, "link": link, "unread": unread_count(user)})
-    return delivered
+    for note in delivered:
+        user = db.session.get(User, note.user_id)
+        realtime.emit_to_users([note.user_id], "notification",
+                               {"id": note.id, "text": note.text, "link": link, "unread": unread_count(user)})
+    from hub.notify import email  # the mail side needs these stored first
+    email.send_immediately([n.id for n in delivered])
+    return [n.user_id for n in delivered]
 
 
-def visible(user: User, limit: int = 50) -> list[Notification]:
-    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit * 2))
+def _worded(text, user: User) -> str:
+    if not callable(text):
+        return text
+    from flask_babel import force_locale
+    with force_locale(user.preferred_language or "en"):
+        return str(text())
+
+
+def visible(user: User, limit: int = 50, before_id: int | None = None) -> list[Notification]:
+    stmt = select(Notification).where(Notification.user_id == user.id)
+    if before_id is not None:
+        stmt = stmt.where(Notification.id < before_id)
+    rows = db.session.scalars(stmt.order_by(Notification.id.desc()).limit(limit * 3))
     return _allowed(user, rows)[:limit]
 
 
@@ -70,10 +99,45 @@ def unread_count(user: User) -> int:
     return len(_allowed(user, unread))
 
 
-def mark_all_read(user: User) -> None:
-    db.session.execute(Notification.__table__.update().where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+def mark_read(user: User, ids=None) -> int:
+    """Mark the person's notifications read: all, or the given ids (others' ids are ignored)."""
+    stmt = Notification.__table__.update().where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_([int(i) for i in ids if str(i).isdigit()]))
+    db.session.execute(stmt.values(read_at=utcnow()))
     db.session.commit()
-    realtime.emit_to_users([user.id], "notification", {"unread": 0})
+    unread = unread_count(user)
+    realtime.emit_to_users([user.id], "notification", {"unread": unread})
+    return unread
 
 
+def mark_all_read(user: User) -> None:
+    mark_read(user)
+
+
+def open_notification(user: User, note_id: int) -> Notification | None:
+    """Mark one read and return it if it is the person's and still theirs to see."""
+    note = db.session.get(Notification, note_id)
+    if note is None or note.user_id != user.id or not still_allowed(user, note):
+        return None
+    mark_read(user, [note.id])
+    return note
+
+
+def email_settings(user: User) -> EmailSettings:
+    settings = db.session.get(EmailSettings, user.id)
+    return settings or EmailSettings(user_id=user.id, frequency=DEFAULT_FREQUENCY)
+
+
+def set_email_frequency(user: User, frequency: str) -> EmailSettings:
+    from flask_babel import gettext as _
+
+    if frequency not in EMAIL_FREQUENCIES:
+        raise ValidationError({"frequency": _("Choose how often to get email.")})
+    settings = db.session.get(EmailSettings, user.id)
+    if settings is None:
+        settings = EmailSettings(user_id=user.id)
+        db.session.add(settings)
+    settings.frequency = frequency
+    db.session.commit()
+    return settings

@@ -1,11 +1,14 @@
-"""The notification centre and the bell's unread count."""
+"""The notification centre, the bell's unread count, and email preferences."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hub import policy
 from hub.notify import services
+from hub.notify.models import EMAIL_FREQUENCIES
+from hub.validation import ValidationError
 
 bp = Blueprint("notify", __name__)
 
@@ -21,8 +24,33 @@ def index():
     return render_template("notify/index.html", notifications=services.visible(current_user))
 
 
+@bp.get("/notifications/<int:note_id>")
+@login_required
+def open_one(note_id: int):
+    note = services.open_notification(current_user, note_id)
+    if note is None:
+        abort(404)
+    return redirect(note.link or url_for("notify.index"))
+
+
 @bp.post("/notifications/read")
 @login_required
 def mark_read():
     services.mark_all_read(current_user)
     return redirect(url_for("notify.index"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.set_email_frequency(current_user, request.form.get("frequency", ""))
+        except ValidationError as err:
+            errors = err.fields
+        else:
+            flash(_("Email preference saved."), "success")
+            return redirect(url_for("notify.settings"))
+    return render_template("notify/settings.html", current=services.email_settings(current_user).frequency,
+                           frequencies=EMAIL_FREQUENCIES, errors=errors), (422 if errors else 200)

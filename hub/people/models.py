@@ -1,9 +1,12 @@
 """Who is in the collaborative: people, their organizations, teams and cohorts."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
+                        event, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.extensions import db, utcnow
@@ -19,6 +22,8 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # The @handle used in mentions: made from the name once, unique, never the email.
+    username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     site_role: Mapped[str] = mapped_column(String(20), default="participant")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -153,3 +158,25 @@ class Cohort(db.Model):
 
     space: Mapped["Space"] = relationship(foreign_keys=[space_id])  # noqa: F821
     teams: Mapped[list[Team]] = relationship(secondary=cohort_teams, back_populates="cohorts")
+
+
+USERNAME_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+def username_base(name: str) -> str:
+    """"Dr. Ana María Ruiz" -> "ana.maria.ruiz"-like handles: dots, never dashes (team handles use those)."""
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().lower()
+    words = [w for w in USERNAME_CHARS.split(ascii_name) if w and w not in ("dr", "mr", "ms", "mrs")]
+    return ".".join(words)[:32] or "person"
+
+
+@event.listens_for(User, "before_insert")
+def _give_username(_mapper, connection, person: User) -> None:
+    if person.username:
+        return
+    base, n = username_base(person.name), 1
+    candidate = base
+    while connection.scalar(select(User.id).where(User.username == candidate)) is not None:
+        n += 1
+        candidate = f"{base}{n}"
+    person.username = candidate

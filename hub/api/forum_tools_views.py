@@ -1,0 +1,210 @@
+"""Forum tools in the API: moderation, flags, the log, categories, watching, reading state,
+drafts, preview and mention autocomplete (twins of the facilitator pages and the composer)."""
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+
+from hub import content, policy
+from hub.api import bp
+from hub.api.common import api_login_required, iso, json_body
+from hub.api.forum_views import _get, thread_json
+from hub.extensions import db
+from hub.forums import categories as category_service
+from hub.forums import drafts, mentions, moderation, queries, reading
+from hub.forums.models import Category, Flag, Post, Thread
+from hub.spaces.models import Space
+from hub.validation import ValidationError
+
+
+def category_json(category: Category, viewer) -> dict:
+    return {"id": category.id, "space_id": category.space_id, "name": category.name, "slug": category.slug,
+            "description": category.description, "position": category.position,
+            "watch_level": reading.category_level(viewer, category)}
+
+
+@bp.get("/spaces/<int:space_id>/categories")
+@api_login_required
+def categories(space_id: int):
+    space = _get(Space, space_id, "space.view")
+    return jsonify({"items": [category_json(c, current_user) for c in category_service.categories_of(space)],
+                    "next": None})
+
+
+@bp.post("/spaces/<int:space_id>/categories")
+@api_login_required
+def create_category(space_id: int):
+    created = category_service.create_category(current_user, db.session.get(Space, space_id), json_body())
+    return jsonify(category_json(created, current_user)), 201
+
+
+@bp.patch("/categories/<int:category_id>")
+@api_login_required
+def update_category(category_id: int):
+    category = _get(Category, category_id, "category.view")
+    return jsonify(category_json(category_service.update_category(current_user, category, json_body()), current_user))
+
+
+@bp.delete("/categories/<int:category_id>")
+@api_login_required
+def delete_category(category_id: int):
+    category_service.delete_category(current_user, _get(Category, category_id, "category.view"))
+    return "", 204
+
+
+@bp.put("/categories/<int:category_id>/watch")
+@api_login_required
+def watch_category(category_id: int):
+    category = _get(Category, category_id, "category.view")
+    return jsonify({"level": reading.set_level(current_user, str(json_body().get("level", "")), category=category)})
+
+
+@bp.put("/threads/<int:thread_id>/watch")
+@api_login_required
+def watch_thread(thread_id: int):
+    thread = _get(Thread, thread_id, "thread.view")
+    return jsonify({"level": reading.set_level(current_user, str(json_body().get("level", "")), thread=thread)})
+
+
+@bp.post("/threads/<int:thread_id>/read")
+@api_login_required
+def mark_thread_read(thread_id: int):
+    """Mark read up to a post number (default: the end)."""
+    thread = _get(Thread, thread_id, "thread.view")
+    number = json_body().get("number", thread.last_post_number) if _has_body() else thread.last_post_number
+    if not isinstance(number, int) or number < 0:
+        raise ValidationError({"number": "Give the number of the last post read."})
+    reading.mark_read_to(current_user, thread, min(number, thread.last_post_number))
+    return jsonify({"last_read": reading.last_read(current_user, thread)})
+
+
+def _has_body() -> bool:
+    from flask import request
+    return bool(request.get_data())
+
+
+@bp.get("/me/reading")
+@api_login_required
+def reading_counts():
+    return jsonify(reading.counts(current_user))
+
+
+MODERATION = {
+    "pinned": lambda t, v: moderation.set_pinned(current_user, t, bool(v)),
+    "pinned_globally": lambda t, v: moderation.set_pinned(current_user, t, bool(v), globally=bool(v)),
+    "locked": lambda t, v: moderation.set_locked(current_user, t, bool(v)),
+    "hidden": lambda t, v: moderation.set_thread_hidden(current_user, t, bool(v)),
+    "slow_mode_seconds": lambda t, v: moderation.set_slow_mode(current_user, t, v),
+    "category_id": lambda t, v: moderation.move_thread(current_user, t, db.session.get(Category, v)
+                                                       if isinstance(v, int) else None),
+}
+
+
+@bp.patch("/threads/<int:thread_id>")
+@api_login_required
+def moderate_thread(thread_id: int):
+    """Moderation: pinned, pinned_globally, locked, hidden, slow_mode_seconds, category_id (move)."""
+    thread = _get(Thread, thread_id, "thread.view")
+    data = json_body()
+    unknown = set(data) - set(MODERATION)
+    if unknown or not data:
+        raise ValidationError({"body": "Send one or more of: " + ", ".join(sorted(MODERATION))})
+    for key, value in data.items():
+        MODERATION[key](thread, value)
+    return jsonify(thread_json(thread))
+
+
+@bp.post("/posts/<int:post_id>/hide")
+@api_login_required
+def hide_post(post_id: int):
+    moderation.set_post_hidden(current_user, _get(Post, post_id, "post.view"), True, str(json_body().get("reason", "")))
+    return jsonify({"ok": True})
+
+
+@bp.post("/posts/<int:post_id>/unhide")
+@api_login_required
+def unhide_post(post_id: int):
+    moderation.set_post_hidden(current_user, _get(Post, post_id, "post.view"), False)
+    return jsonify({"ok": True})
+
+
+@bp.post("/posts/<int:post_id>/flags")
+@api_login_required
+def flag_post(post_id: int):
+    data = json_body()
+    flag = moderation.flag_post(current_user, _get(Post, post_id, "post.view"), str(data.get("reason", "")),
+                                str(data.get("message", "")))
+    return jsonify({"id": flag.id, "status": flag.status}), 201
+
+
+@bp.get("/spaces/<int:space_id>/flags")
+@api_login_required
+def open_flags(space_id: int):
+    found = moderation.open_flags(current_user, db.session.get(Space, space_id))
+    return jsonify({"items": [{"id": f.id, "post_id": f.post_id, "reporter_id": f.reporter_id, "reason": f.reason,
+                               "message": f.message, "created_at": iso(f.created_at)} for f in found], "next": None})
+
+
+@bp.post("/flags/<int:flag_id>/resolve")
+@api_login_required
+def resolve_flag(flag_id: int):
+    flag = _get(Flag, flag_id, "flag.review")
+    moderation.resolve_flag(current_user, flag, str(json_body().get("action", "")))
+    return jsonify({"id": flag.id, "status": flag.status})
+
+
+@bp.get("/spaces/<int:space_id>/moderation-log")
+@api_login_required
+def moderation_log(space_id: int):
+    entries = moderation.log_of(current_user, db.session.get(Space, space_id))
+    return jsonify({"items": [{"id": e.id, "action": e.action, "actor_id": e.actor_id, "thread_id": e.thread_id,
+                               "post_id": e.post_id, "detail": e.detail, "created_at": iso(e.created_at)}
+                              for e in entries], "next": None})
+
+
+@bp.get("/spaces/<int:space_id>/mentionable")
+@api_login_required
+def mentionable(space_id: int):
+    from flask import request
+    space = db.session.get(Space, space_id)
+    people = queries.people_who_can_see(current_user, space, request.args.get("q", ""))
+    return jsonify({"items": [{"id": p.id, "name": p.name, "handle": p.username} for p in people], "next": None})
+
+
+@bp.post("/preview")
+@api_login_required
+def preview():
+    """The composer's live preview: the same pipeline as posting, mentions checked the same way."""
+    data = json_body()
+    space = db.session.get(Space, data.get("space_id")) if isinstance(data.get("space_id"), int) else None
+    body = str(data.get("body", ""))[:content.MAX_SOURCE_CHARS]
+    if space is None:
+        return jsonify({"body_html": str(content.render(body))})
+    policy.require(current_user, "space.view", space)
+    prepared = mentions.prepare(current_user, space, body, lambda p: policy.can(p, "space.view", space))
+    return jsonify({"body_html": str(prepared.html)})
+
+
+def draft_json(draft) -> dict:
+    return {"key": draft.key, "title": draft.title, "body": draft.body, "updated_at": iso(draft.updated_at)}
+
+
+@bp.get("/drafts/<key>")
+@api_login_required
+def get_draft(key: str):
+    draft = drafts.get(current_user, key)
+    return jsonify(draft_json(draft) if draft else {"key": key, "title": "", "body": "", "updated_at": None})
+
+
+@bp.put("/drafts/<key>")
+@api_login_required
+def save_draft(key: str):
+    data = json_body()
+    return jsonify(draft_json(drafts.save(current_user, key, str(data.get("title", "")), str(data.get("body", "")))))
+
+
+@bp.delete("/drafts/<key>")
+@api_login_required
+def discard_draft(key: str):
+    drafts.discard(current_user, key)
+    return "", 204

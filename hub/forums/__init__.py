@@ -1,0 +1,1 @@
+"""Forums: every space has one. Categories, threads, posts, reactions, mentions, moderation."""

@@ -1,0 +1,55 @@
+"""Server-side drafts: what someone is writing survives a reload, a crash or another device."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from hub import content, policy
+from hub.extensions import db, utcnow
+from hub.forums.models import Draft, Thread
+from hub.spaces.models import Space
+from hub.validation import ValidationError
+
+MAX_DRAFTS = 200
+
+
+def _target(actor, key: str):
+    """A draft key names where the words will go; saving one needs the right to post there."""
+    kind, _sep, ident = key.partition(":")
+    if not ident.isdigit() or kind not in ("thread", "reply"):
+        raise ValidationError({"key": _("Unknown draft.")})
+    if kind == "thread":
+        space = db.session.get(Space, int(ident))
+        policy.require(actor, "space.post", space)
+        return space
+    thread = db.session.get(Thread, int(ident))
+    policy.require(actor, "thread.reply", thread)
+    return thread
+
+
+def get(actor, key: str) -> Draft | None:
+    if not policy.signed_in(actor):
+        return None
+    return db.session.scalar(select(Draft).where(Draft.user_id == actor.id, Draft.key == key))
+
+
+def save(actor, key: str, title: str = "", body: str = "") -> Draft:
+    _target(actor, key)
+    if len(body or "") > content.MAX_SOURCE_CHARS or len(title or "") > 200:
+        raise ValidationError({"body": _("This draft is too long to keep.")})
+    draft = get(actor, key)
+    if draft is None:
+        count = db.session.scalar(select(db.func.count(Draft.id)).where(Draft.user_id == actor.id))
+        if count >= MAX_DRAFTS:
+            raise ValidationError({"key": _("You have too many drafts; post or discard some first.")})
+        draft = Draft(user_id=actor.id, key=key)
+        db.session.add(draft)
+    draft.title, draft.body, draft.updated_at = title or "", body or "", utcnow()
+    db.session.commit()
+    return draft
+
+
+def discard(actor, key: str, commit: bool = True) -> None:
+    db.session.execute(delete(Draft).where(Draft.user_id == actor.id, Draft.key == key))
+    if commit:
+        db.session.commit()

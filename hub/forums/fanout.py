@@ -1,0 +1,69 @@
+"""After a forum write is committed: who hears about it. Notifications go only to people the
+policy lets see the post now (checked again in hub.notify at every later use), never to those
+who muted the thread, and never twice for one post."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from hub import policy, realtime
+from hub.forums import reading
+from hub.forums.models import Post, Thread
+from hub.notify import services as notify
+
+
+def _text(message: str, **values):
+    """Worded per recipient, in their language (notify calls this inside their locale)."""
+    return lambda: _(message, **values)
+
+
+def after_post(actor, thread: Thread, post: Post, prepared, new_thread: bool) -> None:
+    space, link = thread.space, url_for("forums.permalink", post_id=post.id)
+    readers = policy.audience(post)
+    levels = reading.levels_for(readers, thread)
+    muted = {u for u, level in levels.items() if level == "muted"}
+    done = {actor.id} | muted
+
+    def send(ids, kind, text):
+        targets = (set(ids) & readers) - done
+        done.update(notify.notify(targets, kind, text, link, space, requires="post.view", subject=post))
+
+    send({p.id for p in prepared.people}, "mention",
+         _text("%(name)s mentioned you in “%(title)s”", name=actor.name, title=thread.title))
+    send({p.id for p in prepared.team_people}, "team_mention",
+         _text("%(name)s mentioned your team in “%(title)s”", name=actor.name, title=thread.title))
+    send({q.author_id for q in prepared.quoted}, "quote",
+         _text("%(name)s quoted you in “%(title)s”", name=actor.name, title=thread.title))
+    if new_thread and thread.kind == "announcement":
+        send(readers, "announcement", _text("Announcement: “%(title)s”", title=thread.title))
+    elif new_thread:
+        send({u for u, level in levels.items() if level == "watching"}, "new_thread",
+             _text("%(name)s started “%(title)s”", name=actor.name, title=thread.title))
+    else:
+        send({u for u, level in levels.items() if level == "watching"}, "reply",
+             _text("%(name)s replied in “%(title)s”", name=actor.name, title=thread.title))
+    realtime.emit_to_users(readers - {actor.id}, "forum_activity",
+                           {"thread_id": thread.id, "space_id": space.id, "number": post.number})
+
+
+def after_edit(actor, thread: Thread, post: Post, prepared, handles_before: set[str]) -> None:
+    """Only people newly mentioned by an edit hear about it."""
+    fresh = [p for p in prepared.people if p.username.lower() not in handles_before]
+    readers = policy.audience(post)
+    muted = {u for u, level in reading.levels_for(readers, thread).items() if level == "muted"}
+    targets = ({p.id for p in fresh} & readers) - muted - {actor.id}
+    notify.notify(targets, "mention", _text("%(name)s mentioned you in “%(title)s”", name=actor.name,
+                                            title=thread.title),
+                  url_for("forums.permalink", post_id=post.id), thread.space, requires="post.view", subject=post)
+
+
+def answer_accepted(actor, thread: Thread, post: Post) -> None:
+    notify.notify([post.author_id], "answer_accepted",
+                  _text("Your reply was accepted as the answer to “%(title)s”", title=thread.title),
+                  url_for("forums.permalink", post_id=post.id), thread.space, requires="post.view", subject=post)
+
+
+def after_withdraw(thread: Thread) -> None:
+    """A thread hidden, deleted or moved: open pages of people who lost it are told to let go.
+    Notifications need nothing here: they are re-checked against the thread at every use."""
+    realtime.emit_to_users(policy.audience(thread.space), "forum_changed", {"thread_id": thread.id})

@@ -1,0 +1,112 @@
+"""@mentions and quotes: found in a post's Markdown, resolved through the policy, rendered as links.
+
+A mention of someone who cannot see where the post lives is refused, naming them, and nothing is
+sent. `@team-handle` reaches that team's people who can see it. A quote may only come from a post
+in the same space that its writer can see, so a quote never carries words across spaces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from hub import content, policy
+from hub.extensions import db
+from hub.forums.models import Post
+from hub.people.models import Team, User
+from hub.spaces.models import Space
+from hub.validation import ValidationError
+
+# "@" not preceded by a word character, "@", "/", "." or "[" (e-mail addresses and links stay text).
+MENTION = re.compile(r"(?<![\w@/.\[])@([a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?)", re.I)
+QUOTE = re.compile(r"^\[quote=(\d+)\]\n?(.*?)\n?^\[/quote\][ \t]*$", re.M | re.S)
+MAX_MENTIONS = 30
+
+
+@dataclass
+class Prepared:
+    html: Markup
+    people: list[User] = field(default_factory=list)  # mentioned directly
+    team_people: list[User] = field(default_factory=list)  # reached through a team handle
+    quoted: list[Post] = field(default_factory=list)
+
+
+def _outside_code(text: str, transform: Callable[[str], str]) -> str:
+    pieces = content._CODE.split(text)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = transform(pieces[i])
+    return "".join(pieces)
+
+
+def handles_in(text: str) -> list[str]:
+    found: list[str] = []
+    _outside_code(text, lambda piece: found.extend(m.group(1).lower() for m in MENTION.finditer(piece)) or piece)
+    return list(dict.fromkeys(found))
+
+
+def prepare(actor: User, space: Space, source: str, can_see: Callable[[User], bool]) -> Prepared:
+    """Validate mentions and quotes in `source` for a post in `space`, and render it.
+    `can_see(person)` says whether a person could read the post once written."""
+    quoted, source = _expand_quotes(actor, space, source)
+    handles = handles_in(source)[:MAX_MENTIONS]
+    people = {u.username.lower(): u for u in db.session.scalars(select(User).where(
+        func.lower(User.username).in_(handles), User.active.is_(True)))} if handles else {}
+    teams = _teams_by_handle([h for h in handles if h not in people])
+    refused = sorted(p.name for p in people.values() if p.id != actor.id and not can_see(p))
+    if refused:
+        raise ValidationError({"body": _("These people can't see this space, so they can't be mentioned here: "
+                                         "%(names)s. Remove the mention or share another way.",
+                                         names=", ".join(refused))})
+    team_people: list[User] = []
+    for handle, team in teams.items():
+        reached = [m for m in team.members if m.active and m.id != actor.id and can_see(m)]
+        if not reached:
+            raise ValidationError({"body": _("Nobody in %(team)s can see this space, so @%(handle)s reaches no one.",
+                                             team=team.name, handle=handle)})
+        team_people.extend(reached)
+    links = {h: (url_for("people.profile", person_id=p.id), p.name) for h, p in people.items()}
+    links.update({h: (url_for("program.team", team_id=t.id), t.name) for h, t in teams.items()})
+    html = content.render(_link_mentions(source, links))
+    direct = [p for p in people.values() if p.id != actor.id]
+    return Prepared(html=html, people=direct, team_people=[p for p in team_people if p not in direct], quoted=quoted)
+
+
+def _teams_by_handle(handles: list[str]) -> dict[str, Team]:
+    if not handles:
+        return {}
+    rows = db.session.execute(select(Team, Space.slug).join(Space, Space.id == Team.space_id)
+                              .where(Space.slug.in_(handles))).all()
+    return {slug: team for team, slug in rows}
+
+
+def _link_mentions(source: str, links: dict[str, tuple[str, str]]) -> str:
+    def link(match: re.Match) -> str:
+        handle = match.group(1).lower()
+        if handle not in links:
+            return match.group(0)
+        url, title = links[handle]
+        safe_title = title.replace('"', "'").replace("\\", "")
+        return f'[@{match.group(1)}]({url} "{safe_title}")'
+    return _outside_code(source, lambda piece: MENTION.sub(link, piece))
+
+
+def _expand_quotes(actor: User, space: Space, source: str) -> tuple[list[Post], str]:
+    """Turn [quote=ID]...[/quote] into a Markdown blockquote that names and links its source."""
+    quoted: list[Post] = []
+
+    def expand(match: re.Match) -> str:
+        post = db.session.get(Post, int(match.group(1)))
+        if post is None or post.thread.space_id != space.id or not policy.can(actor, "post.view", post):
+            raise ValidationError({"body": _("You can quote only posts from this space that you can see.")})
+        quoted.append(post)
+        lines = match.group(2).strip().splitlines() or [""]
+        link = url_for("forums.permalink", post_id=post.id)
+        header = _("%(name)s wrote:", name=post.author.name).replace("[", "(").replace("]", ")")
+        return "\n".join([f"> [{header}]({link})", ">"] + [f"> {line}" for line in lines]) + "\n"
+
+    return quoted, QUOTE.sub(expand, source)

@@ -1,0 +1,163 @@
+"""Moderation: pin, lock, hide, move, slow mode, flags and their review queue, and the log.
+
+Every action is written to the moderation log of the space it happened in. Moving a thread
+into a narrower audience needs nothing else: notifications, unread counts and listings all ask
+the policy about the thread where it is now.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from hub import policy
+from hub.extensions import db, utcnow
+from hub.forums import fanout
+from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, Thread
+from hub.notify import services as notify
+from hub.spaces.models import Space, SpaceMembership
+from hub.validation import ValidationError, require_text
+
+MAX_SLOW_MODE = 24 * 3600
+
+
+def _log(actor, space_id: int, action: str, thread: Thread | None = None, post: Post | None = None,
+         detail: str = "") -> None:
+    db.session.add(ModerationEntry(space_id=space_id, actor_id=actor.id, action=action,
+                                   thread_id=thread.id if thread else None, post_id=post.id if post else None,
+                                   detail=detail))
+
+
+def set_pinned(actor, thread: Thread, pinned: bool, globally: bool = False) -> Thread:
+    policy.require(actor, "thread.pin_globally" if globally else "thread.moderate", thread)
+    thread.pinned_at = utcnow() if pinned else None
+    thread.pinned_globally = bool(pinned and globally)
+    _log(actor, thread.space_id, ("pin_globally" if globally else "pin") if pinned else "unpin", thread)
+    db.session.commit()
+    return thread
+
+
+def set_locked(actor, thread: Thread, locked: bool) -> Thread:
+    policy.require(actor, "thread.moderate", thread)
+    thread.locked_at = utcnow() if locked else None
+    _log(actor, thread.space_id, "lock" if locked else "unlock", thread)
+    db.session.commit()
+    return thread
+
+
+def set_slow_mode(actor, thread: Thread, seconds) -> Thread:
+    policy.require(actor, "thread.moderate", thread)
+    try:
+        value = int(seconds)
+    except (TypeError, ValueError):
+        value = -1
+    if not 0 <= value <= MAX_SLOW_MODE:
+        raise ValidationError({"seconds": _("Slow mode is a number of seconds from 0 (off) to 86400.")})
+    thread.slow_mode_seconds = value
+    _log(actor, thread.space_id, "slow_mode", thread, detail=str(value))
+    db.session.commit()
+    return thread
+
+
+def set_thread_hidden(actor, thread: Thread, hidden: bool, reason: str = "") -> Thread:
+    policy.require(actor, "thread.moderate", thread)
+    thread.hidden_at = utcnow() if hidden else None
+    _log(actor, thread.space_id, "hide_thread" if hidden else "unhide_thread", thread, detail=reason[:500])
+    db.session.commit()
+    if hidden:
+        fanout.after_withdraw(thread)
+    return thread
+
+
+def set_post_hidden(actor, post: Post, hidden: bool, reason: str = "") -> Post:
+    policy.require(actor, "thread.moderate", post.thread)
+    policy.require(actor, "post.view", post)
+    post.hidden_at = utcnow() if hidden else None
+    _log(actor, post.thread.space_id, "hide_post" if hidden else "unhide_post", post.thread, post, reason[:500])
+    db.session.commit()
+    return post
+
+
+def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
+    """Into another category of the same space or of another space the actor moderates."""
+    policy.require(actor, "thread.moderate", thread)
+    if category is None:
+        raise ValidationError({"category_id": _("Choose where to move this thread.")})
+    policy.require(actor, "category.manage", category)
+    if category.space.is_archived:
+        raise ValidationError({"category_id": _("That space is archived.")})
+    source, target = thread.space, category.space
+    thread.category_id = category.id
+    if source.id == target.id:
+        _log(actor, source.id, "move", thread, detail=category.name)
+    else:
+        thread.space_id = target.id
+        # Each space's log says only what its own moderators may know about the other side.
+        _log(actor, source.id, "move_out", None, detail=thread.title)
+        _log(actor, target.id, "move_in", thread, detail=category.name)
+    db.session.commit()
+    db.session.refresh(thread)
+    if source.id != target.id:
+        fanout.after_withdraw(thread)
+    return thread
+
+
+def flag_post(actor, post: Post, reason: str, message: str = "") -> Flag:
+    policy.require(actor, "post.flag", post)
+    errors: dict[str, str] = {}
+    if reason not in FLAG_REASONS:
+        errors["reason"] = _("Choose why this post needs a facilitator's attention.")
+    message = require_text(errors, "message", message, _("Message"), 1000, required=reason == "other")
+    already = db.session.scalar(select(Flag.id).where(Flag.post_id == post.id, Flag.reporter_id == actor.id,
+                                                      Flag.status == "open"))
+    if already is not None:
+        errors["reason"] = _("You have already flagged this post; a facilitator will look at it.")
+    if errors:
+        raise ValidationError(errors)
+    flag = Flag(post_id=post.id, reporter_id=actor.id, reason=reason, message=message)
+    db.session.add(flag)
+    db.session.commit()
+    space = post.thread.space
+    notify.notify(_moderators(space), "flag", lambda: _("A post was flagged for review in %(space)s", space=space.name),
+                  url_for("forums.flags", slug=space.slug), space, requires="space.manage")
+    return flag
+
+
+def _moderators(space: Space) -> list[int]:
+    return list(db.session.scalars(select(SpaceMembership.user_id).where(
+        SpaceMembership.space_id == space.id, SpaceMembership.role == "facilitator")))
+
+
+def resolve_flag(actor, flag: Flag, action: str) -> Flag:
+    """"hide" hides the post and closes every open flag on it; "dismiss" closes this one."""
+    policy.require(actor, "flag.review", flag)
+    if action not in ("hide", "dismiss") or flag.status != "open":
+        raise ValidationError({"action": _("This flag is already resolved.") if flag.status != "open"
+                               else _("Choose to hide the post or dismiss the flag.")})
+    now = utcnow()
+    post = flag.post
+    targets = [flag] if action == "dismiss" else list(db.session.scalars(
+        select(Flag).where(Flag.post_id == post.id, Flag.status == "open")))
+    for item in targets:
+        item.status = "acted" if action == "hide" else "dismissed"
+        item.resolved_by_id, item.resolved_at = actor.id, now
+    if action == "hide":
+        post.hidden_at = now
+    _log(actor, post.thread.space_id, "flag_" + action, post.thread, post, flag.reason)
+    db.session.commit()
+    return flag
+
+
+def open_flags(actor, space: Space) -> list[Flag]:
+    policy.require(actor, "space.manage", space)
+    return list(db.session.scalars(select(Flag).join(Post, Post.id == Flag.post_id)
+                                   .join(Thread, Thread.id == Post.thread_id)
+                                   .where(Thread.space_id == space.id, Flag.status == "open")
+                                   .order_by(Flag.created_at)))
+
+
+def log_of(actor, space: Space, limit: int = 200) -> list[ModerationEntry]:
+    policy.require(actor, "space.manage", space)
+    return list(db.session.scalars(select(ModerationEntry).where(ModerationEntry.space_id == space.id)
+                                   .order_by(ModerationEntry.created_at.desc(), ModerationEntry.id.desc())
+                                   .limit(limit)))

@@ -1,0 +1,172 @@
+"""Forum pages: Latest, a space's forum and categories, threads, and writing in them."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hub import policy
+from hub.extensions import db
+from hub.forums import categories as category_service
+from hub.forums import drafts, queries, reading, services
+from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, Thread
+from hub.spaces.models import Space
+from hub.spaces.views import space_by_slug
+from hub.validation import ValidationError
+
+bp = Blueprint("forums", __name__)
+
+
+def get_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    policy.require(current_user, "thread.view", thread)
+    return thread
+
+
+def get_post(post_id: int, action: str = "post.view") -> Post:
+    post = db.session.get(Post, post_id)
+    policy.require(current_user, action, post)
+    return post
+
+
+def _filters() -> dict:
+    return {"tag": request.args.get("tag", "").strip().lower()[:40], "status": request.args.get("status", ""),
+            "page": request.args.get("page", 1, type=int)}
+
+
+@bp.get("/latest")
+@login_required
+def latest():
+    space = space_by_slug(request.args["space"]) if request.args.get("space") else None
+    if request.args.get("space"):
+        policy.require(current_user, "space.view", space)
+    space_ids = [space.id] if space else None
+    listing = queries.threads(current_user, space_ids, **_filters())
+    # Latest spans every space; pins there are only the global ones.
+    spaces = db.session.scalars(policy.scope(select(Space), current_user).order_by(Space.name)).all()
+    return render_template("forums/latest.html", listing=listing, spaces=spaces, space=space, filters=_filters(),
+                           counts=reading.counts(current_user), tags=queries.tags_in(current_user, space_ids))
+
+
+@bp.post("/latest/read")
+@login_required
+def mark_read():
+    ids = [int(v) for v in request.form.getlist("thread_ids") if v.isdigit()]
+    reading.mark_space_read(current_user, ids)
+    return redirect(request.form.get("next") if _local(request.form.get("next")) else url_for("forums.latest"))
+
+
+def _local(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//")
+
+
+@bp.get("/spaces/<slug>/forum")
+@login_required
+def space_forum(slug: str):
+    space = space_by_slug(slug)
+    policy.require(current_user, "space.view", space)
+    return _forum(space, None)
+
+
+@bp.get("/spaces/<slug>/c/<category_slug>")
+@login_required
+def category(slug: str, category_slug: str):
+    space = space_by_slug(slug)
+    policy.require(current_user, "space.view", space)
+    found = db.session.scalar(select(Category).where(Category.space_id == space.id, Category.slug == category_slug))
+    if found is None:
+        abort(404)
+    return _forum(space, found)
+
+
+def _forum(space, current_category):
+    listing = queries.threads(current_user, [space.id], category=current_category, include_muted=True, **_filters())
+    return render_template("forums/space.html", space=space, listing=listing, category=current_category,
+                           categories=category_service.categories_of(space), filters=_filters(),
+                           tags=queries.tags_in(current_user, [space.id]),
+                           category_level=reading.category_level(current_user, current_category)
+                           if current_category else None)
+
+
+@bp.route("/spaces/<slug>/threads/new", methods=["GET", "POST"])
+@login_required
+def new_thread(slug: str):
+    space = space_by_slug(slug)
+    policy.require(current_user, "space.post", space)
+    draft = drafts.get(current_user, f"thread:{space.id}")
+    form = {"title": draft.title, "body": draft.body} if draft else {}
+    form.setdefault("category_id", request.args.get("category_id", ""))
+    errors = {}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        form["tags"] = request.form.get("tags", "")
+        try:
+            thread = services.create_thread(current_user, space, form)
+        except ValidationError as err:
+            errors = err.fields
+        else:
+            return redirect(url_for("forums.thread", thread_id=thread.id))
+    kinds = [k for k in THREAD_KINDS if k != "announcement" or policy.can(current_user, "space.manage", space)]
+    options = [(c.id, c.name) for c in category_service.categories_of(space)]
+    return render_template("forums/new_thread.html", space=space, form=form, errors=errors, kinds=kinds,
+                           category_options=options), (422 if errors else 200)
+
+
+@bp.get("/threads/<int:thread_id>")
+@login_required
+def thread(thread_id: int):
+    found = get_thread(thread_id)
+    return _render_thread(found, request.args.get("page", 1, type=int))
+
+
+def _render_thread(found: Thread, page: int, form=None, errors=None):
+    view = queries.thread_page(current_user, found, page)
+    if view.posts:
+        reading.mark_read_to(current_user, found, view.posts[-1].number)
+    draft = drafts.get(current_user, f"reply:{found.id}") if form is None else None
+    form = form if form is not None else ({"body": draft.body} if draft else {})
+    movable = _move_targets(found) if policy.can(current_user, "thread.moderate", found) else []
+    return render_template("forums/thread.html", view=view, thread=found, space=found.space, form=form,
+                           errors=errors or {}, level=reading.level_for(current_user, found), move_targets=movable,
+                           reactions_offered=REACTIONS), (422 if errors else 200)
+
+
+def _move_targets(found: Thread) -> list[Category]:
+    """Categories of every space this moderator also moderates, to move the thread into."""
+    rows = db.session.scalars(policy.scope(select(Category), current_user).order_by(Category.space_id,
+                                                                                    Category.position))
+    return [c for c in rows if policy.can(current_user, "category.manage", c) and c.id != found.category_id]
+
+
+@bp.get("/threads/<int:thread_id>/unread")
+@login_required
+def first_unread(thread_id: int):
+    found = get_thread(thread_id)
+    view = queries.thread_page(current_user, found, 1)
+    if view.first_unread is None:
+        return redirect(url_for("forums.thread", thread_id=found.id, page=view.pages) + "#thread-end")
+    return redirect(url_for("forums.permalink", post_id=view.first_unread))
+
+
+@bp.post("/threads/<int:thread_id>/reply")
+@login_required
+def reply(thread_id: int):
+    found = get_thread(thread_id)
+    form = {"body": request.form.get("body", "")}
+    try:
+        post = services.reply(current_user, found, form)
+    except ValidationError as err:
+        page = queries.thread_page(current_user, found, 10**6).page  # the last page, where the composer is
+        return _render_thread(found, page, form, err.fields)
+    return redirect(url_for("forums.permalink", post_id=post.id))
+
+
+@bp.get("/posts/<int:post_id>")
+@login_required
+def permalink(post_id: int):
+    post = get_post(post_id)
+    page = queries.page_of(current_user, post)
+    return redirect(url_for("forums.thread", thread_id=post.thread_id, page=page) + f"#post-{post.number}")
+
+
+from hub.forums import moderation_views, post_views  # noqa: E402,F401  (register their routes on bp)

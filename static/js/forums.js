@@ -1,0 +1,157 @@
+// forums.js: the composer (server-side preview, drafts, @mention autocomplete), quote-reply,
+// and live "new activity" notices. Progressive enhancement: every form posts without it.
+(function () {
+  "use strict";
+
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json",
+                 "X-CSRFToken": window.hub.csrfToken() },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  }
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  function wireComposer(box) {
+    var input = box.querySelector("textarea");
+    var preview = box.querySelector(".composer-preview");
+    var status = box.querySelector(".draft-status");
+    var list = box.querySelector(".mention-list");
+    var form = box.closest("form");
+    var titleInput = form ? form.querySelector('input[name="title"]') : null;
+    var key = box.dataset.draftKey;
+    var spaceId = box.dataset.spaceId;
+
+    var renderPreview = debounce(function () {
+      api("POST", "/api/v1/preview", { body: input.value, space_id: Number(spaceId) }).then(function (r) {
+        if (r.ok) { preview.innerHTML = r.data.body_html; }  // server-sanitized by content.render
+        else if (r.data.error) { preview.textContent = r.data.error.message; }
+      });
+    }, 400);
+
+    var saveDraft = debounce(function () {
+      if (!key) { return; }
+      var body = { body: input.value, title: titleInput ? titleInput.value : "" };
+      api("PUT", "/api/v1/drafts/" + encodeURIComponent(key), body).then(function (r) {
+        status.textContent = r.ok ? status.dataset.saved || "Draft saved" : "";
+      });
+    }, 1000);
+
+    function changed() { renderPreview(); saveDraft(); suggest(); }
+    input.addEventListener("input", changed);
+    if (titleInput) { titleInput.addEventListener("input", saveDraft); }
+    box.querySelector(".preview-box").addEventListener("toggle", renderPreview);
+
+    // @mention autocomplete: only people the server says can see this space.
+    var active = -1;
+    function currentHandle() {
+      var upto = input.value.slice(0, input.selectionStart);
+      var match = /(^|[\s(])@([\w.\-]{0,40})$/.exec(upto);
+      return match ? match[2] : null;
+    }
+    var suggest = debounce(function () {
+      var handle = currentHandle();
+      if (handle === null || !spaceId) { close(); return; }
+      api("GET", "/api/v1/spaces/" + spaceId + "/mentionable?q=" + encodeURIComponent(handle)).then(function (r) {
+        if (!r.ok || !r.data.items.length) { close(); return; }
+        list.textContent = "";
+        r.data.items.forEach(function (item, i) {
+          var option = document.createElement("li");
+          option.setAttribute("role", "option");
+          option.id = list.id + "-" + i;
+          option.dataset.handle = item.handle;
+          option.textContent = item.name + " @" + item.handle;
+          option.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item.handle); });
+          list.appendChild(option);
+        });
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        highlight(0);
+      });
+    }, 200);
+    function highlight(i) {
+      var options = list.querySelectorAll("li");
+      active = Math.max(0, Math.min(i, options.length - 1));
+      options.forEach(function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      if (options[active]) { input.setAttribute("aria-activedescendant", options[active].id); }
+    }
+    function close() {
+      list.hidden = true; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function choose(handle) {
+      var start = input.selectionStart;
+      var upto = input.value.slice(0, start).replace(/@[\w.\-]*$/, "@" + handle + " ");
+      input.value = upto + input.value.slice(start);
+      input.selectionStart = input.selectionEnd = upto.length;
+      close(); input.focus(); renderPreview(); saveDraft();
+    }
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) { return; }
+      var options = list.querySelectorAll("li");
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+      else if ((event.key === "Enter" || event.key === "Tab") && options[active]) {
+        event.preventDefault(); choose(options[active].dataset.handle);
+      } else if (event.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    if (form) {
+      form.addEventListener("submit", function () { status.textContent = ""; });
+    }
+  }
+
+  function wireQuotes() {
+    document.querySelectorAll(".quote-button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var input = document.querySelector(".composer textarea");
+        if (!input) { return; }
+        var quote = "[quote=" + button.dataset.postId + "]\n" + button.dataset.source.trim() + "\n[/quote]\n\n";
+        input.value = (input.value ? input.value.replace(/\s*$/, "\n\n") : "") + quote;
+        input.focus();
+        input.dispatchEvent(new Event("input"));
+      });
+    });
+  }
+
+  function wireLiveActivity() {
+    var notice = document.getElementById("forum-activity");
+    if (!notice || !window.hubSocket) { return; }
+    var threadId = document.body.dataset.threadId;
+    var spaceId = document.body.dataset.spaceId;
+    window.hubSocket.on("forum_activity", function (payload) {
+      if (threadId && String(payload.thread_id) !== threadId) { return; }
+      if (!threadId && spaceId && String(payload.space_id) !== spaceId) { return; }
+      notice.hidden = false;
+      notice.textContent = "";
+      var link = document.createElement("a");
+      link.href = threadId ? "/threads/" + threadId + "/unread" : window.location.pathname + window.location.search;
+      link.textContent = notice.dataset.label || "New activity: show it";
+      notice.appendChild(link);
+    });
+    window.hubSocket.on("forum_changed", function (payload) {
+      if (threadId && String(payload.thread_id) === threadId) { window.location.reload(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".composer").forEach(wireComposer);
+    wireQuotes();
+    // The socket is opened by hub.js on the same event; wait one tick for it.
+    window.setTimeout(wireLiveActivity, 0);
+  });
+})();

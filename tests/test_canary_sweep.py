@@ -1,20 +1,25 @@
 """The affinity issue's sweep: unique canaries planted in every private field, then every GET
-route the app registers (HTML and API, taken from the URL map) is fetched as every persona.
-Each canary must reach exactly the personas allowed to see it. Surfaces added later (forums,
-library, search, chat) plant their own canaries here."""
+route the app registers (HTML and API, taken from the URL map) is fetched as every persona,
+and every email the outbox holds is read. Each canary must reach exactly the personas allowed
+to see it. Surfaces added later (library, search, chat) plant their own canaries here; the
+forums plant threads, replies, edits, tags, drafts, flags, hidden, deleted and moved posts."""
 from __future__ import annotations
 
 import itertools
 import re
+import time
+from pathlib import Path
 
 import pytest
 
 from hub.extensions import db
+from hub.forums.models import Post
 from hub.notify import services as notify
 from hub.spaces import membership
 from tests import factories
 from tests.helpers import login, without_request_tokens
 
+STAFF = {"facilitator", "other_facilitator", "admin"}  # site staff moderate cohort, team and community spaces
 PERSONAS = ["anon", "participant", "pending_requester", "member", "removed_member", "facilitator",
             "other_facilitator", "admin"]
 
@@ -27,6 +32,18 @@ CANARIES = {
     "CANARY-JOIN-MESSAGE": ({"pending_requester", "facilitator"}, {"facilitator"}),
     "CANARY-REMOVAL-REASON": ({"facilitator"}, {"facilitator"}),
     "CANARY-NOTIFICATION": ({"member"}, {"member"}),
+    # forums
+    "CANARY-SECRET-THREAD-TITLE": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-SECRET-OPENING": ({"member", "facilitator"}, {"member", "facilitator"}),  # only in edit history now
+    "CANARY-SECRET-REPLY": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "canary-secret-tag": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-LISTED-THREAD": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-TEAM-THREAD": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "CANARY-HIDDEN-POST": (STAFF | {"participant"}, {"participant", "facilitator"}),
+    "CANARY-DELETED-POST": (STAFF, {"facilitator"}),
+    "CANARY-MOVED-THREAD": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-FLAG-MESSAGE": ({"facilitator"}, {"facilitator"}),
+    "CANARY-DRAFT": ({"member"}, {"member"}),
 }
 
 
@@ -52,14 +69,58 @@ def _plant(world):
     membership.remove(world.facilitator, world.secret, gone, "CANARY-REMOVAL-REASON")
     notify.notify([world.member.id, world.removed_member.id, world.admin.id], "test",
                   "CANARY-NOTIFICATION happened", "/", world.secret)
+    _plant_forums(world)
     return world
 
 
+def _plant_forums(world):
+    from hub.forums import drafts, moderation
+    from hub.forums import services as forum
+    from hub.forums.categories import categories_of
+    from hub.notify.models import EmailSettings
+
+    # Affinity members get email at once; the admin (mentioned in a thread later moved out of their
+    # reach) waits for a digest, which must then leave it out.
+    for person in (world.member, world.facilitator):
+        db.session.add(EmailSettings(user_id=person.id, frequency="immediately"))
+    db.session.commit()
+    first = lambda space: categories_of(space)[0].id  # noqa: E731
+    cohort, team = world.cohort.space, world.team.space
+    secret = forum.create_thread(world.member, world.secret, {
+        "title": "CANARY-SECRET-THREAD-TITLE", "body": "Opening CANARY-SECRET-OPENING", "category_id": first(world.secret),
+        "tags": "canary-secret-tag"})
+    opening = db.session.scalar(db.select(Post).where(Post.thread_id == secret.id, Post.number == 1))
+    forum.edit_post(world.member, opening, {"body": "Rewritten opening"})
+    reply = forum.reply(world.facilitator, secret, {"body": f"Reply CANARY-SECRET-REPLY @{world.member.username}"})
+    moderation.flag_post(world.member, reply, "other", "CANARY-FLAG-MESSAGE")
+    drafts.save(world.member, f"thread:{world.secret.id}", "", "CANARY-DRAFT")
+    forum.create_thread(world.member, world.affinity, {"title": "CANARY-LISTED-THREAD", "body": "Listed words",
+                                                       "category_id": first(world.affinity)})
+    forum.create_thread(world.participant, team, {"title": "CANARY-TEAM-THREAD", "body": "Team words",
+                                                  "category_id": first(team)})
+    welcome = forum.create_thread(world.facilitator, cohort, {"title": "Welcome, cohort", "body": "Hello all",
+                                                              "category_id": first(cohort)})
+    hidden = forum.reply(world.participant, welcome, {"body": "CANARY-HIDDEN-POST"})
+    moderation.set_post_hidden(world.facilitator, hidden, True, "off topic")
+    deleted = forum.reply(world.participant, welcome, {"body": "CANARY-DELETED-POST"})
+    forum.delete_post(world.participant, deleted)
+    moved = forum.create_thread(world.participant, world.commons, {
+        "title": "CANARY-MOVED-THREAD", "body": f"Hello @{world.admin.username}", "category_id": first(world.commons)})
+    target = next(c for c in categories_of(world.secret))
+    moderation.move_thread(world.facilitator, moved, target)
+
+
 def _values(world) -> dict[str, list]:
+    from hub.forums.models import Category, Flag, Thread
+    from hub.notify.models import Notification
     from hub.spaces.models import JoinRequest, Space
     from hub.people.models import Cohort, Team, User
     ids = lambda model: [r for r in db.session.scalars(db.select(model.id))]  # noqa: E731
     return {
+        "thread_id": ids(Thread) + [999_999], "post_id": ids(Post) + [999_999], "category_id": ids(Category),
+        "category_slug": sorted(set(db.session.scalars(db.select(Category.slug)))), "flag_id": ids(Flag),
+        "note_id": ids(Notification),
+        "key": [f"thread:{i}" for i in ids(Space)] + [f"reply:{i}" for i in ids(Thread)],
         "slug": list(db.session.scalars(db.select(Space.slug))) + ["missing-space"],
         "space_id": ids(Space) + [999_999], "person_id": ids(User), "user_id": ids(User),
         "request_id": ids(JoinRequest), "team_id": ids(Team), "cohort_id": ids(Cohort),
@@ -96,6 +157,48 @@ def test_every_canary_reaches_exactly_who_may_see_it(app, planted):
     for canary, (may, must) in CANARIES.items():
         assert seen[canary] <= may, f"{canary} leaked to {seen[canary] - may}"
         assert must <= seen[canary], f"{canary} never reached {must - seen[canary]}"
+
+
+def test_no_email_or_digest_carries_words_from_team_or_affinity_spaces(app, planted):
+    """Mentions, replies and flags were emailed at once to people who asked for that; digests
+    go out too. Words from team and affinity spaces never travel by email: only counts."""
+    from hub.notify import email
+    from hub.notify.models import EmailSettings
+    outbox = Path(app.config["OUTBOX_DIR"])
+    _wait_for_quiet(outbox)
+    immediate = _read(outbox)
+    assert immediate, "the immediate emails were sent"
+    for settings in db.session.scalars(db.select(EmailSettings)):
+        settings.frequency = "daily"
+    db.session.commit()
+    email.send_digests("daily")
+    everything = _read(outbox)
+    # Cohort words may be emailed; hidden and deleted cohort posts may have left before they were withdrawn.
+    private = [c for c in CANARIES if c not in ("CANARY-NOTIFICATION", "CANARY-HIDDEN-POST", "CANARY-DELETED-POST")]
+    assert any("private space" in text for text in everything), "private notifications are counted"
+    for text in everything:
+        for canary in private + ["Secret Circle", "Listed Caucus", "Clinic Team"]:
+            assert canary not in text, f"{canary} reached an email"
+
+
+def _read(outbox: Path) -> list[str]:
+    import email as email_lib
+    from email import policy as email_policy
+    texts = []
+    for path in sorted(outbox.glob("*.eml")):
+        message = email_lib.message_from_bytes(path.read_bytes(), policy=email_policy.default)
+        texts.append(str(message["Subject"]) + "\n" + message.get_body(("plain",)).get_content())
+    return texts
+
+
+def _wait_for_quiet(outbox: Path, seconds: float = 10) -> None:
+    """Immediate emails leave in background tasks: wait until the outbox stops growing."""
+    deadline, last, stable = time.monotonic() + seconds, -1, 0
+    while time.monotonic() < deadline and stable < 5:
+        count = len(list(outbox.glob("*.eml")))
+        stable = stable + 1 if count == last and count else 0
+        last = count
+        time.sleep(0.1)
 
 
 def test_for_non_members_private_and_missing_answer_alike(app, planted):

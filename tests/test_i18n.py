@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 TAGS = re.compile(r"<[^>]*>", re.S)
 ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
-ALLOWED = re.compile(r"^[\s·•–—…()\[\]:,./|*-]*$")
+ALLOWED = re.compile(r"^[\s·•–—…()\[\]:,./|*#+›-]*$")  # punctuation and symbols carry no words
 # Attributes added through a Jinja block (e.g. body_attrs) are markup, not words.
 ATTRIBUTES = re.compile(r'^(?:[\w-]+="[^"]*"\s*)+$')
 

@@ -20,6 +20,14 @@ SIGNED_IN_HTML = {
     "spaces.index", "spaces.show", "spaces.create", "spaces.settings", "spaces.request_join", "spaces.agreement",
     "spaces.leave", "spaces.members", "spaces.invite", "spaces.remove", "spaces.decide", "spaces.invitations",
     "spaces.audit", "spaces.archive", "spaces.appoint", "notify.index", "notify.mark_read",
+    "notify.open_one", "notify.settings",
+    # forums: every page asks the policy about its space, thread or post (tests/test_forum_access.py)
+    "forums.latest", "forums.mark_read", "forums.space_forum", "forums.category", "forums.new_thread",
+    "forums.thread", "forums.first_unread", "forums.reply", "forums.permalink", "forums.edit_post",
+    "forums.history", "forums.delete_post", "forums.restore_post", "forums.react", "forums.who_reacted",
+    "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
+    "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
+    "forums.categories", "forums.edit_category",
 }
 
 

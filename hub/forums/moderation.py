@@ -92,8 +92,8 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
         _log(actor, source.id, "move", thread, detail=category.name)
     else:
         thread.space_id = target.id
-        # Each space's log says only what its own moderators may know about the other side.
-        _log(actor, source.id, "move_out", None, detail=thread.title)
+        # The source's log keeps no title: some of its moderators may not follow the thread.
+        _log(actor, source.id, "move_out", None, detail=f"#{thread.id}")
         _log(actor, target.id, "move_in", thread, detail=category.name)
     db.session.commit()
     db.session.refresh(thread)

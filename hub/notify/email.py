@@ -26,10 +26,17 @@ PERIODS = {"daily": timedelta(hours=23), "weekly": timedelta(days=6, hours=23)}
 
 
 def is_private(note: Notification) -> bool:
-    """True when the notification's words come from a team or affinity space."""
-    if note.space_id is None:
+    """True when the notification's words come from a team or affinity space: the space its
+    subject is in now (a thread may have moved since), else the space it was about."""
+    subject = subject_of(note)
+    if note.subject_type == "thread" and subject is not None:
+        space = subject.space
+    elif note.subject_type == "post" and subject is not None:
+        space = subject.thread.space
+    elif note.space_id is not None:
+        space = db.session.get(Space, note.space_id)
+    else:
         return False
-    space = db.session.get(Space, note.space_id)
     return space is None or space.kind in PRIVATE_KINDS
 
 
@@ -81,7 +88,7 @@ def _excerpts(notes) -> dict[int, str]:
     found = {}
     for note in notes:
         subject = subject_of(note)
-        if note.subject_type == "post" and subject is not None:
+        if note.subject_type == "post" and subject is not None and not (subject.hidden_at or subject.deleted_at):
             found[note.id] = excerpt(subject.body_html, 280)
     return found
 

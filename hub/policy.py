@@ -14,6 +14,7 @@ property test in tests/test_policy_properties.py checks that the two spellings a
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from sqlalchemy import Select, and_, exists, false, or_, select
@@ -198,6 +199,25 @@ def _can_own_token(user, token: ApiToken) -> bool:
 
 
 # ---------------------------------------------------------------- forums
+# Forum rules are written over SpaceFacts: what the person may do in the space, asked once.
+# A thread page asks about fifty posts with the facts of one space (see `permissions`).
+
+@dataclass(frozen=True)
+class SpaceFacts:
+    user_id: int | None
+    view: bool
+    post: bool
+    manage: bool
+    staff: bool
+    cutoff: Any  # joining time in a narrow-history affinity space, else None
+
+
+def space_facts(user, space: Space) -> SpaceFacts:
+    view = _can_view_space(user, space)
+    return SpaceFacts(user_id=user.id if signed_in(user) else None, view=view,
+                      post=view and not space.is_archived, manage=_can_manage_space(user, space),
+                      staff=is_staff(user), cutoff=history_cutoff(user, space) if view else None)
+
 
 def history_cutoff(user, space: Space):
     """In an affinity space whose newcomers see history "from joining", nothing posted before the
@@ -208,75 +228,100 @@ def history_cutoff(user, space: Space):
     return membership.joined_at if membership is not None else None
 
 
-def _after_cutoff(user, space: Space, when) -> bool:
-    cutoff = history_cutoff(user, space)
-    return cutoff is None or when >= cutoff
-
-
-def _shown(user, space: Space, row, author_id: int) -> bool:
+def _shown(facts: SpaceFacts, row, author_id: int) -> bool:
     """Deleted things stay visible to the space's moderators only; hidden ones also to their author."""
     if row.deleted_at is not None:
-        return _can_manage_space(user, space)
+        return facts.manage
     if row.hidden_at is not None:
-        return author_id == user.id or _can_manage_space(user, space)
+        return author_id == facts.user_id or facts.manage
     return True
 
 
-def _can_view_thread(user, thread: Thread) -> bool:
-    space = thread.space
-    return (_can_view_space(user, space) and _after_cutoff(user, space, thread.created_at)
-            and _shown(user, space, thread, thread.author_id))
+def _thread_visible(facts: SpaceFacts, thread: Thread) -> bool:
+    return (facts.view and (facts.cutoff is None or thread.created_at >= facts.cutoff)
+            and _shown(facts, thread, thread.author_id))
 
 
-def _can_view_post(user, post: Post) -> bool:
-    thread = post.thread
-    return (_can_view_thread(user, thread) and _after_cutoff(user, thread.space, post.created_at)
-            and _shown(user, thread.space, post, post.author_id))
+def _post_visible(facts: SpaceFacts, post: Post) -> bool:
+    return (_thread_visible(facts, post.thread) and (facts.cutoff is None or post.created_at >= facts.cutoff)
+            and _shown(facts, post, post.author_id))
 
 
-def _can_reply(user, thread: Thread) -> bool:
-    if thread.deleted_at is not None or not _can_view_thread(user, thread):
-        return False
-    if not _can_post_in_space(user, thread.space):
-        return False
-    return thread.locked_at is None or _can_manage_space(user, thread.space)
+def _thread_rules(facts: SpaceFacts, thread: Thread) -> dict[str, bool]:
+    view = _thread_visible(facts, thread)
+    moderate = view and facts.manage
+    return {
+        "thread.view": view,
+        "thread.reply": (view and facts.post and thread.deleted_at is None
+                         and (thread.locked_at is None or facts.manage)),
+        "thread.moderate": moderate,
+        # A global pin puts a thread at the top of everyone's Latest: site staff only.
+        "thread.pin_globally": moderate and facts.staff,
+        "thread.accept_answer": (view and thread.kind == "question"
+                                 and (thread.author_id == facts.user_id or facts.manage)),
+    }
 
 
-def _can_moderate_thread(user, thread: Thread) -> bool:
-    return _can_view_thread(user, thread) and _can_manage_space(user, thread.space)
+def _post_rules(facts: SpaceFacts, post: Post) -> dict[str, bool]:
+    view = _post_visible(facts, post)
+    live = view and post.deleted_at is None
+    own = post.author_id == facts.user_id
+    return {
+        "post.view": view,
+        "post.edit": live and facts.post and (facts.manage or (own and post.thread.locked_at is None)),
+        "post.delete": live and (own or facts.manage),
+        "post.restore": view and post.deleted_at is not None,
+        "post.react": live and facts.post,
+        "post.flag": live and not own,
+    }
 
 
-def _can_edit_post(user, post: Post) -> bool:
-    thread = post.thread
-    if post.deleted_at is not None or thread.space.is_archived or not _can_view_post(user, post):
-        return False
-    if _can_manage_space(user, thread.space):
-        return True
-    return post.author_id == user.id and thread.locked_at is None
+def permissions(user, thread: Thread, posts) -> dict:
+    """Every forum answer a thread page needs, from one set of space facts:
+    {"thread": {action: bool}, post_id: {action: bool}}."""
+    facts = space_facts(user, thread.space)
+    answers: dict = {"thread": _thread_rules(facts, thread)}
+    for post in posts:
+        answers[post.id] = _post_rules(facts, post)
+    return answers
 
 
-def _can_delete_post(user, post: Post) -> bool:
-    if post.deleted_at is not None or not _can_view_post(user, post):
-        return False
-    return post.author_id == user.id or _can_manage_space(user, post.thread.space)
+class Asker:
+    """Answers many questions for one person at once (a badge count, a listing), looking each
+    space's facts up once. It lives for one call, so nothing is remembered past the moment."""
+
+    def __init__(self, user):
+        self.user = user
+        self._facts: dict[int, SpaceFacts] = {}
+        self._answers: dict[tuple, bool] = {}
+
+    def facts(self, space: Space) -> SpaceFacts:
+        if space.id not in self._facts:
+            self._facts[space.id] = space_facts(self.user, space)
+        return self._facts[space.id]
+
+    def can(self, action: str, obj: Any) -> bool:
+        if isinstance(obj, Thread) and action.startswith("thread."):
+            return _thread_rules(self.facts(obj.space), obj).get(action, False)
+        if isinstance(obj, Post) and action.startswith("post."):
+            return _post_rules(self.facts(obj.thread.space), obj).get(action, False)
+        key = (action, type(obj).__name__, getattr(obj, "id", None))
+        if key not in self._answers:
+            self._answers[key] = can(self.user, action, obj)
+        return self._answers[key]
 
 
-def _can_react(user, post: Post) -> bool:
-    return (post.deleted_at is None and _can_view_post(user, post)
-            and _can_post_in_space(user, post.thread.space))
+def _thread_rule(action: str) -> Callable[[Any, Thread], bool]:
+    return lambda user, thread: _thread_rules(space_facts(user, thread.space), thread)[action]
 
 
-def _can_flag(user, post: Post) -> bool:
-    return post.deleted_at is None and post.author_id != user.id and _can_view_post(user, post)
-
-
-def _can_accept_answer(user, thread: Thread) -> bool:
-    return (thread.kind == "question" and _can_view_thread(user, thread)
-            and (thread.author_id == user.id or _can_manage_space(user, thread.space)))
+def _post_rule(action: str) -> Callable[[Any, Post], bool]:
+    return lambda user, post: _post_rules(space_facts(user, post.thread.space), post)[action]
 
 
 def _can_review_flag(user, flag: Flag) -> bool:
-    return _can_view_post(user, flag.post) and _can_manage_space(user, flag.post.thread.space)
+    facts = space_facts(user, flag.post.thread.space)
+    return facts.manage and _post_visible(facts, flag.post)
 
 
 RULES: dict[str, Callable[[Any, Any], bool]] = {
@@ -305,18 +350,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "directory.view": lambda user, _obj: signed_in(user),
     "category.view": lambda user, category: _can_view_space(user, category.space),
     "category.manage": lambda user, category: _can_manage_space(user, category.space),
-    "thread.view": _can_view_thread,
-    "thread.reply": _can_reply,
-    "thread.moderate": _can_moderate_thread,
-    # A global pin puts a thread at the top of everyone's Latest: site staff only.
-    "thread.pin_globally": lambda user, thread: is_staff(user) and _can_moderate_thread(user, thread),
-    "thread.accept_answer": _can_accept_answer,
-    "post.view": _can_view_post,
-    "post.edit": _can_edit_post,
-    "post.delete": _can_delete_post,
-    "post.restore": lambda user, post: post.deleted_at is not None and _can_view_post(user, post),
-    "post.react": _can_react,
-    "post.flag": _can_flag,
+    **{action: _thread_rule(action) for action in ("thread.view", "thread.reply", "thread.moderate",
+                                                   "thread.pin_globally", "thread.accept_answer")},
+    **{action: _post_rule(action) for action in ("post.view", "post.edit", "post.delete", "post.restore",
+                                                 "post.react", "post.flag")},
     "flag.review": _can_review_flag,
 }
 

@@ -66,3 +66,16 @@ def join_space(person: User, to: Space, role: str = "member") -> SpaceMembership
     db.session.add(membership)
     db.session.commit()
     return membership
+
+
+def thread(author: User, where: Space, title: str = "A thread", body: str = "Opening words", **fields):
+    """A thread through the real service (mentions, notifications and all). Needs a request context."""
+    from hub.forums import services as forum
+    from hub.forums.categories import categories_of
+    data = {"title": title, "body": body, "category_id": categories_of(where)[0].id, **fields}
+    return forum.create_thread(author, where, data)
+
+
+def reply(author: User, to, body: str = "A reply"):
+    from hub.forums import services as forum
+    return forum.reply(author, to, {"body": body})

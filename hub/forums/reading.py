@@ -118,7 +118,9 @@ def muted_thread_clause(user):
                     .scalar_subquery())
     category_muted = select(Watch.category_id).where(Watch.user_id == user.id, Watch.level == "muted",
                                                      Watch.category_id.is_not(None))
-    return or_(thread_level == "muted", and_(thread_level.is_(None), Thread.category_id.in_(category_muted)))
+    # coalesce: a NULL comparison would make NOT(...) NULL and drop every unwatched thread.
+    level = func.coalesce(thread_level, "")
+    return or_(level == "muted", and_(level == "", Thread.category_id.in_(category_muted)))
 
 
 def unread_and_new(user, threads) -> dict[int, dict]:
@@ -139,8 +141,8 @@ def counts(user, space_ids=None) -> dict[str, int]:
     """How many visible, unmuted threads are unread (opened, with newer posts) and new (never opened)."""
     if not policy.signed_in(user):
         return {"unread": 0, "new": 0}
-    base = policy.scope(select(Thread.id, Thread.last_post_number, ReadState.last_read_number, Thread.created_at),
-                        user)
+    base = policy.scope(select(Thread.id, Thread.last_post_number, ReadState.last_read_number, Thread.created_at)
+                        .select_from(Thread), user)
     base = base.outerjoin(ReadState, and_(ReadState.thread_id == Thread.id, ReadState.user_id == user.id)).where(
         ~muted_thread_clause(user))
     if space_ids is not None:

@@ -121,14 +121,17 @@ def thread(thread_id: int):
 
 def _render_thread(found: Thread, page: int, form=None, errors=None):
     view = queries.thread_page(current_user, found, page)
-    if view.posts:
-        reading.mark_read_to(current_user, found, view.posts[-1].number)
     draft = drafts.get(current_user, f"reply:{found.id}") if form is None else None
     form = form if form is not None else ({"body": draft.body} if draft else {})
-    movable = _move_targets(found) if policy.can(current_user, "thread.moderate", found) else []
-    return render_template("forums/thread.html", view=view, thread=found, space=found.space, form=form,
+    perms = policy.permissions(current_user, found, view.posts)
+    movable = _move_targets(found) if perms["thread"]["thread.moderate"] else []
+    html = render_template("forums/thread.html", view=view, thread=found, space=found.space, form=form, perms=perms,
                            errors=errors or {}, level=reading.level_for(current_user, found), move_targets=movable,
-                           reactions_offered=REACTIONS), (422 if errors else 200)
+                           reactions_offered=REACTIONS)
+    # Marked read once the page is rendered: committing earlier would expire what it shows.
+    if view.posts:
+        reading.mark_read_to(current_user, found, view.posts[-1].number)
+    return html, (422 if errors else 200)
 
 
 def _move_targets(found: Thread) -> list[Category]:

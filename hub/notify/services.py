@@ -18,6 +18,7 @@ from hub.spaces.models import Space
 from hub.validation import ValidationError
 
 SUBJECT_TYPES = {"thread": Thread, "post": Post}
+UNREAD_CAP = 500  # the badge counts at most this many (nobody reads a 500+ backlog one by one)
 
 
 def subject_of(note: Notification):
@@ -35,16 +36,44 @@ def still_allowed(user: User, note: Notification) -> bool:
 
 
 def _allowed(user: User, notes) -> list[Notification]:
-    """The notes the user may still see; one policy question per subject, within this call."""
-    answers: dict[tuple, bool] = {}
+    """The notes the user may still see: subjects loaded together, each space asked about once."""
+    notes = list(notes)
+    subjects = _load_subjects(notes)
+    asker = policy.Asker(user)
     kept = []
     for note in notes:
-        key = (note.space_id, note.subject_type, note.subject_id, note.requires)
-        if key not in answers:
-            answers[key] = still_allowed(user, note)
-        if answers[key]:
+        if note.space_id is None and note.subject_type is None:
+            allowed = policy.signed_in(user)
+        else:
+            subject = subjects.get((note.subject_type, note.subject_id)) if note.subject_type else \
+                subjects.get(("space", note.space_id))
+            allowed = subject is not None and asker.can(note.requires, subject)
+        if allowed:
             kept.append(note)
     return kept
+
+
+def _load_subjects(notes) -> dict[tuple, object]:
+    from sqlalchemy.orm import selectinload
+    wanted: dict[str, set] = {"post": set(), "thread": set(), "space": set()}
+    for note in notes:
+        if note.subject_type in SUBJECT_TYPES:
+            wanted[note.subject_type].add(note.subject_id)
+        elif note.subject_type is None and note.space_id is not None:
+            wanted["space"].add(note.space_id)
+    found: dict[tuple, object] = {}
+    if wanted["post"]:
+        for post in db.session.scalars(select(Post).options(selectinload(Post.thread).selectinload(Thread.space))
+                                       .where(Post.id.in_(wanted["post"]))):
+            found[("post", post.id)] = post
+    if wanted["thread"]:
+        for thread in db.session.scalars(select(Thread).options(selectinload(Thread.space))
+                                         .where(Thread.id.in_(wanted["thread"]))):
+            found[("thread", thread.id)] = thread
+    if wanted["space"]:
+        for space in db.session.scalars(select(Space).where(Space.id.in_(wanted["space"]))):
+            found[("space", space.id)] = space
+    return found
 
 
 def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None,
@@ -95,7 +124,8 @@ def unread_count(user: User) -> int:
     if not policy.signed_in(user):
         return 0
     unread = db.session.scalars(select(Notification).where(Notification.user_id == user.id,
-                                                           Notification.read_at.is_(None)))
+                                                           Notification.read_at.is_(None))
+                                .order_by(Notification.id.desc()).limit(UNREAD_CAP))
     return len(_allowed(user, unread))
 
 

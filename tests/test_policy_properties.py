@@ -109,3 +109,77 @@ def test_unknown_actions_and_models_fail_closed(app):
     assert policy.can(admin, "space.delete_everything", None) is False
     assert list(db.session.scalars(policy.scope(select(Organization), admin))) == []
     assert policy.audience(object()) == set()
+
+
+# Forum content on top of the same worlds: threads and posts, some hidden or deleted, written
+# before or after people joined, in spaces whose newcomers may see only what came after.
+forum_worlds = st.fixed_dictionaries({
+    "world": worlds,
+    "narrow": st.booleans(),  # affinity spaces show newcomers only what came after they joined
+    "threads": st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5), st.integers(-2, 2),
+                                  st.sampled_from(["shown", "hidden", "deleted"])), max_size=5),
+    "posts": st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5), st.integers(-2, 3),
+                                st.sampled_from(["shown", "hidden", "deleted"])), max_size=8),
+})
+
+
+def _add_forum(data, users, all_spaces):
+    from datetime import timedelta
+
+    from hub.extensions import utcnow
+    from hub.forums.categories import categories_of
+    from hub.forums.models import Post, Thread
+
+    base = utcnow()
+    for space in all_spaces:
+        if data["narrow"] and space.kind == "affinity":
+            space.history_policy = "from_joining"
+    for membership in db.session.scalars(select(SpaceMembership)):
+        membership.joined_at = base  # everyone joined at `base`; content lands before or after
+    threads = []
+    for s, u, offset, state in data["threads"]:
+        if s < len(all_spaces) and u < len(users):
+            when = base + timedelta(minutes=offset)
+            thread = Thread(space_id=all_spaces[s].id, category_id=categories_of(all_spaces[s])[0].id,
+                            author_id=users[u].id, title="t", created_at=when, last_posted_at=when,
+                            hidden_at=when if state == "hidden" else None, deleted_at=when if state == "deleted" else None)
+            db.session.add(thread)
+            threads.append(thread)
+    db.session.flush()
+    numbers: dict[int, int] = {}
+    for t, u, offset, state in data["posts"]:
+        if t < len(threads) and u < len(users):
+            when = threads[t].created_at + timedelta(minutes=max(offset, 0))
+            numbers[t] = numbers.get(t, 0) + 1
+            db.session.add(Post(thread_id=threads[t].id, number=numbers[t], author_id=users[u].id, body="b",
+                                body_html="b", created_at=when, hidden_at=when if state == "hidden" else None,
+                                deleted_at=when if state == "deleted" else None))
+    db.session.commit()
+    db.session.expire_all()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=forum_worlds)
+def test_forum_scope_audience_and_predicate_agree(app, data):
+    from hub.forums.models import Post, Thread
+
+    users, all_spaces = _build(data["world"])
+    _add_forum(data, users, all_spaces)
+    threads = list(db.session.scalars(select(Thread)))
+    posts = list(db.session.scalars(select(Post)))
+    for viewer in users + [AnonymousUser()]:
+        asker = policy.Asker(viewer)
+        scoped = {t.id for t in db.session.scalars(policy.scope(select(Thread), viewer))}
+        assert scoped == {t.id for t in threads if policy.can(viewer, "thread.view", t)}
+        assert scoped == {t.id for t in threads if asker.can("thread.view", t)}
+        scoped_posts = {p.id for p in db.session.scalars(policy.scope(select(Post), viewer))}
+        assert scoped_posts == {p.id for p in posts if policy.can(viewer, "post.view", p)}
+        for thread in threads:
+            page = policy.permissions(viewer, thread, [p for p in posts if p.thread_id == thread.id])
+            for post in (p for p in posts if p.thread_id == thread.id):
+                for action, allowed in page[post.id].items():
+                    assert allowed == policy.can(viewer, action, post), (action, post.id)
+    for thread in threads:
+        assert policy.audience(thread) == {u.id for u in users if policy.can(u, "thread.view", thread)}
+    for post in posts:
+        assert policy.audience(post) == {u.id for u in users if policy.can(u, "post.view", post)}

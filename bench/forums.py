@@ -31,6 +31,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from markupsafe import escape
+
 ROOT = Path(__file__).resolve().parent.parent
 FULL = {"posts": 200_000, "threads": 10_000, "spaces": 40, "users": 2_000, "seconds": 10.0, "rounds": 5}
 QUICK = {"posts": 10_000, "threads": 500, "spaces": 12, "users": 300, "seconds": 2.0, "rounds": 2}
@@ -297,7 +299,6 @@ def main() -> None:
         ceiling_port = start_gunicorn("forums:ceiling_app()", ROOT / "bench", ceiling_env, instance / "ceiling.log",
                                       procs)
         cookies = [sign_in(hub_port, f"person{i}@bench.hub") for i in range(1, a.concurrency + 1)]
-        from markupsafe import escape
         targets = {  # name: (port, path, cookies, marker that proves it is the real page)
             "ceiling": (ceiling_port, "/", [""] * a.concurrency, b"ceiling-ok"),
             "thread": (hub_port, "/threads/1?page=1", cookies, str(escape(seeded["thread_title"])).encode()),

@@ -15,9 +15,11 @@ hub_cli = AppGroup("hub", help="Operate the Equity Learning Hub.")
 def seed_demo():
     """Build (or refresh) the demo collaborative. Safe to run again."""
     from hub.seed import DEMO_PASSWORD, seed
+    from hub.seed_forums import seed_forums
 
     summary = seed()
-    click.echo(f"Demo collaborative ready: {summary}")
+    threads = seed_forums()
+    click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

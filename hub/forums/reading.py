@@ -28,6 +28,11 @@ def last_read(user, thread: Thread) -> int:
     return state.last_read_number if state else 0
 
 
+def has_history(user) -> bool:
+    """Has this person read anything yet? (A returning person's home is Latest.)"""
+    return db.session.scalar(select(ReadState.thread_id).where(ReadState.user_id == user.id).limit(1)) is not None
+
+
 def mark_read_to(user, thread: Thread, number: int, commit: bool = True) -> None:
     """Reading only moves forward (opening an old page never makes newer posts unread again)."""
     if not policy.signed_in(user):

@@ -1,12 +1,13 @@
 """Home: where a signed-in person lands."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db
+from hub.forums import reading
 from hub.people.models import Cohort
 from hub.spaces import membership
 from hub.spaces import queries as space_queries
@@ -18,6 +19,8 @@ bp = Blueprint("home", __name__)
 def index():
     if not policy.signed_in(current_user):
         return redirect(url_for("auth.login"))
+    if reading.has_history(current_user) and not request.args.get("overview"):
+        return redirect(url_for("forums.latest"))  # returning people land on what is new
     teams = current_user.teams
     supports = policy.can(current_user, "program.manage")
     # Facilitators and admins support every cohort; participants see their teams' cohorts.

@@ -23,9 +23,13 @@ RESERVED_SLUGS = {"new", "invitations"}  # words used by /spaces/... pages thems
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:60] or "space"
+    """"Learning Network 2026–2027" -> "learning-network-2026-2027": accents dropped, every other
+    non-alphanumeric character (en dashes too) a separator."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    kept = "".join(ch if ch.isascii() and ch.isalnum() else ("" if unicodedata.combining(ch) else "-")
+                   for ch in decomposed)
+    slug = re.sub(r"-+", "-", kept).strip("-")
+    return slug[:60].strip("-") or "space"
 
 
 def unique_slug(name: str) -> str:

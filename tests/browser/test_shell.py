@@ -10,6 +10,9 @@ pytestmark = pytest.mark.browser
 
 def test_demo_participant_signs_in_reaches_home_and_the_socket_connects(page, live_server):
     sign_in(page, live_server, "participant@demo.hub")
+    # Pat has read threads before, so Latest is home; the overview is one link away.
+    assert page.get_by_role("heading", level=1).inner_text() == "Latest"
+    page.get_by_role("link", name="Your teams, cohorts and spaces").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Pat Participant"
     assert page.get_by_role("link", name="Riverside Diabetes Equity Team").count() >= 1
     assert page.get_by_role("link", name="Learning Network 2026–2027").count() >= 1

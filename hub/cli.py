@@ -1,4 +1,4 @@
-"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | serve."""
+"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | send-digests | serve."""
 from __future__ import annotations
 
 import os
@@ -63,6 +63,16 @@ def create_token(email: str, label: str):
         raise click.ClickException(f"No active account for {email}.")
     _token, plain = make_token(user, label)
     click.echo(plain)
+
+
+@hub_cli.command("send-digests")
+@click.option("--period", type=click.Choice(["daily", "weekly"]), required=True)
+def send_digests(period: str):
+    """Email each person who chose this period what they have not read (run from cron, hourly is
+    fine: nobody gets a second digest within the period)."""
+    from hub.notify.email import send_digests as send
+
+    click.echo(f"Sent {send(period)} {period} digests.")
 
 
 @hub_cli.command("serve")

@@ -517,18 +517,24 @@ def _managed_space_ids(user):
     return select(Space.id).where(clause)
 
 
-def _cutoff_clause(user_id: int, space_id_col, created_col):
-    """SQL twin of _after_cutoff: the person's joining time in narrow-history affinity spaces."""
-    narrow = aliased(Space)
-    joined = (select(SpaceMembership.joined_at).join(narrow, narrow.id == SpaceMembership.space_id)
-              .where(SpaceMembership.space_id == space_id_col, SpaceMembership.user_id == user_id,
-                     narrow.kind == "affinity", narrow.history_policy == "from_joining")
-              .scalar_subquery())
-    return or_(joined.is_(None), created_col >= joined)
+def _after_cutoff_clause(user_id: int, model):
+    """SQL twin of the history cut: no membership of the person in the row's narrow-history
+    affinity space began after the row was written. One correlated level (on `model`) only:
+    a subquery nested inside another would silently stop correlating."""
+    thread, narrow = aliased(Thread), aliased(Space)
+    later = (select(SpaceMembership.id)
+             .join(narrow, narrow.id == SpaceMembership.space_id)
+             .where(SpaceMembership.user_id == user_id, narrow.kind == "affinity",
+                    narrow.history_policy == "from_joining", SpaceMembership.joined_at > model.created_at))
+    if model is Thread:
+        later = later.where(SpaceMembership.space_id == Thread.space_id)
+    else:
+        later = later.join(thread, thread.space_id == SpaceMembership.space_id).where(thread.id == model.thread_id)
+    return ~exists(later.correlate(model))
 
 
-def _shown_clause(user, model, space_id_col):
-    return or_(space_id_col.in_(_managed_space_ids(user)),
+def _shown_clause(user, model, in_managed_space):
+    return or_(in_managed_space,
                and_(model.deleted_at.is_(None), or_(model.hidden_at.is_(None), model.author_id == user.id)))
 
 
@@ -536,19 +542,17 @@ def _thread_clause(user):
     if not signed_in(user):
         return false()
     viewable = select(Space.id).where(_space_view_clause(user))
-    return and_(Thread.space_id.in_(viewable), _cutoff_clause(user.id, Thread.space_id, Thread.created_at),
-                _shown_clause(user, Thread, Thread.space_id))
+    return and_(Thread.space_id.in_(viewable), _after_cutoff_clause(user.id, Thread),
+                _shown_clause(user, Thread, Thread.space_id.in_(_managed_space_ids(user))))
 
 
 def _post_clause(user):
     if not signed_in(user):
         return false()
-    # An alias, so that a caller's own join on Thread never captures these subqueries.
     thread = aliased(Thread)
-    own_space = select(thread.space_id).where(thread.id == Post.thread_id).scalar_subquery()
-    visible_threads = select(Thread.id).where(_thread_clause(user))
-    return and_(Post.thread_id.in_(visible_threads), _cutoff_clause(user.id, own_space, Post.created_at),
-                _shown_clause(user, Post, own_space))
+    in_managed = Post.thread_id.in_(select(thread.id).where(thread.space_id.in_(_managed_space_ids(user))))
+    return and_(Post.thread_id.in_(visible_thread_ids(user)), _after_cutoff_clause(user.id, Post),
+                _shown_clause(user, Post, in_managed))
 
 
 def visible_thread_ids(user):

@@ -135,7 +135,8 @@ def _add_forum(data, users, all_spaces):
         if data["narrow"] and space.kind == "affinity":
             space.history_policy = "from_joining"
     for membership in db.session.scalars(select(SpaceMembership)):
-        membership.joined_at = base  # everyone joined at `base`; content lands before or after
+        # People joined at different times around `base`; content lands before or after.
+        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
     threads = []
     for s, u, offset, state in data["threads"]:
         if s < len(all_spaces) and u < len(users):

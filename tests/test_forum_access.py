@@ -13,6 +13,7 @@ from hub import policy
 from hub.extensions import db
 from hub.forums import reactions
 from hub.forums.models import Post
+from hub.people.models import Team
 from tests import factories as f
 from tests.helpers import login, without_request_tokens
 from tests.test_access_matrix import PERSONAS, READS, SECRET, SPACES, _client, _space
@@ -89,9 +90,13 @@ def test_mention_autocomplete_offers_only_people_who_can_see_the_space(app, worl
         if name not in READS[persona]:
             assert answer.status_code in (403, 404)
             continue
-        offered = {p["id"] for p in answer.get_json()["items"]}
+        items = answer.get_json()["items"]
+        offered = {p["id"] for p in items if p["kind"] == "person"}
         readers = policy.audience(space) - {viewer.id}
         assert offered and offered <= readers, (persona, name)
+        for team in (i for i in items if i["kind"] == "team"):  # a team handle only if someone in it can read
+            members = {m.user_id for m in db.session.get(Team, team["id"]).memberships}
+            assert members & readers, (persona, name, team)
 
 
 def test_who_reacted_leaves_out_people_who_can_no_longer_read(app, world, threads):

@@ -310,3 +310,20 @@ def test_thread_page_query_count_does_not_grow_with_the_thread(app, world, ctx):
         return len(seen)
 
     assert count(f"/threads/{short.id}") == count(f"/threads/{long.id}")
+
+
+def test_latest_filters_by_space_and_category(app, world, ctx):
+    data, asks = categories_of(world.cohort.space)[3], categories_of(world.cohort.space)[1]
+    in_data = f.thread(world.participant, world.cohort.space, "Run chart for HbA1c", category_id=data.id)
+    f.thread(world.participant, world.cohort.space, "Who has a teach-back script?", category_id=asks.id)
+    f.thread(world.participant, world.commons, "Hello everyone")
+    client = app.test_client()
+    login(client, world.teammate)
+    everything = client.get("/latest").get_data(as_text=True)
+    assert all(t in everything for t in ("Run chart for HbA1c", "teach-back script", "Hello everyone"))
+    cohort_only = client.get(f"/latest?space={world.cohort.space.slug}").get_data(as_text=True)
+    assert "Hello everyone" not in cohort_only and "teach-back script" in cohort_only
+    one = client.get(f"/latest?space={world.cohort.space.slug}&category={data.id}").get_data(as_text=True)
+    assert "Run chart for HbA1c" in one and "teach-back script" not in one
+    assert in_data.id in [t.id for t in queries.threads(world.teammate, [world.cohort.space.id], category=data).threads]
+    assert client.get(f"/latest?space={world.secret.slug}").status_code == 404

@@ -167,8 +167,12 @@ def moderation_log(space_id: int):
 def mentionable(space_id: int):
     from flask import request
     space = db.session.get(Space, space_id)
-    people = queries.people_who_can_see(current_user, space, request.args.get("q", ""))
-    return jsonify({"items": [{"id": p.id, "name": p.name, "handle": p.username} for p in people], "next": None})
+    prefix = request.args.get("q", "")
+    people = queries.people_who_can_see(current_user, space, prefix)
+    teams = queries.teams_who_can_see(current_user, space, prefix)
+    return jsonify({"items": [{"id": p.id, "name": p.name, "handle": p.username, "kind": "person"} for p in people]
+                    + [{"id": t.id, "name": t.name, "handle": slug, "kind": "team"} for t, slug in teams],
+                    "next": None})
 
 
 @bp.post("/preview")

@@ -11,7 +11,7 @@ from hub import policy
 from hub.extensions import db
 from hub.forums import reactions, reading
 from hub.forums.models import Category, Post, PostRevision, Thread, ThreadTag
-from hub.people.models import User
+from hub.people.models import Team, TeamMembership, User
 from hub.spaces.models import Space
 
 POSTS_PER_PAGE = 50
@@ -130,6 +130,19 @@ def people_who_can_see(user, space: Space, prefix: str, limit: int = 8) -> list[
         stmt = stmt.where((func.lower(User.username).like(like, escape="\\")) |
                           (func.lower(User.name).like(like, escape="\\")))
     return list(db.session.scalars(stmt.order_by(User.name).limit(limit)))
+
+
+def teams_who_can_see(user, space: Space, prefix: str, limit: int = 4) -> list[tuple[Team, str]]:
+    """Team handles for autocomplete: teams with at least one person who can read the space."""
+    policy.require(user, "space.view", space)
+    prefix = prefix.strip().lower().lstrip("@")
+    readers = policy.audience(space)
+    stmt = (select(Team, Space.slug).join(Space, Space.id == Team.space_id)
+            .where(Team.id.in_(select(TeamMembership.team_id).where(TeamMembership.user_id.in_(readers)))))
+    if prefix:
+        like = prefix.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+        stmt = stmt.where(Space.slug.like(like, escape="\\") | func.lower(Team.name).like(like, escape="\\"))
+    return [(team, slug) for team, slug in db.session.execute(stmt.order_by(Team.name).limit(limit))]
 
 
 def tags_in(user, space_ids=None, limit: int = 30) -> list[tuple[str, int]]:

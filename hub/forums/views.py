@@ -37,14 +37,19 @@ def _filters() -> dict:
 @bp.get("/latest")
 @login_required
 def latest():
-    space = space_by_slug(request.args["space"]) if request.args.get("space") else None
+    space = category = None
     if request.args.get("space"):
+        space = space_by_slug(request.args["space"])
         policy.require(current_user, "space.view", space)
+    if space is not None and request.args.get("category", "").isdigit():
+        category = db.session.get(Category, int(request.args["category"]))
+        if category is None or category.space_id != space.id:
+            abort(404)
     space_ids = [space.id] if space else None
-    listing = queries.threads(current_user, space_ids, **_filters())
-    # Latest spans every space; pins there are only the global ones.
+    listing = queries.threads(current_user, space_ids, category=category, **_filters())
     spaces = db.session.scalars(policy.scope(select(Space), current_user).order_by(Space.name)).all()
-    return render_template("forums/latest.html", listing=listing, spaces=spaces, space=space, filters=_filters(),
+    return render_template("forums/latest.html", listing=listing, spaces=spaces, space=space, category=category,
+                           categories=category_service.categories_of(space) if space else [], filters=_filters(),
                            counts=reading.counts(current_user), tags=queries.tags_in(current_user, space_ids))
 
 

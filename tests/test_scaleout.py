@@ -103,8 +103,21 @@ def test_sessions_and_pages_work_on_every_process(cluster):
     s = _session(a, "participant@demo.hub")
     # The cookie session made on server A is honoured by every worker of server B.
     for _ in range(6):
-        assert "Welcome, Pat Participant" in s.get(b + "/").text
+        assert "Welcome, Pat Participant" in s.get(b + "/?overview=1").text
     assert s.get(b + "/api/v1/me").json()["email"] == "participant@demo.hub"
+
+
+def test_a_reply_written_on_one_process_is_read_on_another(cluster):
+    a, b = cluster
+    writer, reader = _session(a, "participant@demo.hub"), _session(b, "aisha.bello@demo.hub")
+    thread = writer.get(a + "/api/v1/latest").json()["items"][0]
+    token = re.search(r'name="csrf-token" content="([^"]+)"', writer.get(a + "/latest").text).group(1)
+    made = writer.post(f"{a}/api/v1/threads/{thread['id']}/posts", json={"body": "Written on server A"},
+                       headers={"X-CSRFToken": token})
+    assert made.status_code == 201, made.text
+    for _ in range(4):  # every worker of server B
+        page = reader.get(f"{b}/posts/{made.json()['id']}")
+        assert page.status_code == 200 and "Written on server A" in page.text
 
 
 def test_login_rate_limit_is_shared_through_redis(cluster):

@@ -311,6 +311,21 @@ class Asker:
         return self._answers[key]
 
 
+def posts_of_thread_clause(user, thread: Thread):
+    """SQL for the posts of one thread this user may see, for a caller that has already required
+    "thread.view": the same rules as _post_clause, with the space's facts known in Python, so a
+    thread page pays for one set of facts instead of the whole scope per query."""
+    facts = space_facts(user, thread.space)
+    if not _thread_visible(facts, thread):
+        return false()
+    clause = Post.thread_id == thread.id
+    if facts.cutoff is not None:
+        clause = and_(clause, Post.created_at >= facts.cutoff)
+    if not facts.manage:
+        clause = and_(clause, Post.deleted_at.is_(None), or_(Post.hidden_at.is_(None), Post.author_id == facts.user_id))
+    return clause
+
+
 def _thread_rule(action: str) -> Callable[[Any, Thread], bool]:
     return lambda user, thread: _thread_rules(space_facts(user, thread.space), thread)[action]
 

@@ -176,6 +176,9 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         scoped_posts = {p.id for p in db.session.scalars(policy.scope(select(Post), viewer))}
         assert scoped_posts == {p.id for p in posts if policy.can(viewer, "post.view", p)}
         for thread in threads:
+            # The thread page's shortcut clause agrees with the predicate too.
+            shortcut = set(db.session.scalars(select(Post.id).where(policy.posts_of_thread_clause(viewer, thread))))
+            assert shortcut == {p.id for p in posts if p.thread_id == thread.id and policy.can(viewer, "post.view", p)}
             page = policy.permissions(viewer, thread, [p for p in posts if p.thread_id == thread.id])
             for post in (p for p in posts if p.thread_id == thread.id):
                 for action, allowed in page[post.id].items():

@@ -66,15 +66,21 @@ class ThreadPage:
 
 def thread_page(user, thread: Thread, page: int = 1) -> ThreadPage:
     """One page of the posts the user may see, in a number of queries that does not grow with it."""
-    visible = policy.scope(select(Post), user).where(Post.thread_id == thread.id)
-    total = db.session.scalar(select(func.count()).select_from(visible.subquery()))
+    visible = policy.posts_of_thread_clause(user, thread)
+    total = db.session.scalar(select(func.count(Post.id)).where(visible))
     pages = max(1, -(-total // POSTS_PER_PAGE))
     page = min(max(1, page), pages)
-    posts = list(db.session.scalars(visible.options(selectinload(Post.author)).order_by(Post.number)
-                                    .offset((page - 1) * POSTS_PER_PAGE).limit(POSTS_PER_PAGE)))
+    posts = list(db.session.scalars(select(Post).where(visible).options(selectinload(Post.author))
+                                    .order_by(Post.number).offset((page - 1) * POSTS_PER_PAGE).limit(POSTS_PER_PAGE)))
     last = reading.last_read(user, thread)
-    first_unread = db.session.scalar(select(Post.id).where(Post.id.in_(visible.with_only_columns(Post.id)),
-                                                           Post.number > last).order_by(Post.number).limit(1))
+    unread_here = [p.id for p in posts if p.number > last]
+    if unread_here and (page == 1 or posts[0].number <= last):
+        first_unread = unread_here[0]  # nothing unread can sit on an earlier page
+    elif unread_here or page < pages:
+        first_unread = db.session.scalar(select(Post.id).where(visible, Post.number > last)
+                                         .order_by(Post.number).limit(1))
+    else:
+        first_unread = None
     return ThreadPage(thread, posts, page, pages, reactions.summary(user, thread, posts), last, first_unread)
 
 

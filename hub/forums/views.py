@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -132,11 +134,29 @@ def _render_thread(found: Thread, page: int, form=None, errors=None):
     movable = _move_targets(found) if perms["thread"]["thread.moderate"] else []
     html = render_template("forums/thread.html", view=view, thread=found, space=found.space, form=form, perms=perms,
                            errors=errors or {}, level=reading.level_for(current_user, found), move_targets=movable,
-                           reactions_offered=REACTIONS)
+                           reactions_offered=REACTIONS, ui=_post_ui(found))
     # Marked read once the page is rendered: committing earlier would expire what it shows.
     if view.posts:
         reading.mark_read_to(current_user, found, view.posts[-1].number)
     return html, (422 if errors else 200)
+
+
+REACTION_NAMES = {"thumbsup": _l("thumbs up"), "heart": _l("heart"), "tada": _l("celebrate"),
+                  "lightbulb": _l("insight"), "pray": _l("thank you")}
+
+
+def _post_ui(found: Thread) -> dict:
+    """What every post on a thread page repeats, translated and built once per page."""
+    stem = url_for("forums.permalink", post_id=0)[:-1]  # "/posts/"
+    return {
+        "post_stem": stem, "person_stem": url_for("people.profile", person_id=0)[:-1],
+        "accept_url": url_for("forums.accept", thread_id=found.id),
+        "react_names": {k: str(v) for k, v in REACTION_NAMES.items()},
+        "react_labels": {k: _("React with %(kind)s", kind=str(v)) for k, v in REACTION_NAMES.items()},
+        "link_title": _("Link to this post"), "new": _("new"), "reactions": _("Reactions"),
+        "who_reacted": _("Who reacted"), "quote": _("Quote"), "edit": _("Edit"), "history": _("History"),
+        "flag": _("Flag"), "delete": _("Delete"),
+    }
 
 
 def _move_targets(found: Thread) -> list[Category]:

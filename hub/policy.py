@@ -118,9 +118,13 @@ def _can_post_in_space(user, space: Space) -> bool:
 
 
 def _can_manage_space(user, space: Space) -> bool:
+    # An affinity facilitator manages only after accepting the current agreement, like any
+    # member: managing shows members' words (flags, the log), so it never comes before entry.
     if not signed_in(user):
         return False
-    return is_space_facilitator(user, space) or _staff_oversees(user, space)
+    if is_space_facilitator(user, space) and not agreement_pending(user, space):
+        return True
+    return _staff_oversees(user, space)
 
 
 def _can_administer_space(user, space: Space) -> bool:
@@ -524,8 +528,10 @@ def _invitation_clause(user):
 
 def _managed_space_ids(user):
     """Spaces this user moderates: their facilitators, and site staff outside affinity spaces."""
-    facilitates = select(SpaceMembership.space_id).where(SpaceMembership.user_id == user.id,
-                                                        SpaceMembership.role == "facilitator")
+    facilitates = (select(SpaceMembership.space_id).join(Space, Space.id == SpaceMembership.space_id)
+                   .where(SpaceMembership.user_id == user.id, SpaceMembership.role == "facilitator",
+                          or_(Space.kind != "affinity",
+                              SpaceMembership.agreement_accepted_version >= Space.agreement_version)))
     clause = Space.id.in_(facilitates)
     if is_staff(user):
         clause = or_(clause, Space.kind != "affinity")

@@ -95,9 +95,14 @@ MODERATION = {
     "locked": lambda t, v: moderation.set_locked(current_user, t, bool(v)),
     "hidden": lambda t, v: moderation.set_thread_hidden(current_user, t, bool(v)),
     "slow_mode_seconds": lambda t, v: moderation.set_slow_mode(current_user, t, v),
-    "category_id": lambda t, v: moderation.move_thread(current_user, t, db.session.get(Category, v)
-                                                       if isinstance(v, int) else None),
+    "category_id": lambda t, v: moderation.move_thread(current_user, t, _category_for_move(v)),
 }
+
+
+def _category_for_move(value):
+    if not isinstance(value, int):
+        raise ValidationError({"category_id": "Give the id of the category to move the thread into."})
+    return db.session.get(Category, value)
 
 
 @bp.patch("/threads/<int:thread_id>")
@@ -180,11 +185,12 @@ def mentionable(space_id: int):
 def preview():
     """The composer's live preview: the same pipeline as posting, mentions checked the same way."""
     data = json_body()
-    space = db.session.get(Space, data.get("space_id")) if isinstance(data.get("space_id"), int) else None
     body = str(data.get("body", ""))[:content.MAX_SOURCE_CHARS]
-    if space is None:
+    if data.get("space_id") is None:
         return jsonify({"body_html": str(content.render(body))})
-    policy.require(current_user, "space.view", space)
+    space_id = data["space_id"]
+    space = db.session.get(Space, space_id) if isinstance(space_id, int) else None
+    policy.require(current_user, "space.view", space)  # missing and hidden answer alike
     prepared = mentions.prepare(current_user, space, body, lambda p: policy.can(p, "space.view", space))
     return jsonify({"body_html": str(prepared.html)})
 
@@ -196,7 +202,7 @@ def draft_json(draft) -> dict:
 @bp.get("/drafts/<key>")
 @api_login_required
 def get_draft(key: str):
-    draft = drafts.get(current_user, key)
+    draft = drafts.get_for_writing(current_user, key)
     return jsonify(draft_json(draft) if draft else {"key": key, "title": "", "body": "", "updated_at": None})
 
 

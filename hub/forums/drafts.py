@@ -33,6 +33,13 @@ def get(actor, key: str) -> Draft | None:
     return db.session.scalar(select(Draft).where(Draft.user_id == actor.id, Draft.key == key))
 
 
+def get_for_writing(actor, key: str) -> Draft | None:
+    """A draft, only while its person may still post where it goes: a removed member's draft
+    may hold words quoted from the space, and those stop reaching them too."""
+    _target(actor, key)
+    return get(actor, key)
+
+
 def save(actor, key: str, title: str = "", body: str = "") -> Draft:
     _target(actor, key)
     if len(body or "") > content.MAX_SOURCE_CHARS or len(title or "") > 200:

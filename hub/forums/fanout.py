@@ -63,7 +63,8 @@ def answer_accepted(actor, thread: Thread, post: Post) -> None:
                   url_for("forums.permalink", post_id=post.id), thread.space, requires="post.view", subject=post)
 
 
-def after_withdraw(thread: Thread) -> None:
-    """A thread hidden, deleted or moved: open pages of people who lost it are told to let go.
-    Notifications need nothing here: they are re-checked against the thread at every use."""
-    realtime.emit_to_users(policy.audience(thread.space), "forum_changed", {"thread_id": thread.id})
+def after_withdraw(thread: Thread, lost: set[int]) -> None:
+    """A thread (or a post in it) hidden, deleted or moved: the open pages of the people who
+    can no longer read it (`lost`, worked out by the caller around the change) let go of it.
+    Notifications need nothing here: they are re-checked against their subject at every use."""
+    realtime.emit_to_users(lost, "forum_changed", {"thread_id": thread.id})

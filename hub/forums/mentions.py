@@ -95,6 +95,10 @@ def _link_mentions(source: str, links: dict[str, tuple[str, str]]) -> str:
     return _outside_code(source, lambda piece: MENTION.sub(link, piece))
 
 
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _expand_quotes(actor: User, space: Space, source: str) -> tuple[list[Post], str]:
     """Turn [quote=ID]...[/quote] into a Markdown blockquote that names and links its source."""
     quoted: list[Post] = []
@@ -103,6 +107,8 @@ def _expand_quotes(actor: User, space: Space, source: str) -> tuple[list[Post], 
         post = db.session.get(Post, int(match.group(1)))
         if post is None or post.thread.space_id != space.id or not policy.can(actor, "post.view", post):
             raise ValidationError({"body": _("You can quote only posts from this space that you can see.")})
+        if _squeezed(match.group(2)) not in _squeezed(post.body):
+            raise ValidationError({"body": _("A quote must be words the quoted post really says.")})
         quoted.append(post)
         lines = match.group(2).strip().splitlines() or [""]
         link = url_for("forums.permalink", post_id=post.id)

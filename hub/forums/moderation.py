@@ -61,32 +61,35 @@ def set_slow_mode(actor, thread: Thread, seconds) -> Thread:
 
 def set_thread_hidden(actor, thread: Thread, hidden: bool, reason: str = "") -> Thread:
     policy.require(actor, "thread.moderate", thread)
+    readers_before = policy.audience(thread)
     thread.hidden_at = utcnow() if hidden else None
     _log(actor, thread.space_id, "hide_thread" if hidden else "unhide_thread", thread, detail=reason[:500])
     db.session.commit()
     if hidden:
-        fanout.after_withdraw(thread)
+        fanout.after_withdraw(thread, readers_before - policy.audience(thread))
     return thread
 
 
 def set_post_hidden(actor, post: Post, hidden: bool, reason: str = "") -> Post:
     policy.require(actor, "thread.moderate", post.thread)
     policy.require(actor, "post.view", post)
+    readers_before = policy.audience(post)
     post.hidden_at = utcnow() if hidden else None
     _log(actor, post.thread.space_id, "hide_post" if hidden else "unhide_post", post.thread, post, reason[:500])
     db.session.commit()
+    if hidden:
+        fanout.after_withdraw(post.thread, readers_before - policy.audience(post))
     return post
 
 
 def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
     """Into another category of the same space or of another space the actor moderates."""
     policy.require(actor, "thread.moderate", thread)
-    if category is None:
-        raise ValidationError({"category_id": _("Choose where to move this thread.")})
-    policy.require(actor, "category.manage", category)
+    policy.require(actor, "category.manage", category)  # a missing category answers like a hidden one
     if category.space.is_archived:
         raise ValidationError({"category_id": _("That space is archived.")})
     source, target = thread.space, category.space
+    readers_before = policy.audience(thread)
     thread.category_id = category.id
     if source.id == target.id:
         _log(actor, source.id, "move", thread, detail=category.name)
@@ -98,7 +101,7 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
     db.session.commit()
     db.session.refresh(thread)
     if source.id != target.id:
-        fanout.after_withdraw(thread)
+        fanout.after_withdraw(thread, readers_before - policy.audience(thread))
     return thread
 
 
@@ -150,9 +153,12 @@ def resolve_flag(actor, flag: Flag, action: str) -> Flag:
 
 def open_flags(actor, space: Space) -> list[Flag]:
     policy.require(actor, "space.manage", space)
+    # Only flags on posts this moderator may read (a newcomer facilitator in a narrow-history
+    # space does not see what came before them through the queue either).
+    readable = policy.scope(select(Post.id), actor)
     return list(db.session.scalars(select(Flag).join(Post, Post.id == Flag.post_id)
                                    .join(Thread, Thread.id == Post.thread_id)
-                                   .where(Thread.space_id == space.id, Flag.status == "open")
+                                   .where(Thread.space_id == space.id, Flag.status == "open", Post.id.in_(readable))
                                    .order_by(Flag.created_at)))
 
 

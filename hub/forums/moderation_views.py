@@ -44,8 +44,9 @@ def moderate_thread(thread_id: int):
 def move_thread(thread_id: int):
     thread = get_thread(thread_id)
     value = request.form.get("category_id", "")
-    category = db.session.get(Category, int(value)) if value.isdigit() else None
-    moderation.move_thread(current_user, thread, category)
+    if not value.isdigit():
+        raise ValidationError({"category_id": _("Choose where to move this thread.")})
+    moderation.move_thread(current_user, thread, db.session.get(Category, int(value)))
     flash(_("The thread is moved."), "success")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 

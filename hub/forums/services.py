@@ -153,14 +153,17 @@ def edit_post(actor, post: Post, data: dict) -> Post:
 def delete_post(actor, post: Post) -> None:
     """Soft delete: the words stay for moderators; the opening post takes its thread with it."""
     policy.require(actor, "post.delete", post)
+    readers_before = policy.audience(post)
     now = utcnow()
     post.deleted_at, post.deleted_by_id = now, actor.id
     if post.number == 1:
         post.thread.deleted_at = now
+    else:
+        post.thread.reply_count = max(0, post.thread.reply_count - 1)
     if actor.id != post.author_id:
         _log(actor, post.thread, "delete_post", post)
     db.session.commit()
-    fanout.after_withdraw(post.thread)
+    fanout.after_withdraw(post.thread, readers_before - policy.audience(post))
 
 
 def restore_post(actor, post: Post) -> None:
@@ -168,6 +171,8 @@ def restore_post(actor, post: Post) -> None:
     post.deleted_at = post.deleted_by_id = None
     if post.number == 1:
         post.thread.deleted_at = None
+    else:
+        post.thread.reply_count += 1
     _log(actor, post.thread, "restore_post", post)
     db.session.commit()
 

@@ -64,7 +64,12 @@ def mark_read():
 
 
 def _local(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
+    """Only a path on this site ("/\\evil" is "//evil" to a browser)."""
+    from urllib.parse import urlsplit
+    if not target or not target.startswith("/") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not target.startswith("//")
 
 
 @bp.get("/spaces/<slug>/forum")
@@ -136,8 +141,10 @@ def _render_thread(found: Thread, page: int, form=None, errors=None):
                            errors=errors or {}, level=reading.level_for(current_user, found), move_targets=movable,
                            reactions_offered=REACTIONS, ui=_post_ui(found))
     # Marked read once the page is rendered: committing earlier would expire what it shows.
+    # On the last page everything this person may see is seen, withdrawn posts included.
     if view.posts:
-        reading.mark_read_to(current_user, found, view.posts[-1].number)
+        read_to = found.last_post_number if view.page == view.pages else view.posts[-1].number
+        reading.mark_read_to(current_user, found, read_to)
     return html, (422 if errors else 200)
 
 

@@ -602,50 +602,56 @@ def scope(stmt: Select, user) -> Select:
 
 # ---------------------------------------------------------------- audience
 
-def _active_ids(stmt) -> set[int]:
-    return set(db.session.scalars(stmt.where(User.active.is_(True))))
+def _active_ids(stmt, among=None) -> set[int]:
+    stmt = stmt.where(User.active.is_(True))
+    if among is not None:
+        stmt = stmt.where(User.id.in_(list(among)))
+    return set(db.session.scalars(stmt))
 
 
-def audience(obj: Any) -> set[int]:
-    """Every user id who may view `obj` right now: the recipients of its events."""
+def audience(obj: Any, among=None) -> set[int]:
+    """Every user id who may view `obj` right now: the recipients of its events. With `among`
+    (ids), only those of them: a who-reacted list need not load a whole community."""
     if isinstance(obj, Space):
-        if _everyone_reads(obj):
-            return _active_ids(select(User.id))
-        explicit = select(User.id).join(SpaceMembership, SpaceMembership.user_id == User.id).where(
-            SpaceMembership.space_id == obj.id)
-        if obj.kind == "affinity":
-            explicit = explicit.where(SpaceMembership.agreement_accepted_version >= obj.agreement_version)
-        ids = _active_ids(explicit)
-        if obj.kind == "team":
-            ids |= _active_ids(
-                select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)
-                .join(Team, Team.id == TeamMembership.team_id).where(Team.space_id == obj.id)
-            )
-        if obj.kind == "cohort":
-            ids |= _active_ids(
-                select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)
-                .join(cohort_teams, cohort_teams.c.team_id == TeamMembership.team_id)
-                .join(Cohort, Cohort.id == cohort_teams.c.cohort_id).where(Cohort.space_id == obj.id)
-            )
-        if obj.kind != "affinity":
-            ids |= _active_ids(select(User.id).where(User.site_role.in_(STAFF_ROLES)))
-        return ids
+        return _space_audience(obj, among)
     if isinstance(obj, Thread):
-        return _content_audience(obj.space, obj, obj.author_id, obj.created_at)
+        return _content_audience(obj.space, obj, obj.author_id, obj.created_at, among)
     if isinstance(obj, Post):
-        return audience_of_posts(obj.thread, [obj])[obj.id]
+        return audience_of_posts(obj.thread, [obj], among)[obj.id]
     if isinstance(obj, User):
         # A profile is seen by every active person; a deactivated one only by admins.
         if obj.active:
-            return _active_ids(select(User.id))
-        return _active_ids(select(User.id).where(User.site_role == "admin"))
+            return _active_ids(select(User.id), among)
+        return _active_ids(select(User.id).where(User.site_role == "admin"), among)
     return set()  # unknown objects reach nobody
 
 
-def _content_audience(space: Space, row, author_id: int, created_at) -> set[int]:
+def _space_audience(obj: Space, among=None) -> set[int]:
+    if _everyone_reads(obj):
+        return _active_ids(select(User.id), among)
+    explicit = select(User.id).join(SpaceMembership, SpaceMembership.user_id == User.id).where(
+        SpaceMembership.space_id == obj.id)
+    if obj.kind == "affinity":
+        explicit = explicit.where(SpaceMembership.agreement_accepted_version >= obj.agreement_version)
+    ids = _active_ids(explicit, among)
+    if obj.kind == "team":
+        ids |= _active_ids(
+            select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)
+            .join(Team, Team.id == TeamMembership.team_id).where(Team.space_id == obj.id), among)
+    if obj.kind == "cohort":
+        ids |= _active_ids(
+            select(User.id).join(TeamMembership, TeamMembership.user_id == User.id)
+            .join(cohort_teams, cohort_teams.c.team_id == TeamMembership.team_id)
+            .join(Cohort, Cohort.id == cohort_teams.c.cohort_id).where(Cohort.space_id == obj.id), among)
+    if obj.kind != "affinity":
+        ids |= _active_ids(select(User.id).where(User.site_role.in_(STAFF_ROLES)), among)
+    return ids
+
+
+def _content_audience(space: Space, row, author_id: int, created_at, among=None) -> set[int]:
     """Who may read a thread or post: the space's readers, minus newcomers who joined after it
     was written (narrow history), minus everyone but moderators (and the author) when withdrawn."""
-    readers = audience(space)
+    readers = _space_audience(space, among)
     late = _joined_at(space)
     readers = {u for u in readers if u not in late or late[u] <= created_at}
     return _withdrawn_filter(space, row, author_id, readers)
@@ -676,9 +682,9 @@ def _moderator_ids(space: Space) -> set[int]:
     return ids
 
 
-def audience_of_posts(thread: Thread, posts) -> dict[int, set[int]]:
+def audience_of_posts(thread: Thread, posts, among=None) -> dict[int, set[int]]:
     """audience(post) for many posts of one thread in a fixed number of queries (thread pages)."""
-    readers, space = audience(thread), thread.space
+    readers, space = audience(thread, among), thread.space
     late = _joined_at(space)
     moderators = _moderator_ids(space) if any(p.deleted_at or p.hidden_at for p in posts) else set()
     return {post.id: _withdrawn_filter(space, post, post.author_id,

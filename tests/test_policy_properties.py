@@ -187,3 +187,5 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(thread) == {u.id for u in users if policy.can(u, "thread.view", thread)}
     for post in posts:
         assert policy.audience(post) == {u.id for u in users if policy.can(u, "post.view", post)}
+        some = {u.id for u in users[::2]}
+        assert policy.audience(post, among=some) == policy.audience(post) & some

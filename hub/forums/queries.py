@@ -152,8 +152,10 @@ def teams_who_can_see(user, space: Space, prefix: str, limit: int = 4) -> list[t
 
 
 def tags_in(user, space_ids=None, limit: int = 30) -> list[tuple[str, int]]:
-    stmt = (select(ThreadTag.tag, func.count()).where(ThreadTag.thread_id.in_(policy.visible_thread_ids(user)))
-            .group_by(ThreadTag.tag).order_by(func.count().desc(), ThreadTag.tag).limit(limit))
+    """Tag counts over the threads the user may read (in the given spaces), from the scope."""
+    threads = policy.scope(select(Thread.id), user)
     if space_ids is not None:
-        stmt = stmt.where(ThreadTag.thread_id.in_(select(Thread.id).where(Thread.space_id.in_(list(space_ids)))))
+        threads = threads.where(Thread.space_id.in_(list(space_ids)))
+    stmt = (select(ThreadTag.tag, func.count()).where(ThreadTag.thread_id.in_(threads))
+            .group_by(ThreadTag.tag).order_by(func.count().desc(), ThreadTag.tag).limit(limit))
     return [(tag, n) for tag, n in db.session.execute(stmt)]

@@ -39,7 +39,8 @@ def summary(viewer, thread, posts: list[Post]) -> dict[int, dict[str, dict]]:
         .order_by(Reaction.created_at, Reaction.id)).all()
     if not rows:
         return {}
-    readers = policy.audience_of_posts(thread, [p for p in posts if p.id in {r.post_id for r in rows}])
+    reacted = {r.post_id for r in rows}
+    readers = policy.audience_of_posts(thread, [p for p in posts if p.id in reacted], among={r.id for r in rows})
     result: dict[int, dict[str, dict]] = {}
     for user_id, name, post_id, kind in rows:
         if user_id not in readers.get(post_id, ()):

@@ -327,3 +327,22 @@ def test_latest_filters_by_space_and_category(app, world, ctx):
     assert "Run chart for HbA1c" in one and "teach-back script" not in one
     assert in_data.id in [t.id for t in queries.threads(world.teammate, [world.cohort.space.id], category=data).threads]
     assert client.get(f"/latest?space={world.secret.slug}").status_code == 404
+
+
+def test_the_bell_counts_exactly_the_notifications_still_visible(world, ctx):
+    thread = f.thread(world.member, world.secret, "Circle", f"@{world.facilitator.username}")
+    f.reply(world.member, thread, f"again @{world.facilitator.username}")
+    notify.notify([world.facilitator.id], "test", "about the space", "/", world.secret)
+    other = f.thread(world.participant, world.cohort.space, "Cohort", f"@{world.facilitator.username}")
+    assert notify.unread_count(world.facilitator) == len(notify.visible(world.facilitator)) == 4
+    moderation.set_thread_hidden(world.facilitator, other, True)
+    assert notify.unread_count(world.facilitator) == 4, "moderators still see hidden threads"
+    _leave(world.facilitator, world.secret)
+    assert notify.unread_count(world.facilitator) == len(notify.visible(world.facilitator)) == 1
+
+
+def _leave(person, space):
+    from hub.spaces.models import SpaceMembership
+    db.session.delete(db.session.scalar(select(SpaceMembership).where(SpaceMembership.user_id == person.id,
+                                                                      SpaceMembership.space_id == space.id)))
+    db.session.commit()

@@ -538,11 +538,15 @@ def _managed_space_ids(user):
     return select(Space.id).where(clause)
 
 
+# Built once: aliasing is costly, and an alias can serve any number of statements.
+_THREAD_ALIAS, _SPACE_ALIAS = aliased(Thread), aliased(Space)
+
+
 def _after_cutoff_clause(user_id: int, model):
     """SQL twin of the history cut: no membership of the person in the row's narrow-history
     affinity space began after the row was written. One correlated level (on `model`) only:
     a subquery nested inside another would silently stop correlating."""
-    thread, narrow = aliased(Thread), aliased(Space)
+    thread, narrow = _THREAD_ALIAS, _SPACE_ALIAS
     later = (select(SpaceMembership.id)
              .join(narrow, narrow.id == SpaceMembership.space_id)
              .where(SpaceMembership.user_id == user_id, narrow.kind == "affinity",
@@ -570,7 +574,7 @@ def _thread_clause(user):
 def _post_clause(user):
     if not signed_in(user):
         return false()
-    thread = aliased(Thread)
+    thread = _THREAD_ALIAS
     in_managed = Post.thread_id.in_(select(thread.id).where(thread.space_id.in_(_managed_space_ids(user))))
     return and_(Post.thread_id.in_(visible_thread_ids(user)), _after_cutoff_clause(user.id, Post),
                 _shown_clause(user, Post, in_managed))

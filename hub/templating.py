@@ -1,8 +1,11 @@
 """Jinja globals and filters shared by every template."""
 from __future__ import annotations
 
-from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale
+from datetime import timezone
+
+from babel import dates
+from flask import Flask, current_app, g
+from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
 
 from hub import policy
@@ -24,5 +27,19 @@ def register(app: Flask) -> None:
         return urlencode(args)
 
     app.jinja_env.globals.update(can=can, has_endpoint=has_endpoint, get_locale=get_locale, query_with=query_with)
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+
+
+def _datetime(value, fmt: str = "medium") -> str:
+    """Stored times are naive UTC; shown in the person's zone and language. Babel is called
+    directly with the locale and zone looked up once per request: a thread page formats fifty."""
+    if not value:
+        return ""
+    where = g.get("_datetime_context")
+    if where is None:
+        where = g._datetime_context = (get_locale(), get_timezone())
+    locale, zone = where
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)

@@ -51,3 +51,14 @@ def test_create_user_and_create_token_work_with_the_api(app):
     assert me["name"] == "Ops Person" and me["site_role"] == "admin"
     missing = runner.invoke(args=["hub", "create-token", "--email", "nobody@example.org"])
     assert missing.exit_code != 0
+
+
+def test_send_digests_command_sends_the_demo_summaries_once(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["hub", "seed-demo"]).exit_code == 0
+    first = runner.invoke(args=["hub", "send-digests", "--period", "daily"])
+    assert first.exit_code == 0 and first.output.startswith("Sent ")
+    assert int(first.output.split()[1]) > 0, "the demo's mentions and replies make daily summaries"
+    again = runner.invoke(args=["hub", "send-digests", "--period", "daily"])
+    assert again.output.startswith("Sent 0 "), "nobody gets a second digest within the day"
+    assert runner.invoke(args=["hub", "send-digests", "--period", "hourly"]).exit_code != 0

@@ -155,11 +155,17 @@ REACTION_NAMES = {"thumbsup": _l("thumbs up"), "heart": _l("heart"), "tada": _l(
 def _post_ui(found: Thread) -> dict:
     """What every post on a thread page repeats, translated and built once per page."""
     stem = url_for("forums.permalink", post_id=0)[:-1]  # "/posts/"
+    labels = {k: _("React with %(kind)s", kind=str(v)) for k, v in REACTION_NAMES.items()}
+
+    def buttons(mine: dict) -> list[tuple]:
+        """(kind, emoji, label, pressed) for a post's reaction buttons, given its summary."""
+        return [(kind, emoji, labels[kind], bool(mine.get(kind, {}).get("mine"))) for kind, emoji in REACTIONS.items()]
+
     return {
+        "buttons": buttons,
         "post_stem": stem, "person_stem": url_for("people.profile", person_id=0)[:-1],
         "accept_url": url_for("forums.accept", thread_id=found.id),
         "react_names": {k: str(v) for k, v in REACTION_NAMES.items()},
-        "react_labels": {k: _("React with %(kind)s", kind=str(v)) for k, v in REACTION_NAMES.items()},
         "link_title": _("Link to this post"), "new": _("new"), "reactions": _("Reactions"),
         "who_reacted": _("Who reacted"), "quote": _("Quote"), "edit": _("Edit"), "history": _("History"),
         "flag": _("Flag"), "delete": _("Delete"),

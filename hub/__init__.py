@@ -90,8 +90,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cross_cutting(app: Flask) -> None:
-    from hub import cli, errors, realtime, security, templating
+    from hub import cli, errors, realtime, search_queue, security, templating
 
+    search_queue.init_app(app)
     security.register(app)
     errors.register(app)
     templating.register(app)

@@ -1,4 +1,4 @@
-"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | send-digests | serve."""
+"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | send-digests | reindex | serve."""
 from __future__ import annotations
 
 import os
@@ -73,6 +73,38 @@ def send_digests(period: str):
     from hub.notify.email import send_digests as send
 
     click.echo(f"Sent {send(period)} {period} digests.")
+
+
+@hub_cli.command("reindex")
+@click.option("--check", "check_only", is_flag=True, help="Report documents missing, extra or stale; change nothing.")
+def reindex(check_only: bool):
+    """Rebuild the search index from the database (with a progress bar), or check it."""
+    from hub import search_queue, search_rebuild
+
+    if check_only:
+        search_queue.drain_quietly()
+        result = search_rebuild.check()
+        click.echo(f"{result.documents} documents in the index: {len(result.missing)} missing, "
+                   f"{len(result.extra)} extra, {len(result.stale)} stale, {len(result.stuck)} stuck in the queue.")
+        for label, keys in (("missing", result.missing), ("extra", result.extra), ("stale", result.stale),
+                            ("stuck", result.stuck)):
+            for key in keys[:20]:
+                click.echo(f"  {label}: {key}")
+        if not result.ok:
+            sys.exit(1)
+        return
+    bar = {}
+
+    def start(total: int) -> None:
+        bar["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+        bar["bar"].__enter__()
+
+    try:
+        written = search_rebuild.reindex(progress=lambda n: bar["bar"].update(n), total=start)
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+    click.echo(f"Indexed {written} documents.")
 
 
 @hub_cli.command("serve")

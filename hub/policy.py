@@ -604,6 +604,38 @@ def scope(stmt: Select, user) -> Select:
     return stmt.where(clause_for(user))
 
 
+# ---------------------------------------------------------------- search
+# The search index files every document under an audience key ("s<space id>", "people"); this is
+# the policy's answer in those terms. hub.search turns it into the filter inside every query and
+# re-checks each hit with `scope` before showing it.
+
+PEOPLE_KEY = "people"
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    readable: frozenset[str]      # audience keys whose documents the person may read
+    cutoffs: dict[str, Any]       # key -> nothing that began before this is theirs (from joining)
+    managed: frozenset[str]       # keys where hidden documents are visible too (moderators)
+    user_key: str | None          # "u<id>": hidden documents exempt this person (their own)
+
+
+def search_scope(user) -> SearchScope:
+    if not signed_in(user):
+        return SearchScope(frozenset(), {}, frozenset(), None)
+    spaces = visible_space_ids(user)
+    narrow = db.session.execute(
+        select(SpaceMembership.space_id, SpaceMembership.joined_at)
+        .join(Space, Space.id == SpaceMembership.space_id)
+        .where(SpaceMembership.user_id == user.id, Space.kind == "affinity", Space.history_policy == "from_joining"))
+    cutoffs = {f"s{space_id}": joined for space_id, joined in narrow if space_id in spaces}
+    managed = {f"s{space_id}" for space_id in db.session.scalars(_managed_space_ids(user)) if space_id in spaces}
+    if is_admin(user):
+        managed.add(PEOPLE_KEY)  # admins see deactivated people; others only the active and themselves
+    return SearchScope(frozenset({f"s{i}" for i in spaces} | {PEOPLE_KEY}), cutoffs, frozenset(managed),
+                       f"u{user.id}")
+
+
 # ---------------------------------------------------------------- audience
 
 def _active_ids(stmt, among=None) -> set[int]:

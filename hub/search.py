@@ -1,0 +1,272 @@
+"""The one search index: Whoosh on disk, filtered by the access policy inside the query.
+
+Every document stores `kind`, `id` and `space` (its audience key: "s<space id>", "people", or
+whatever later domains add). A search is filtered inside Whoosh by the keys the policy says the
+person may read (with newcomer-history cut-offs and hidden-content exemptions), and every hit is
+re-checked with the policy's SQL scope before it is shown. Counts and facets come from the
+filtered search only, so nothing says how many hidden documents matched.
+
+Writes never happen here directly: changes are queued in the database in the same transaction
+as the content (hub.search_queue) and applied after commit, so the index converges even when a
+write fails or another process holds the index lock.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from markupsafe import Markup, escape
+from whoosh import highlight, index, query as wq, sorting
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from hub import policy
+
+# Words split at anything that is not a letter or digit (so "health-equity", "#equity" and
+# "equity_team" all contain "equity"), lower-cased, accents folded ("Médico" = "medico"),
+# English stop words dropped, then stemmed ("stratifying" = "stratify").
+TOKENIZER = RegexTokenizer(r"[^\W_]+")
+ANALYZER = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+# The same without stemming: prefix searches and spelling suggestions see whole words.
+PLAIN = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map)
+
+KINDS = ("thread", "post", "resource", "message", "person")
+TITLE_BOOST = 3.0
+
+
+def make_schema() -> Schema:
+    return Schema(
+        key=ID(stored=True, unique=True),          # "post:12": one document per object
+        kind=ID(stored=True),
+        id=NUMERIC(stored=True, numtype=int, bits=64),
+        space=ID(stored=True),                     # audience key the policy hands out
+        space_id=NUMERIC(stored=True, numtype=int, bits=64),
+        hidden=ID(),                               # "1": only exempt people and moderators
+        exempt=KEYWORD(),                          # "u<id>" who still see a hidden document
+        origin=DATETIME(),                         # for newcomer cut-offs (thread's creation for posts)
+        created=DATETIME(stored=True, sortable=True),
+        author=ID(stored=True),                    # "u<id>", for by:
+        tags=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
+        status=ID(),                               # "solved" | "unanswered" | ""
+        title=TEXT(analyzer=ANALYZER, stored=True, field_boost=TITLE_BOOST, spelling=True),
+        body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
+        context=STORED(),                          # what a hit shows around itself (a thread title)
+        digest=STORED(),                           # what the index last saw, for `reindex --check`
+    )
+
+
+_indexes: dict[str, index.Index] = {}
+_open_lock = threading.Lock()
+
+
+def index_dir() -> str:
+    return current_app.config["SEARCH_INDEX_DIR"]
+
+
+def get_index(path: str | None = None) -> index.Index:
+    """The index at `path` (the app's by default), created on first use. Shared by a process."""
+    path = path or index_dir()
+    with _open_lock:
+        if path not in _indexes:
+            os.makedirs(path, exist_ok=True)
+            _indexes[path] = (index.open_dir(path) if index.exists_in(path)
+                              else index.create_in(path, make_schema()))
+        return _indexes[path]
+
+
+def open_searcher(ix: index.Index):
+    """A searcher over the newest generation. Another process may be merging segments away
+    while this one opens them; asking again finds the generation that replaced them."""
+    for attempt in range(5):
+        try:
+            return ix.searcher()
+        except (OSError, index.EmptyIndexError):
+            if attempt == 4:
+                raise
+    raise RuntimeError("unreachable")
+
+
+# ---------------------------------------------------------------- permission filter
+
+def permission_filter(scope: policy.SearchScope) -> wq.Query:
+    """Whoosh's twin of the policy: readable audience keys (cut where newcomers see history only
+    from joining), and hidden documents only for their exempt people or the space's moderators."""
+    readable = []
+    full = sorted(k for k in scope.readable if k not in scope.cutoffs)
+    if full:
+        readable.append(wq.Or([wq.Term("space", k) for k in full]))
+    for key, cut in sorted(scope.cutoffs.items()):
+        readable.append(wq.And([wq.Term("space", key), wq.DateRange("origin", cut, None)]))
+    if not readable:
+        return wq.NullQuery
+    shown = [wq.Term("hidden", "0")] + [wq.Term("space", k) for k in sorted(scope.managed)]
+    if scope.user_key:
+        shown.append(wq.Term("exempt", scope.user_key))
+    return wq.And([wq.Or(readable), wq.Or(shown)])
+
+
+# ---------------------------------------------------------------- searching
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    space_id: int | None
+    title: Markup
+    snippet: Markup
+    context: str
+    created: datetime | None
+    author_id: int | None
+    obj: object = None
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    did_you_mean: str | None = None
+    notices: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+
+
+def search(user, text: str, page: int = 1, sort: str = "relevance", per_page: int = PAGE_SIZE,
+           facets: bool = True, prefix_last: bool = False) -> Results:
+    """What `user` may see that matches `text` (the search syntax of hub.search_query)."""
+    from hub import search_query, search_queue
+
+    results = Results(query=text, sort=sort if sort in ("relevance", "newest") else "relevance")
+    if not policy.signed_in(user):
+        return results
+    search_queue.drain_quietly()  # a change committed a moment ago is searchable now
+    parsed = search_query.parse(user, text, prefix_last=prefix_last)
+    results.notices = parsed.notices
+    if parsed.empty:
+        return results
+    scope = policy.search_scope(user)
+    allowed = wq.And([permission_filter(scope)] + parsed.filters)
+    page = min(max(1, page), MAX_PAGE)
+    ix = get_index()
+    with open_searcher(ix) as searcher:
+        kwargs = {"filter": allowed, "limit": page * per_page, "terms": True}
+        if results.sort == "newest" or parsed.match_all:
+            kwargs.update(sortedby="created", reverse=True)
+        if facets:
+            kwargs["groupedby"] = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count),
+                                   "space": sorting.FieldFacet("space", maptype=sorting.Count)}
+        found = searcher.search(parsed.query, **kwargs)
+        results.total = len(found)
+        results.page, results.pages = page, max(1, min(MAX_PAGE, -(-results.total // per_page)))
+        if facets:
+            results.facets = {"kind": dict(found.groups("kind")),
+                              "space": {k: v for k, v in found.groups("space").items() if k}}
+        found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        found.formatter = EscapingFormatter()
+        page_hits = found[(page - 1) * per_page: page * per_page]
+        results.hits = _recheck(user, [_hit(h) for h in page_hits])
+        if results.total == 0 and parsed.words:
+            results.did_you_mean = _did_you_mean(searcher, parsed, allowed)
+    return results
+
+
+def _hit(found_hit) -> Hit:
+    stored = found_hit.fields()
+    title = found_hit.highlights("title", top=1) or escape(stored.get("title", ""))
+    snippet = found_hit.highlights("body", top=2) or escape(_clip(stored.get("body", ""), 240))
+    return Hit(kind=stored["kind"], id=stored["id"], space_id=stored.get("space_id") or None,
+               title=Markup(title), snippet=Markup(snippet), context=stored.get("context") or "",
+               created=stored.get("created"), author_id=_user_id(stored.get("author")))
+
+
+def _user_id(key: str | None) -> int | None:
+    return int(key[1:]) if key and key.startswith("u") and key[1:].isdigit() else None
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
+
+
+def _recheck(user, hits: list[Hit]) -> list[Hit]:
+    """Ask the policy about every hit before it is shown; a document the index still holds but
+    the person may no longer see is dropped here and queued for a refresh."""
+    from hub import search_documents, search_queue
+
+    by_kind: dict[str, list[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.id)
+    visible = {kind: search_documents.visible_objects(user, kind, ids) for kind, ids in by_kind.items()}
+    shown = []
+    for hit in hits:
+        hit.obj = visible.get(hit.kind, {}).get(hit.id)
+        if hit.obj is None:
+            search_queue.enqueue_keys([f"{hit.kind}:{hit.id}"])
+        else:
+            shown.append(hit)
+    return shown
+
+
+def _did_you_mean(searcher, parsed, allowed) -> str | None:
+    """A close index word for each word with no hits, offered only if the person would find it:
+    a word that exists only in spaces they cannot read is never suggested."""
+    from hub import search_query
+
+    changed, words = False, []
+    for word in parsed.words:
+        if searcher.search(search_query.word_query(word), filter=allowed, limit=1).scored_length():
+            words.append(word)
+            continue
+        replacement = None
+        candidates = []
+        for fieldname in ("title", "body"):
+            candidates += searcher.corrector(fieldname).suggest(word.lower(), limit=5, maxdist=2)
+        for candidate in dict.fromkeys(candidates):
+            if searcher.search(search_query.word_query(candidate), filter=allowed, limit=1).scored_length():
+                replacement = candidate
+                break
+        changed = changed or replacement is not None
+        words.append(replacement or word)
+    return " ".join(words) if changed else None
+
+
+def similar_threads(user, title: str, body: str, space=None, limit: int = 5) -> list[Hit]:
+    """Threads like the one being written (its key terms), among those the person may read."""
+    from hub import search_queue
+
+    if not policy.signed_in(user) or not (title.strip() or body.strip()):
+        return []
+    search_queue.drain_quietly()
+    ix = get_index()
+    with open_searcher(ix) as searcher:
+        terms = [t for t, _w in searcher.key_terms_from_text("body", f"{title} {title} {body}", numterms=12)]
+        if not terms:
+            return []
+        parts = [wq.Term("title", t, boost=TITLE_BOOST) for t in terms] + [wq.Term("body", t) for t in terms]
+        allowed = wq.And([permission_filter(policy.search_scope(user)), wq.Term("kind", "thread")])
+        found = searcher.search(wq.Or(parts), filter=allowed, limit=limit * 2)
+        found.formatter = EscapingFormatter()
+        hits = _recheck(user, [_hit(h) for h in found])
+    preferred = [h for h in hits if space is not None and h.space_id == space.id]
+    return (preferred + [h for h in hits if h not in preferred])[:limit]
+
+
+class EscapingFormatter(highlight.Formatter):
+    """Highlights that are escaped first and marked second: stored text never becomes markup."""
+
+    between = " … "
+
+    def _text(self, text):
+        return str(escape(text))
+
+    def format_token(self, text, token, replace=False):
+        return "<mark>" + str(escape(highlight.get_text(text, token, replace))) + "</mark>"

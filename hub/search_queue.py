@@ -1,0 +1,182 @@
+"""Keeping the index true: every change is queued in the database with the change itself, and
+applied to Whoosh after commit.
+
+- A session listener notices indexed objects that were created, changed or deleted and writes
+  their keys into `search_queue` inside the same transaction: a change that commits is never
+  forgotten, one that rolls back leaves nothing behind.
+- After the request (or socket event) that committed it, and before every search, the queue is
+  drained: the documents are rebuilt from the database as it is *now* and written under the
+  index's lock. If the lock is busy (another process is writing) or the write fails, the rows
+  stay and the next drain, in any process, applies them. Rebuilding from the current state makes
+  every drain idempotent, so applying a key twice or late is harmless.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Callable, Iterable
+
+from flask import Flask, g, has_app_context
+from sqlalchemy import DateTime, Integer, String, Text, delete, event, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from whoosh.index import LockError
+
+from hub.extensions import db, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+DRAIN_BATCH = 5000
+
+
+class SearchQueue(db.Model):
+    """A document key whose index entry must be rebuilt ("post:12", or "thread-posts:3")."""
+
+    __tablename__ = "search_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_key: Mapped[str] = mapped_column(String(80))
+    queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------- what a change touches
+
+# model -> fn(obj, change) -> keys, change in {"new", "dirty", "deleted"}
+WATCHED: dict[type, Callable[[object, str], Iterable[str]]] = {}
+# "thread-posts" -> fn(session, id) -> keys: a key that stands for several, resolved when drained
+EXPANSIONS: dict[str, Callable[[Session, int], list[str]]] = {}
+
+
+def watch(model: type, keys: Callable[[object, str], Iterable[str]]) -> None:
+    WATCHED[model] = keys
+
+
+def expansion(prefix: str, resolve: Callable[[Session, int], list[str]]) -> None:
+    EXPANSIONS[prefix] = resolve
+
+
+def changed(obj, *names: str) -> bool:
+    """Whether any of these attributes changed in the flush being made."""
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _capture(session: Session, _flush_context) -> None:
+    keys: set[str] = set()
+    for change, objects in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
+        for obj in objects:
+            rule = WATCHED.get(type(obj))
+            if rule is not None:
+                keys.update(rule(obj, change))
+    if not keys:
+        return
+    now = utcnow()
+    session.connection().execute(insert(SearchQueue.__table__),
+                                 [{"doc_key": key, "queued_at": now, "attempts": 0, "last_error": ""}
+                                  for key in sorted(keys)])
+    if has_app_context():
+        g._search_queued = True
+
+
+def enqueue_keys(keys: list[str]) -> None:
+    """Queue keys from outside a change (a hit the policy refused: refresh what the index holds)."""
+    if not keys:
+        return
+    with Session(db.engine) as session:
+        session.execute(insert(SearchQueue.__table__),
+                        [{"doc_key": k, "queued_at": utcnow(), "attempts": 0, "last_error": ""} for k in keys])
+        session.commit()
+
+
+# ---------------------------------------------------------------- applying the queue
+
+_drain_lock = threading.Lock()  # one drain per process at a time; the index lock orders processes
+
+
+def _expand(session: Session, keys: list[str]) -> list[str]:
+    out: dict[str, None] = {}
+    for key in keys:
+        prefix, _sep, ident = key.partition(":")
+        if prefix in EXPANSIONS and ident.isdigit():
+            out.update(dict.fromkeys(EXPANSIONS[prefix](session, int(ident))))
+        else:
+            out[key] = None
+    return list(out)
+
+
+def pending_count() -> int:
+    with Session(db.engine) as session:
+        return len(session.scalars(select(SearchQueue.id).where(SearchQueue.attempts < MAX_ATTEMPTS)).all())
+
+
+def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
+    """Apply queued changes. False when the index stayed busy or a write failed: the rows wait."""
+    from hub import search, search_documents
+
+    if not _drain_lock.acquire(timeout=timeout):
+        return False
+    try:
+        with Session(db.engine) as session:
+            batches = 0
+            while max_batches is None or batches < max_batches:
+                batches += 1
+                rows = session.execute(select(SearchQueue.id, SearchQueue.doc_key)
+                                       .where(SearchQueue.attempts < MAX_ATTEMPTS)
+                                       .order_by(SearchQueue.id).limit(DRAIN_BATCH)).all()
+                if not rows:
+                    return True
+                ids = [row.id for row in rows]
+                try:
+                    writer = search.get_index().writer(timeout=timeout)
+                except LockError:
+                    return False
+                try:
+                    keys = _expand(session, list(dict.fromkeys(row.doc_key for row in rows)))
+                    for key, doc in search_documents.documents_for(session, keys):
+                        if doc is None:
+                            writer.delete_by_term("key", key)
+                        else:
+                            writer.update_document(**doc)
+                    writer.commit()
+                except Exception as error:  # noqa: BLE001 - recorded, retried, reported by reindex --check
+                    writer.cancel()
+                    session.rollback()
+                    session.execute(update(SearchQueue).where(SearchQueue.id.in_(ids))
+                                    .values(attempts=SearchQueue.attempts + 1, last_error=repr(error)[:500]))
+                    session.commit()
+                    log.warning("search index write failed, %d changes kept for retry: %r", len(ids), error)
+                    return False
+                session.execute(delete(SearchQueue).where(SearchQueue.id.in_(ids)))
+                session.commit()
+                session.expunge_all()
+            return True
+    finally:
+        _drain_lock.release()
+
+
+def drain_quietly(timeout: float = 0.5) -> None:
+    """Drain if anything is waiting; never let indexing break the page that asked."""
+    try:
+        with Session(db.engine) as session:
+            waiting = session.scalar(select(SearchQueue.id).where(SearchQueue.attempts < MAX_ATTEMPTS).limit(1))
+        if waiting is not None:
+            drain(timeout, max_batches=2)  # a backlog (a fresh upgrade) is worked off in steps
+    except Exception:  # noqa: BLE001
+        log.exception("search queue drain failed; the changes stay queued")
+
+
+def _after_request(_exc=None) -> None:
+    if g.pop("_search_queued", False):
+        drain_quietly()
+
+
+def init_app(app: Flask) -> None:
+    from hub import search_watch  # noqa: F401  (registers which models the index follows)
+
+    # Registered after Flask-SQLAlchemy's own teardown, so this runs first, with the session open.
+    app.teardown_appcontext(_after_request)
+
+
+event.listen(Session, "after_flush", _capture)

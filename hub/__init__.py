@@ -83,9 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
+    from hub.search_views import bp as search_bp
     from hub.spaces.views import bp as spaces_bp
 
-    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, api_bp):
+    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -46,6 +46,15 @@ SCHEMAS = {
     "Category": _obj(id=INT, space_id=INT, name=STR, slug=STR, description=STR, position=INT, watch_level=STR),
     "Draft": _obj(key=STR, title=STR, body=STR, updated_at=NULL_STR),
     "Level": _obj(level={"type": "string", "enum": ["watching", "tracking", "normal", "muted"]}),
+    "SearchHit": _obj(kind={"type": "string", "enum": ["thread", "post", "resource", "message", "person"]},
+                      kind_label=STR, id=INT, space_id={"type": ["integer", "null"]}, space=NULL_STR,
+                      title_html={"type": ["string", "null"], "description": "Escaped, matches in <mark>"},
+                      context=STR, snippet_html={"type": "string", "description": "Escaped, matches in <mark>"},
+                      created_at=NULL_STR, url=NULL_STR),
+    "SearchResults": _obj(items={"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
+                          total={"type": "integer", "description": "Only documents you may see"}, page=INT,
+                          pages=INT, next=NULL_STR, did_you_mean=NULL_STR, notices={"type": "array", "items": STR},
+                          facets=_obj(type={"type": "array"}, space={"type": "array"})),
     "JoinRequest": _obj(id=INT, space_id=INT, user_id=INT, kind=STR, message=STR, status=STR, decision_note=STR,
                         created_at=STR, decided_at=NULL_STR),
 }
@@ -161,8 +170,25 @@ ROUTES = [
     ("get", "/drafts/{key}", "A draft (key: thread:<space_id> or reply:<thread_id>)", None, "Draft", 200),
     ("put", "/drafts/{key}", "Save a draft", _obj(title=STR, body=STR), "Draft", 200),
     ("delete", "/drafts/{key}", "Discard a draft", None, None, 204),
+    ("get", "/search", "Search what you may see (q: words, \"phrases\", OR, -word, pre*, in:, by:, tag:, type:, "
+     "before:, after:, is:solved, is:unanswered)", None, "SearchResults", 200),
+    ("get", "/search/similar", "Threads like one being written (title, body, space_id)", None,
+     _obj(items={"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}}, next=NULL_STR), 200),
     ("get", "/openapi.json", "This document", None, None, 200),
 ]
+
+
+def _query(*names_and_types) -> list[dict]:
+    return [{"name": n, "in": "query", "schema": t} for n, t in names_and_types]
+
+
+# Query parameters beyond cursor and limit.
+QUERY_PARAMS = {
+    ("get", "/search"): _query(("q", STR), ("sort", {"type": "string", "enum": ["relevance", "newest"]}),
+                               ("cursor", STR), ("limit", INT),
+                               ("typeahead", {"type": "string", "description": "1: the last word is a prefix"})),
+    ("get", "/search/similar"): _query(("title", STR), ("body", STR), ("space_id", INT)),
+}
 
 
 def _ref(schema):
@@ -190,6 +216,8 @@ def build_spec() -> dict:
         if method == "get" and response and isinstance(response, list):
             op.setdefault("parameters", []).extend([
                 {"name": "cursor", "in": "query", "schema": STR}, {"name": "limit", "in": "query", "schema": INT}])
+        if (method, path) in QUERY_PARAMS:
+            op.setdefault("parameters", []).extend(QUERY_PARAMS[(method, path)])
         if body:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
         paths.setdefault(path, {})[method] = op

@@ -1,0 +1,73 @@
+"""The search page (/search) and how a hit is shown, shared with the API's JSON."""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hub import policy, search
+from hub.api.common import iso
+from hub.extensions import db
+from hub.spaces.models import Space
+
+bp = Blueprint("search", __name__)
+
+KIND_LABELS = {"thread": _l("Thread"), "post": _l("Reply"), "resource": _l("Resource"), "message": _l("Message"),
+               "person": _l("Person")}
+# kind -> the page a hit opens; later domains add theirs with `link_kind`.
+LINKS: dict[str, Callable[[search.Hit], str]] = {
+    "thread": lambda hit: url_for("forums.thread", thread_id=hit.id),
+    "post": lambda hit: url_for("forums.permalink", post_id=hit.id),
+    "person": lambda hit: url_for("people.profile", person_id=hit.id),
+}
+
+
+def link_kind(kind: str, make: Callable[[search.Hit], str]) -> None:
+    LINKS[kind] = make
+
+
+def spaces_named(user, ids) -> dict[int, Space]:
+    """Names for the spaces of hits and facets, through the policy's scope."""
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(policy.scope(select(Space), user).where(Space.id.in_(ids)))}
+
+
+def present(results: search.Results, user) -> dict:
+    """Hits with their links and labels, and facets with the names of their spaces."""
+    space_ids = {h.space_id for h in results.hits} | {_space_id(k) for k in results.facets.get("space", {})}
+    spaces = spaces_named(user, space_ids)
+    items = []
+    for hit in results.hits:
+        space = spaces.get(hit.space_id)
+        items.append({"kind": hit.kind, "kind_label": str(KIND_LABELS.get(hit.kind, hit.kind)), "id": hit.id,
+                      "space_id": hit.space_id, "space": space.name if space else None,
+                      "title_html": hit.title or None, "context": hit.context, "snippet_html": hit.snippet,
+                      "created_at": iso(hit.created), "url": LINKS[hit.kind](hit) if hit.kind in LINKS else None})
+    facets = {"type": [{"value": kind, "label": str(KIND_LABELS.get(kind, kind)), "count": n}
+                       for kind, n in sorted(results.facets.get("kind", {}).items(), key=lambda kv: -kv[1])],
+              "space": [{"value": spaces[_space_id(key)].slug, "label": spaces[_space_id(key)].name, "count": n}
+                        for key, n in sorted(results.facets.get("space", {}).items(), key=lambda kv: -kv[1])
+                        if _space_id(key) in spaces]}
+    return {"items": items, "facets": facets}
+
+
+def _space_id(key: str) -> int | None:
+    return int(key[1:]) if key.startswith("s") and key[1:].isdigit() else None
+
+
+def args() -> dict:
+    page = request.args.get("cursor") or request.args.get("page") or "1"  # the API pages by cursor
+    return {"text": request.args.get("q", "")[:500], "page": int(page) if page.isdigit() else 1,
+            "sort": request.args.get("sort", "relevance")}
+
+
+@bp.get("/search")
+@login_required
+def search():
+    found = search.search(current_user, **args())
+    return render_template("search/results.html", results=found, shown=present(found, current_user))

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hub import policy, search
+from hub import policy
+from hub import search as engine
 from hub.api.common import iso
 from hub.extensions import db
 from hub.spaces.models import Space
@@ -18,14 +19,14 @@ bp = Blueprint("search", __name__)
 KIND_LABELS = {"thread": _l("Thread"), "post": _l("Reply"), "resource": _l("Resource"), "message": _l("Message"),
                "person": _l("Person")}
 # kind -> the page a hit opens; later domains add theirs with `link_kind`.
-LINKS: dict[str, Callable[[search.Hit], str]] = {
+LINKS: dict[str, Callable[[engine.Hit], str]] = {
     "thread": lambda hit: url_for("forums.thread", thread_id=hit.id),
     "post": lambda hit: url_for("forums.permalink", post_id=hit.id),
     "person": lambda hit: url_for("people.profile", person_id=hit.id),
 }
 
 
-def link_kind(kind: str, make: Callable[[search.Hit], str]) -> None:
+def link_kind(kind: str, make: Callable[[engine.Hit], str]) -> None:
     LINKS[kind] = make
 
 
@@ -37,7 +38,7 @@ def spaces_named(user, ids) -> dict[int, Space]:
     return {s.id: s for s in db.session.scalars(policy.scope(select(Space), user).where(Space.id.in_(ids)))}
 
 
-def present(results: search.Results, user) -> dict:
+def present(results: engine.Results, user) -> dict:
     """Hits with their links and labels, and facets with the names of their spaces."""
     space_ids = {h.space_id for h in results.hits} | {_space_id(k) for k in results.facets.get("space", {})}
     spaces = spaces_named(user, space_ids)
@@ -69,5 +70,5 @@ def args() -> dict:
 @bp.get("/search")
 @login_required
 def search():
-    found = search.search(current_user, **args())
+    found = engine.search(current_user, **args())
     return render_template("search/results.html", results=found, shown=present(found, current_user))

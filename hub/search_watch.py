@@ -10,8 +10,8 @@ from hub.search_queue import changed, expansion, watch
 
 # A thread's documents (its own and every reply's) carry these: a change re-files them all.
 THREAD_FIELDS = ("space_id", "category_id", "title", "kind", "hidden_at", "deleted_at", "accepted_post_id",
-                 "author_id")
-POST_FIELDS = ("body", "hidden_at", "deleted_at", "author_id", "thread_id")
+                 "author_id", "created_at")
+POST_FIELDS = ("body", "hidden_at", "deleted_at", "author_id", "thread_id", "created_at")
 PERSON_FIELDS = ("name", "username", "pronouns", "title", "organization_id", "bio", "active", "created_at")
 
 

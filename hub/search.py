@@ -33,6 +33,7 @@ TOKENIZER = RegexTokenizer(r"[^\W_]+")
 ANALYZER = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
 # The same without stemming: prefix searches and spelling suggestions see whole words.
 PLAIN = TOKENIZER | LowercaseFilter() | CharsetFilter(accent_map)
+WORDS = PLAIN | StopFilter()
 
 KINDS = ("thread", "post", "resource", "message", "person")
 TITLE_BOOST = 3.0
@@ -52,8 +53,9 @@ def make_schema() -> Schema:
         author=ID(stored=True),                    # "u<id>", for by:
         tags=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         status=ID(),                               # "solved" | "unanswered" | ""
-        title=TEXT(analyzer=ANALYZER, stored=True, field_boost=TITLE_BOOST, spelling=True),
-        body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
+        title=TEXT(analyzer=ANALYZER, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=ANALYZER, stored=True),
+        words=TEXT(analyzer=WORDS, phrase=False),  # title and body unstemmed: prefixes, "did you mean"
         context=STORED(),                          # what a hit shows around itself (a thread title)
         digest=STORED(),                           # what the index last saw, for `reindex --check`
     )
@@ -227,10 +229,8 @@ def _did_you_mean(searcher, parsed, allowed) -> str | None:
             words.append(word)
             continue
         replacement = None
-        candidates = []
-        for fieldname in ("title", "body"):
-            candidates += searcher.corrector(fieldname).suggest(word.lower(), limit=5, maxdist=2)
-        for candidate in dict.fromkeys(candidates):
+        candidates = searcher.corrector("words").suggest(word.lower(), limit=5, maxdist=2)
+        for candidate in candidates:
             if searcher.search(search_query.word_query(candidate), filter=allowed, limit=1).scored_length():
                 replacement = candidate
                 break

@@ -36,7 +36,9 @@ def plain_text(markdown_source: str | None) -> str:
 
 
 def with_digest(doc: dict) -> dict:
-    """Stamp a document with a fingerprint of its fields, so `reindex --check` sees staleness."""
+    """Stamp a document with a fingerprint of its fields, so `reindex --check` sees staleness
+    (and add the unstemmed copy of its words that prefixes and suggestions search)."""
+    doc["words"] = f"{doc['title']} {doc['body']}"
     fingerprint = repr(sorted((k, str(v)) for k, v in doc.items() if k != "digest"))
     doc["digest"] = hashlib.sha1(fingerprint.encode()).hexdigest()[:16]
     return doc

@@ -80,9 +80,9 @@ def prefix_query(text: str) -> wq.Query | None:
     plain = _plain(text)
     if not plain or len(plain[0]) < MIN_PREFIX:
         return word_query(text)
-    base = plain[0]
-    stems = {base} | set(_stems(base))
-    return wq.Or([_in_text_fields(lambda f, b, s=s: wq.Prefix(f, s, boost=b)) for s in sorted(stems)])
+    # Whole words are kept unstemmed in their own field, so "equit*" finds "equity" and
+    # "stratifying*" finds "stratifying" however the stemmer cut them.
+    return wq.Prefix("words", plain[0])
 
 
 def parse(user, text: str, prefix_last: bool = False) -> Parsed:

@@ -184,8 +184,9 @@ def search(user, text: str, page: int = 1, sort: str = "relevance", per_page: in
 
 def _hit(found_hit) -> Hit:
     stored = found_hit.fields()
-    title = found_hit.highlights("title", top=1) or escape(stored.get("title", ""))
-    snippet = found_hit.highlights("body", top=2) or escape(_clip(stored.get("body", ""), 240))
+    title_text, body_text = stored.get("title") or "", stored.get("body") or ""
+    title = found_hit.highlights("title", text=title_text, top=1) or escape(title_text)
+    snippet = found_hit.highlights("body", text=body_text, top=2) or escape(_clip(body_text, 240))
     return Hit(kind=stored["kind"], id=stored["id"], space_id=stored.get("space_id") or None,
                title=Markup(title), snippet=Markup(snippet), context=stored.get("context") or "",
                created=stored.get("created"), author_id=_user_id(stored.get("author")))

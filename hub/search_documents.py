@@ -199,6 +199,10 @@ def documents_for(session, keys: list[str]) -> Iterator[tuple[str, dict | None]]
             yield from KINDS[kind].build(session, ids[start:start + BATCH])
 
 
+def document_for(key: str, session=None) -> dict | None:
+    return next((doc for _key, doc in documents_for(session or db.session, [key])), None)
+
+
 def every_document(session) -> Iterator[dict]:
     for definition in KINDS.values():
         yield from definition.every(session)

@@ -33,6 +33,9 @@ class SearchQueue(db.Model):
     """A document key whose index entry must be rebuilt ("post:12", or "thread-posts:3")."""
 
     __tablename__ = "search_queue"
+    # Ids are never reused (SQLite would hand a deleted row's id to the next one): a drain deletes
+    # exactly the rows it applied, even if another process queued more meanwhile.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_key: Mapped[str] = mapped_column(String(80))
@@ -122,16 +125,18 @@ def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
             batches = 0
             while max_batches is None or batches < max_batches:
                 batches += 1
-                rows = session.execute(select(SearchQueue.id, SearchQueue.doc_key)
-                                       .where(SearchQueue.attempts < MAX_ATTEMPTS)
-                                       .order_by(SearchQueue.id).limit(DRAIN_BATCH)).all()
-                if not rows:
-                    return True
-                ids = [row.id for row in rows]
                 try:
                     writer = search.get_index().writer(timeout=timeout)
                 except LockError:
                     return False
+                # Read under the index lock, so no other process applies (and deletes) the same rows.
+                rows = session.execute(select(SearchQueue.id, SearchQueue.doc_key)
+                                       .where(SearchQueue.attempts < MAX_ATTEMPTS)
+                                       .order_by(SearchQueue.id).limit(DRAIN_BATCH)).all()
+                if not rows:
+                    writer.cancel()
+                    return True
+                ids = [row.id for row in rows]
                 try:
                     keys = _expand(session, list(dict.fromkeys(row.doc_key for row in rows)))
                     for key, doc in search_documents.documents_for(session, keys):

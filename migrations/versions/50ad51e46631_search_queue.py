@@ -23,7 +23,8 @@ def upgrade():
     sa.Column('queued_at', sa.DateTime(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_queue'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_queue')),
+    sqlite_autoincrement=True,
     )
     # What existed before search is queued too, so the index fills itself without a manual step
     # (`flask hub reindex` does the same in one go for a large site).

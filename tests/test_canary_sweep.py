@@ -159,6 +159,46 @@ def test_every_canary_reaches_exactly_who_may_see_it(app, planted):
         assert must <= seen[canary], f"{canary} never reached {must - seen[canary]}"
 
 
+def test_search_finds_each_canary_only_for_who_may_see_it(app, planted):
+    """Search surfaces (page, API, typeahead, similar threads, suggestions) asked for every canary."""
+    seen: dict[str, set] = {c: set() for c in CANARIES}
+    for persona in PERSONAS:
+        client = app.test_client()
+        if persona != "anon":
+            login(client, getattr(planted, persona))
+        for canary in CANARIES:
+            words = canary.replace("-", " ")
+            for url in (f"/search?q={words}", f"/search?q={words}&sort=newest", f'/search?q="{words}"',
+                        f"/search?q={words[:-1]}", f"/api/v1/search?q={words}", f"/api/v1/search?q={words}&typeahead=1",
+                        f"/api/v1/search/similar?title={words}"):
+                text = _shown_text(client.get(url).get_data(as_text=True))
+                for other in CANARIES:
+                    if other in text:
+                        seen[other].add(persona)
+    for canary, (may, _must) in CANARIES.items():
+        assert seen[canary] <= may, f"{canary} leaked through search to {seen[canary] - may}"
+    # Search finds what it should, too: the secret thread for its members, the team thread for its team.
+    assert {"member", "facilitator"} <= seen["CANARY-SECRET-THREAD-TITLE"]
+    assert "participant" in seen["CANARY-TEAM-THREAD"]
+    assert not any("CANARY-SECRET-OPENING" in text for text in _search_index_text(app)), \
+        "an edited-away opening left the index"
+
+
+def _shown_text(page: str) -> str:
+    """What a search answer says, minus the searcher's own words echoed back (title, input), with
+    highlights removed (they split a canary into marked words)."""
+    page = re.sub(r"<head>.*?</head>", "", page, flags=re.S)
+    page = re.sub(r'<input id="search-q"[^>]*>', "", page)
+    page = re.sub(r'<a href="/search\?[^"]*"', "<a", page)  # facet links repeat the query
+    return re.sub(r"</?mark>", "", page)
+
+
+def _search_index_text(app) -> list:
+    from hub import search
+    with search.open_searcher(search.get_index()) as searcher:
+        return [fields.get("body", "") + fields.get("title", "") for fields in searcher.all_stored_fields()]
+
+
 def test_no_email_or_digest_carries_words_from_team_or_affinity_spaces(app, planted):
     """Mentions, replies and flags were emailed at once to people who asked for that; digests
     go out too. Words from team and affinity spaces never travel by email: only counts."""

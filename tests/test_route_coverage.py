@@ -28,6 +28,8 @@ SIGNED_IN_HTML = {
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
     "forums.categories", "forums.edit_category",
+    # search: filtered inside the index by policy.search_scope, every hit re-checked (tests/test_search_access.py)
+    "search.search",
 }
 
 

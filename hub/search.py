@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +23,8 @@ from flask import current_app
 from markupsafe import Markup, escape
 from whoosh import highlight, index, query as wq, sorting
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.codec.whoosh3 import W3PerDocReader
+from whoosh.idsets import BitSet
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
@@ -39,17 +43,49 @@ KINDS = ("thread", "post", "resource", "message", "person")
 TITLE_BOOST = 3.0
 
 
+def _remember_missing_columns() -> None:
+    """Whoosh 2.7 asks the disk whether a length column exists on every posting of an unscored
+    field (ID, KEYWORD): hundreds of thousands of stat() calls per reindex. A written segment's
+    files never change, so a column found missing stays missing."""
+    if getattr(W3PerDocReader, "_hub_patched", False):
+        return
+    original = W3PerDocReader._cached_reader
+
+    def cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_hub_missing_columns", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    W3PerDocReader._cached_reader = cached_reader
+    W3PerDocReader._hub_patched = True
+
+
+_remember_missing_columns()
+
+
+class CoarseDate(DATETIME):
+    """A date indexed as four terms rather than eight: date ranges here are coarse (days), and
+    every term is a posting written per document."""
+
+    def __init__(self, stored=False, sortable=False):
+        NUMERIC.__init__(self, int, 64, stored=stored, shift_step=16, sortable=sortable)
+
+
 def make_schema() -> Schema:
     return Schema(
         key=ID(stored=True, unique=True),          # "post:12": one document per object
-        kind=ID(stored=True),
-        id=NUMERIC(stored=True, numtype=int, bits=64),
-        space=ID(stored=True),                     # audience key the policy hands out
-        space_id=NUMERIC(stored=True, numtype=int, bits=64),
+        kind=ID(stored=True, sortable=True),       # sortable: facets read a column, not postings
+        id=STORED(),
+        space=ID(stored=True, sortable=True),      # audience key the policy hands out
+        space_id=STORED(),
         hidden=ID(),                               # "1": only exempt people and moderators
         exempt=KEYWORD(),                          # "u<id>" who still see a hidden document
-        origin=DATETIME(),                         # for newcomer cut-offs (thread's creation for posts)
-        created=DATETIME(stored=True, sortable=True),
+        origin=CoarseDate(),                       # for newcomer cut-offs (thread's creation for posts)
+        created=CoarseDate(stored=True, sortable=True),
         author=ID(stored=True),                    # "u<id>", for by:
         tags=KEYWORD(stored=True, lowercase=True, commas=True, scorable=True),
         status=ID(),                               # "solved" | "unanswered" | ""
@@ -69,14 +105,30 @@ def index_dir() -> str:
     return current_app.config["SEARCH_INDEX_DIR"]
 
 
+SCHEMA_VERSION = "3"  # bump when make_schema() changes: older indexes are rebuilt by themselves
+
+
 def get_index(path: str | None = None) -> index.Index:
-    """The index at `path` (the app's by default), created on first use. Shared by a process."""
+    """The index at `path` (the app's by default), created on first use. Shared by a process.
+    An index written with another schema is replaced by an empty one and every document is
+    queued, so it refills through the ordinary drains."""
     path = path or index_dir()
     with _open_lock:
         if path not in _indexes:
             os.makedirs(path, exist_ok=True)
-            _indexes[path] = (index.open_dir(path) if index.exists_in(path)
-                              else index.create_in(path, make_schema()))
+            stamp = os.path.join(path, "hub_schema_version")
+            current = open(stamp).read().strip() if os.path.exists(stamp) else None
+            if index.exists_in(path) and current == SCHEMA_VERSION:
+                _indexes[path] = index.open_dir(path)
+            else:
+                refill = index.exists_in(path)
+                _indexes[path] = index.create_in(path, make_schema())
+                with open(stamp + ".tmp", "w") as out:
+                    out.write(SCHEMA_VERSION)
+                os.replace(stamp + ".tmp", stamp)
+                if refill:
+                    from hub import search_queue
+                    search_queue.queue_everything()
         return _indexes[path]
 
 
@@ -90,6 +142,38 @@ def open_searcher(ix: index.Index):
             if attempt == 4:
                 raise
     raise RuntimeError("unreachable")
+
+
+class _Pool:
+    """Idle searchers kept for reuse (opening one reads every segment's metadata); each is
+    refreshed to the newest generation when taken, and used by one caller at a time."""
+
+    def __init__(self):
+        self._idle: dict[str, list] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def searcher(self, ix: index.Index):
+        path = ix.storage.folder
+        with self._lock:
+            idle = self._idle.setdefault(path, [])
+            searcher = idle.pop() if idle else None
+        try:
+            searcher = searcher.refresh() if searcher is not None else open_searcher(ix)
+        except OSError:
+            searcher = open_searcher(ix)
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                if len(self._idle[path]) < 4:
+                    self._idle[path].append(searcher)
+                    searcher = None
+            if searcher is not None:
+                searcher.close()
+
+
+_pool = _Pool()
 
 
 # ---------------------------------------------------------------- permission filter
@@ -108,7 +192,37 @@ def permission_filter(scope: policy.SearchScope) -> wq.Query:
     shown = [wq.Term("hidden", "0")] + [wq.Term("space", k) for k in sorted(scope.managed)]
     if scope.user_key:
         shown.append(wq.Term("exempt", scope.user_key))
+    # (A nested AndNot would read fewer postings, but Whoosh 2.7 mis-skips one inside another;
+    # the result is cached per index generation anyway.)
     return wq.And([wq.Or(readable), wq.Or(shown)])
+
+
+class _FilterCache:
+    """The documents a scope may see, per index generation: computed once, then every query of
+    anyone with the same scope intersects with a ready set instead of walking posting lists."""
+
+    def __init__(self, size: int = 256):
+        self._sets: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def docs(self, searcher, scope: policy.SearchScope, extra: list):
+        key = (searcher._ix.storage.folder, searcher.ixreader.generation(), scope.readable, tuple(sorted(
+            scope.cutoffs.items())), scope.managed, scope.user_key, tuple(repr(q) for q in extra))
+        with self._lock:
+            if key in self._sets:
+                self._sets.move_to_end(key)
+                return self._sets[key]
+        query = wq.And([permission_filter(scope)] + extra) if extra else permission_filter(scope)
+        docs = BitSet(searcher.docs_for_query(query), size=searcher.doc_count_all())
+        with self._lock:
+            self._sets[key] = docs
+            while len(self._sets) > self._size:
+                self._sets.popitem(last=False)
+        return docs
+
+
+_filters = _FilterCache()
 
 
 # ---------------------------------------------------------------- searching
@@ -154,25 +268,24 @@ def search(user, text: str, page: int = 1, sort: str = "relevance", per_page: in
     search_queue.drain_quietly()  # a change committed a moment ago is searchable now
     parsed = search_query.parse(user, text, prefix_last=prefix_last)
     results.notices = parsed.notices
-    if parsed.empty:
+    if parsed.empty or parsed.impossible:
         return results
     scope = policy.search_scope(user)
-    allowed = wq.And([permission_filter(scope)] + parsed.filters)
     page = min(max(1, page), MAX_PAGE)
-    ix = get_index()
-    with open_searcher(ix) as searcher:
-        kwargs = {"filter": allowed, "limit": page * per_page, "terms": True}
+    with _pool.searcher(get_index()) as searcher:
+        allowed = _filters.docs(searcher, scope, parsed.filters)
+        kwargs = {"filter": allowed, "limit": page * per_page}
         if results.sort == "newest" or parsed.match_all:
             kwargs.update(sortedby="created", reverse=True)
         if facets:
             kwargs["groupedby"] = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count),
                                    "space": sorting.FieldFacet("space", maptype=sorting.Count)}
         found = searcher.search(parsed.query, **kwargs)
-        results.total = len(found)
-        results.page, results.pages = page, max(1, min(MAX_PAGE, -(-results.total // per_page)))
         if facets:
             results.facets = {"kind": dict(found.groups("kind")),
                               "space": {k: v for k, v in found.groups("space").items() if k}}
+        results.total = len(found)
+        results.page, results.pages = page, max(1, min(MAX_PAGE, -(-results.total // per_page)))
         found.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         found.formatter = EscapingFormatter()
         page_hits = found[(page - 1) * per_page: page * per_page]
@@ -247,13 +360,12 @@ def similar_threads(user, title: str, body: str, space=None, limit: int = 5) -> 
     if not policy.signed_in(user) or not (title.strip() or body.strip()):
         return []
     search_queue.drain_quietly()
-    ix = get_index()
-    with open_searcher(ix) as searcher:
+    with _pool.searcher(get_index()) as searcher:
         terms = [t for t, _w in searcher.key_terms_from_text("body", f"{title} {title} {body}", numterms=12)]
         if not terms:
             return []
         parts = [wq.Term("title", t, boost=TITLE_BOOST) for t in terms] + [wq.Term("body", t) for t in terms]
-        allowed = wq.And([permission_filter(policy.search_scope(user)), wq.Term("kind", "thread")])
+        allowed = _filters.docs(searcher, policy.search_scope(user), [wq.Term("kind", "thread")])
         found = searcher.search(wq.Or(parts), filter=allowed, limit=limit * 2)
         found.formatter = EscapingFormatter()
         hits = _recheck(user, [_hit(h) for h in found])

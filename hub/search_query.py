@@ -42,6 +42,7 @@ class Parsed:
     notices: list[str] = field(default_factory=list)
     empty: bool = True
     match_all: bool = False
+    impossible: bool = False  # a filter named a space or person the searcher cannot see
 
 
 def _stems(text: str) -> list[str]:
@@ -138,6 +139,9 @@ def _add_filter(user, parsed: Parsed, key: str, value: str, negative: bool) -> N
     made = {"in": _space_filter, "by": _author_filter, "tag": _tag_filter, "type": _type_filter,
             "before": _date_filter, "after": _date_filter, "is": _status_filter}[key](user, parsed, key, value)
     if made is None:
+        return
+    if made is wq.NullQuery:  # Whoosh drops a NullQuery from an And, so say "nothing" outright
+        parsed.impossible = parsed.impossible or not negative
         return
     parsed.filters.append(wq.Not(made) if negative else made)
 

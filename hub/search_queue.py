@@ -93,6 +93,20 @@ def enqueue_keys(keys: list[str]) -> None:
         session.commit()
 
 
+def queue_everything() -> int:
+    """Queue every document the index should hold (after a schema change)."""
+    from hub import search_documents
+
+    with Session(db.engine) as session:
+        keys = [f"{kind}:{ident}" for kind, definition in search_documents.KINDS.items()
+                for ident in session.scalars(select(definition.model.id))]
+        for start in range(0, len(keys), 5000):
+            session.execute(insert(SearchQueue.__table__), [{"doc_key": k, "queued_at": utcnow(), "attempts": 0,
+                                                             "last_error": ""} for k in keys[start:start + 5000]])
+        session.commit()
+    return len(keys)
+
+
 # ---------------------------------------------------------------- applying the queue
 
 _drain_lock = threading.Lock()  # one drain per process at a time; the index lock orders processes

@@ -55,6 +55,9 @@ def services():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+cluster_env: dict[str, str] = {}  # what the servers were started with, for CLI checks against them
+
+
 @pytest.fixture(scope="module")
 def cluster(services, tmp_path_factory):
     instance = tmp_path_factory.mktemp("scaleout")
@@ -75,6 +78,7 @@ def cluster(services, tmp_path_factory):
             [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=dict(env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT), log))
         bases.append(f"http://127.0.0.1:{port}")
+    cluster_env.update(database=services, instance=str(instance))
     for i, base in enumerate(bases):
         if not wait_until_serving(base):
             pytest.fail("gunicorn did not start: " + (instance / f"gunicorn-{i}.log").read_text()[-3000:])
@@ -118,6 +122,35 @@ def test_a_reply_written_on_one_process_is_read_on_another(cluster):
     for _ in range(4):  # every worker of server B
         page = reader.get(f"{b}/posts/{made.json()['id']}")
         assert page.status_code == 200 and "Written on server A" in page.text
+
+
+def test_search_agrees_across_processes_writing_at_once(cluster):
+    """Replies posted through both servers at the same moment are all searchable through either
+    one at once, and the shared index matches the database afterwards."""
+    from concurrent.futures import ThreadPoolExecutor
+    a, b = cluster
+    writers = [(_session(a, "participant@demo.hub"), a), (_session(b, "maria.hernández@demo.hub"), b)]
+    thread = writers[0][0].get(a + "/api/v1/latest").json()["items"][0]
+    tokens = [re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/latest").text).group(1)
+              for s, base in writers]
+
+    def post(n: int) -> int:
+        s, base = writers[n % 2]
+        made = s.post(f"{base}/api/v1/threads/{thread['id']}/posts", json={"body": f"Quetzal note {n}"},
+                      headers={"X-CSRFToken": tokens[n % 2]})
+        assert made.status_code == 201, made.text
+        return made.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ids = set(pool.map(post, range(24)))
+    reader = _session(b, "aisha.bello@demo.hub")
+    for base in (a, b, a, b):
+        found = reader.get(f"{base}/api/v1/search?q=quetzal&limit=50").json()
+        assert found["total"] == 24 and {i["id"] for i in found["items"]} == ids
+    env = dict(os.environ, HUB_DATABASE_URL=cluster_env["database"], HUB_INSTANCE_PATH=cluster_env["instance"])
+    check = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "hub", "reindex", "--check"], cwd=ROOT,
+                           env=env, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_login_rate_limit_is_shared_through_redis(cluster):

@@ -24,6 +24,7 @@ from whoosh import query as wq
 
 from hub import policy
 from hub.extensions import db
+from hub.search_index import ANALYZER, PLAIN, TITLE_BOOST
 
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 TYPE_NAMES = {"thread": "thread", "threads": "thread", "topic": "thread", "post": "post", "posts": "post",
@@ -46,17 +47,14 @@ class Parsed:
 
 
 def _stems(text: str) -> list[str]:
-    from hub.search import ANALYZER
     return [t.text for t in ANALYZER(text)]
 
 
 def _plain(text: str) -> list[str]:
-    from hub.search import PLAIN
     return [t.text for t in PLAIN(text)]
 
 
 def _in_text_fields(make) -> wq.Query:
-    from hub.search import TITLE_BOOST
     return wq.Or([make("title", TITLE_BOOST), make("body", 1.0)])
 
 

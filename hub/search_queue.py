@@ -130,7 +130,7 @@ def pending_count() -> int:
 
 def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
     """Apply queued changes. False when the index stayed busy or a write failed: the rows wait."""
-    from hub import search, search_documents
+    from hub import search_documents, search_index
 
     if not _drain_lock.acquire(timeout=timeout):
         return False
@@ -140,7 +140,7 @@ def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
             while max_batches is None or batches < max_batches:
                 batches += 1
                 try:
-                    writer = search.get_index().writer(timeout=timeout)
+                    writer = search_index.get_index().writer(timeout=timeout)
                 except LockError:
                     return False
                 # Read under the index lock, so no other process applies (and deletes) the same rows.

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh.writing import CLEAR
 
-from hub import search, search_documents
+from hub import search_documents, search_index
 from hub.extensions import db
 from hub.search_queue import MAX_ATTEMPTS, SearchQueue
 
@@ -17,7 +17,7 @@ def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int]
             path: str | None = None) -> int:
     """Write every document afresh and replace what the index held, in one commit. Changes
     queued meanwhile stay queued and are applied after (rebuilding from the database is idempotent)."""
-    ix = search.get_index(path)
+    ix = search_index.get_index(path)
     with Session(db.engine) as session:
         if total is not None:
             total(search_documents.document_count(session))
@@ -56,7 +56,7 @@ def check() -> Check:
     with Session(db.engine) as session:
         expected = {doc["key"]: doc["digest"] for doc in search_documents.every_document(session)}
         result.stuck = list(session.scalars(select(SearchQueue.doc_key).where(SearchQueue.attempts >= MAX_ATTEMPTS)))
-    with search.open_searcher(search.get_index()) as searcher:
+    with search_index.open_searcher(search_index.get_index()) as searcher:
         actual = {fields["key"]: fields.get("digest") for fields in searcher.all_stored_fields()}
     result.documents = len(actual)
     result.missing = sorted(set(expected) - set(actual))

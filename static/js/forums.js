@@ -16,14 +16,7 @@
     });
   }
 
-  function debounce(fn, ms) {
-    var timer = null;
-    return function () {
-      var args = arguments;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
-    };
-  }
+  var debounce = window.hub.debounce;
 
   function wireComposer(box) {
     var input = box.querySelector("textarea");

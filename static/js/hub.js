@@ -7,6 +7,16 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  // Run fn once the calls stop for ms (typing, resizing).
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
   function announce(text) {
     var region = document.getElementById("live-status");
     if (region) { region.textContent = ""; window.setTimeout(function () { region.textContent = text; }, 50); }
@@ -63,7 +73,7 @@
     });
   }
 
-  window.hub = { csrfToken: csrfToken, announce: announce };
+  window.hub = { csrfToken: csrfToken, announce: announce, debounce: debounce };
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors();
     wireAccountMenu();

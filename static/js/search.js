@@ -4,14 +4,7 @@
 (function () {
   "use strict";
 
-  function debounce(fn, ms) {
-    var timer = null;
-    return function () {
-      var args = arguments;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
-    };
-  }
+  var debounce = window.hub.debounce;
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })

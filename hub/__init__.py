@@ -29,6 +29,7 @@ def create_app(config: Config | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cross_cutting(app)
+    _register_search_documents()
     return app
 
 
@@ -88,6 +89,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
+
+
+def _register_search_documents() -> None:
+    """Each domain says what the search index holds of it and which changes refresh it."""
+    from hub.forums import search_docs as forum_documents  # noqa: F401
+    from hub.people import search_docs as people_documents  # noqa: F401
 
 
 def _register_cross_cutting(app: Flask) -> None:

@@ -177,7 +177,10 @@ def permission_filter(scope: policy.SearchScope) -> wq.Query:
         readable.append(wq.And([wq.Term("space", key), wq.DateRange("origin", cut, None)]))
     if not readable:
         return wq.NullQuery
-    shown = [wq.Term("hidden", "0")] + [wq.Term("space", k) for k in sorted(scope.managed)]
+    # hidden "0": every reader; "1": the exempt and the space's moderators; "2": the exempt only.
+    shown = [wq.Term("hidden", "0")]
+    if scope.managed:
+        shown.append(wq.And([wq.Term("hidden", "1"), wq.Or([wq.Term("space", k) for k in sorted(scope.managed)])]))
     if scope.user_key:
         shown.append(wq.Term("exempt", scope.user_key))
     # (A nested AndNot would read fewer postings, but Whoosh 2.7 mis-skips one inside another;

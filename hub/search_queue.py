@@ -192,8 +192,6 @@ def _after_request(_exc=None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from hub import search_watch  # noqa: F401  (registers which models the index follows)
-
     # Registered after Flask-SQLAlchemy's own teardown, so this runs first, with the session open.
     app.teardown_appcontext(_after_request)
 

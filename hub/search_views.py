@@ -1,10 +1,7 @@
 """The search page (/search) and how a hit is shown, shared with the API's JSON."""
 from __future__ import annotations
 
-from typing import Callable
-
-from flask import Blueprint, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,22 +9,10 @@ from hub import policy
 from hub import search as engine
 from hub.api.common import iso
 from hub.extensions import db
+from hub.search_documents import KINDS
 from hub.spaces.models import Space
 
 bp = Blueprint("search", __name__)
-
-KIND_LABELS = {"thread": _l("Thread"), "post": _l("Reply"), "resource": _l("Resource"), "message": _l("Message"),
-               "person": _l("Person")}
-# kind -> the page a hit opens; later domains add theirs with `link_kind`.
-LINKS: dict[str, Callable[[engine.Hit], str]] = {
-    "thread": lambda hit: url_for("forums.thread", thread_id=hit.id),
-    "post": lambda hit: url_for("forums.permalink", post_id=hit.id),
-    "person": lambda hit: url_for("people.profile", person_id=hit.id),
-}
-
-
-def link_kind(kind: str, make: Callable[[engine.Hit], str]) -> None:
-    LINKS[kind] = make
 
 
 def spaces_named(user, ids) -> dict[int, Space]:
@@ -45,11 +30,12 @@ def present(results: engine.Results, user) -> dict:
     items = []
     for hit in results.hits:
         space = spaces.get(hit.space_id)
-        items.append({"kind": hit.kind, "kind_label": str(KIND_LABELS.get(hit.kind, hit.kind)), "id": hit.id,
+        kind = KINDS.get(hit.kind)
+        items.append({"kind": hit.kind, "kind_label": str(kind.label) if kind else hit.kind, "id": hit.id,
                       "space_id": hit.space_id, "space": space.name if space else None,
                       "title_html": hit.title or None, "context": hit.context, "snippet_html": hit.snippet,
-                      "created_at": iso(hit.created), "url": LINKS[hit.kind](hit) if hit.kind in LINKS else None})
-    facets = {"type": [{"value": kind, "label": str(KIND_LABELS.get(kind, kind)), "count": n}
+                      "created_at": iso(hit.created), "url": kind.link(hit.id) if kind else None})
+    facets = {"type": [{"value": kind, "label": str(KINDS[kind].label) if kind in KINDS else kind, "count": n}
                        for kind, n in sorted(results.facets.get("kind", {}).items(), key=lambda kv: -kv[1])],
               "space": [{"value": spaces[_space_id(key)].slug, "label": spaces[_space_id(key)].name, "count": n}
                         for key, n in sorted(results.facets.get("space", {}).items(), key=lambda kv: -kv[1])

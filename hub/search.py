@@ -18,7 +18,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 from whoosh import highlight, query as wq, sorting
 
-from hub import policy
+from hub import policy, search_queue
 from hub.search_index import (ANALYZER, PLAIN, TITLE_BOOST, WORDS, get_index,  # noqa: F401
                               make_schema, open_searcher, permission_filter, pool, filter_cache)
 
@@ -60,20 +60,21 @@ MAX_PAGE = 50
 def search(user, text: str, page: int = 1, sort: str = "relevance", per_page: int = PAGE_SIZE,
            facets: bool = True, prefix_last: bool = False) -> Results:
     """What `user` may see that matches `text` (the search syntax of hub.search_query)."""
-    from hub import search_query, search_queue
+    from hub import search_query
 
     results = Results(query=text, sort=sort if sort in ("relevance", "newest") else "relevance")
     if not policy.signed_in(user):
         return results
-    search_queue.drain_quietly()  # a change committed a moment ago is searchable now
-    parsed = search_query.parse(user, text, prefix_last=prefix_last)
+    scope = policy.search_scope(user)
+    parsed = search_query.parse(user, text, prefix_last=prefix_last, scope=scope)
     results.notices = parsed.notices
     if parsed.empty or parsed.impossible:
         return results
-    scope = policy.search_scope(user)
     page = min(max(1, page), MAX_PAGE)
+    # A change committed a moment ago is searchable now (typeahead waits less for a busy index).
+    search_queue.drain_quietly(timeout=0.1 if prefix_last else 0.5)
     with pool.searcher(get_index()) as searcher:
-        allowed = filter_cache.docs(searcher, scope, parsed.filters)
+        allowed = _allowed(searcher, scope)
         kwargs = {"filter": allowed, "limit": page * per_page}
         if results.sort == "newest" or parsed.match_all:
             kwargs.update(sortedby="created", reverse=True)
@@ -97,6 +98,20 @@ def search(user, text: str, page: int = 1, sort: str = "relevance", per_page: in
     return results
 
 
+def _allowed(searcher, scope):
+    """The documents this scope may see, less any whose change is still queued: while the index
+    lags (busy, failing, rebuilding) a queued document is left out for everyone rather than
+    counted, faceted or suggested from what it used to say."""
+    allowed = filter_cache.docs(searcher, scope)
+    stale = search_queue.queued_docnums(searcher)
+    if not stale:
+        return allowed
+    fresh = allowed.copy()
+    for docnum in stale:
+        fresh.discard(docnum)
+    return fresh
+
+
 def _hit(found_hit) -> Hit:
     stored = found_hit.fields()
     title_text, body_text = stored.get("title") or "", stored.get("body") or ""
@@ -118,7 +133,7 @@ def _clip(text: str, length: int) -> str:
 def _recheck(user, hits: list[Hit]) -> list[Hit]:
     """Ask the policy about every hit before it is shown; a document the index still holds but
     the person may no longer see is dropped here and queued for a refresh."""
-    from hub import search_documents, search_queue
+    from hub import search_documents
 
     by_kind: dict[str, list[int]] = {}
     for hit in hits:
@@ -134,41 +149,62 @@ def _recheck(user, hits: list[Hit]) -> list[Hit]:
     return shown
 
 
+MAX_SUGGESTION_CANDIDATES = 60
+
+
 def _did_you_mean(searcher, parsed, allowed) -> str | None:
-    """A close index word for each word with no hits, offered only if the person would find it:
-    a word that exists only in spaces they cannot read is never suggested."""
+    """A close word for each word with no hits, offered only if the person would find exactly
+    that word: candidates are taken nearest first (one edit, then two) and each is checked,
+    unstemmed, against the documents they may see, so neither a word said only in a closed
+    space nor how often it is said there changes the answer."""
     from hub import search_query
 
     changed, words = False, []
+    reader = searcher.reader()
     for word in parsed.words:
         if searcher.search(search_query.word_query(word), filter=allowed, limit=1).scored_length():
             words.append(word)
             continue
-        replacement = None
-        candidates = searcher.corrector("words").suggest(word.lower(), limit=5, maxdist=2)
-        for candidate in candidates:
-            if searcher.search(search_query.word_query(candidate), filter=allowed, limit=1).scored_length():
-                replacement = candidate
+        replacement, checked = None, 0
+        plain = search_query.plain_words(word)
+        for distance in (1, 2):
+            if replacement or not plain:
                 break
+            for candidate in sorted(reader.terms_within("words", plain[0], distance)):
+                candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
+                checked += 1
+                if checked > MAX_SUGGESTION_CANDIDATES:
+                    break
+                if candidate != plain[0] and searcher.search(
+                        wq.Term("words", candidate), filter=allowed, limit=1).scored_length():
+                    replacement = candidate
+                    break
         changed = changed or replacement is not None
         words.append(replacement or word)
     return " ".join(words) if changed else None
 
 
+def key_terms(text: str, count: int = 12) -> list[str]:
+    """The words that say what a text is about, from the text alone (no index statistics, which
+    would carry other spaces' word counts): the most repeated, longer words first."""
+    seen: dict[str, int] = {}
+    for token in ANALYZER(text):
+        seen[token.text] = seen.get(token.text, 0) + 1
+    return sorted(seen, key=lambda t: (-seen[t] * (1 + len(t) / 8), t))[:count]
+
+
 def similar_threads(user, title: str, body: str, space=None, limit: int = 5) -> list[Hit]:
     """Threads like the one being written (its key terms), among those the person may read."""
-    from hub import search_queue
-
     if not policy.signed_in(user) or not (title.strip() or body.strip()):
         return []
-    search_queue.drain_quietly()
+    terms = key_terms(f"{title} {title} {body}")
+    if not terms:
+        return []
+    search_queue.drain_quietly(timeout=0.1)
     with pool.searcher(get_index()) as searcher:
-        terms = [t for t, _w in searcher.key_terms_from_text("body", f"{title} {title} {body}", numterms=12)]
-        if not terms:
-            return []
         parts = [wq.Term("title", t, boost=TITLE_BOOST) for t in terms] + [wq.Term("body", t) for t in terms]
-        allowed = filter_cache.docs(searcher, policy.search_scope(user), [wq.Term("kind", "thread")])
-        found = searcher.search(wq.Or(parts), filter=allowed, limit=limit * 2)
+        query = wq.And([wq.Or(parts), wq.Term("kind", "thread")])
+        found = searcher.search(query, filter=_allowed(searcher, policy.search_scope(user)), limit=limit * 2)
         found.formatter = EscapingFormatter()
         hits = _recheck(user, [_hit(h) for h in found])
     preferred = [h for h in hits if space is not None and h.space_id == space.id]

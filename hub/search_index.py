@@ -11,10 +11,11 @@ from collections import OrderedDict
 from contextlib import contextmanager
 
 from flask import current_app
-from whoosh import index, query as wq
+from whoosh import index, query as wq, scoring
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.idsets import BitSet
 from whoosh.support.charset import accent_map
 
 from hub import policy
@@ -120,12 +121,41 @@ def get_index(path: str | None = None) -> index.Index:
         return _indexes[path]
 
 
+class LocalBM25(scoring.WeightingModel):
+    """BM25's term-frequency saturation and length normalisation with nothing taken from other
+    documents: no idf, and a fixed typical length instead of the index's average. Collection
+    statistics would let the order of someone's results depend on how often a word appears in
+    spaces they cannot read, which is enough to test whether a name is said there."""
+
+    K1, B, TYPICAL_LENGTH = 1.2, 0.75, 40.0
+
+    def supports_block_quality(self):
+        return True
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return _LocalScorer(searcher, fieldname, text, self.K1, self.B, self.TYPICAL_LENGTH, qf)
+
+
+class _LocalScorer(scoring.WeightLengthScorer):
+    def __init__(self, searcher, fieldname, text, k1, b, typical, qf=1):
+        self.k1, self.b, self.typical, self.qf = k1, b, typical, qf
+        self.setup(searcher, fieldname, text)
+
+    def _score(self, weight, length):
+        return self.qf * weight * (self.k1 + 1) / (weight + self.k1 * (1 - self.b + self.b * length / self.typical))
+
+
+WEIGHTING = LocalBM25()
+
+
 def open_searcher(ix: index.Index):
     """A searcher over the newest generation. Another process may be merging segments away
     while this one opens them; asking again finds the generation that replaced them."""
     for attempt in range(5):
         try:
-            return ix.searcher()
+            return ix.searcher(weighting=WEIGHTING)
         except (OSError, index.EmptyIndexError):
             if attempt == 4:
                 raise
@@ -189,24 +219,24 @@ def permission_filter(scope: policy.SearchScope) -> wq.Query:
 
 
 class _FilterCache:
-    """The documents a scope may see, per index generation: computed once, then handed to every
-    query of anyone with the same scope (and filters) as Whoosh's `filter=` set, instead of
-    evaluating the permission query again."""
+    """The documents a scope may see, per index generation, as a compact bit set: computed once,
+    then handed to every query of the same scope as Whoosh's `filter=`, instead of evaluating
+    the permission query again. Only the permission is cached (a person's own filters go into
+    their query), so entries are per scope and small (a bit per document)."""
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 512):
         self._sets: OrderedDict = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def docs(self, searcher, scope: policy.SearchScope, extra: list):
-        key = (searcher._ix.storage.folder, searcher.ixreader.generation(), scope.readable, tuple(sorted(
-            scope.cutoffs.items())), scope.managed, scope.user_key, tuple(repr(q) for q in extra))
+    def docs(self, searcher, scope: policy.SearchScope) -> BitSet:
+        key = (searcher._ix.storage.folder, searcher.ixreader.generation(), scope.readable,
+               tuple(sorted(scope.cutoffs.items())), scope.managed, scope.user_key)
         with self._lock:
             if key in self._sets:
                 self._sets.move_to_end(key)
                 return self._sets[key]
-        query = wq.And([permission_filter(scope)] + extra) if extra else permission_filter(scope)
-        docs = set(searcher.docs_for_query(query))  # never changed after this: shared read-only
+        docs = BitSet(searcher.docs_for_query(permission_filter(scope)), size=searcher.doc_count_all())
         with self._lock:
             self._sets[key] = docs
             while len(self._sets) > self._size:

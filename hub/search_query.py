@@ -33,6 +33,7 @@ TYPE_NAMES = {"thread": "thread", "threads": "thread", "topic": "thread", "post"
               "people": "person", "profile": "person"}
 FILTER_KEYS = ("in", "by", "tag", "type", "before", "after", "is")
 MIN_PREFIX = 3
+MAX_CLAUSES, MAX_PREFIXES = 24, 4  # what one query may ask of the index (typeahead asks per keystroke)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Parsed:
     empty: bool = True
     match_all: bool = False
     impossible: bool = False  # a filter named a space or person the searcher cannot see
+    scope: object = None
 
 
 def _stems(text: str) -> list[str]:
@@ -52,6 +54,9 @@ def _stems(text: str) -> list[str]:
 
 def _plain(text: str) -> list[str]:
     return [t.text for t in PLAIN(text)]
+
+
+plain_words = _plain
 
 
 def _in_text_fields(make) -> wq.Query:
@@ -84,8 +89,11 @@ def prefix_query(text: str) -> wq.Query | None:
     return wq.Prefix("words", plain[0])
 
 
-def parse(user, text: str, prefix_last: bool = False) -> Parsed:
+def parse(user, text: str, prefix_last: bool = False, scope=None) -> Parsed:
+    """`scope` (policy.search_scope) decides which spaces `in:` may name; computed if not given."""
     parsed = Parsed()
+    parsed.scope = scope if scope is not None else policy.search_scope(user)
+    clauses = prefixes = 0
     groups: list[list[wq.Query]] = []
     negatives: list[wq.Query] = []
     join_next = False
@@ -116,6 +124,11 @@ def parse(user, text: str, prefix_last: bool = False) -> Parsed:
         if clause is None:
             join_next = False
             continue
+        clauses += 1
+        prefixes += isinstance(clause, wq.Prefix)
+        if clauses > MAX_CLAUSES or prefixes > MAX_PREFIXES:
+            parsed.notices.append(_("That search is long: only its first %(n)d parts were used.", n=clauses - 1))
+            break
         if negative:
             negatives.append(clause)
         elif join_next and groups:
@@ -128,7 +141,9 @@ def parse(user, text: str, prefix_last: bool = False) -> Parsed:
         return parsed
     parsed.empty = False
     parsed.match_all = not positive
-    query = wq.And(positive) if positive else wq.Every()
+    # Filters join the query itself (ID terms score alike for every hit, so ranking is unchanged);
+    # Whoosh's filter= is kept for the permission set, which is cached per scope.
+    query = wq.And(positive + parsed.filters) if positive or parsed.filters else wq.Every()
     parsed.query = wq.AndNot(query, wq.Or(negatives)) if negatives else query
     return parsed
 
@@ -144,14 +159,17 @@ def _add_filter(user, parsed: Parsed, key: str, value: str, negative: bool) -> N
     parsed.filters.append(wq.Not(made) if negative else made)
 
 
-def _space_filter(user, parsed: Parsed, _key, value):
+def _space_filter(_user, parsed: Parsed, _key, value):
     from hub.spaces.models import Space
 
-    space = db.session.scalar(select(Space).where(Space.slug == value.lower()))
-    if space is None or not policy.can(user, "space.view", space):
+    # One lookup either way, answered from the scope already computed: a secret space's slug
+    # costs the same as a slug that names nothing.
+    space_id = db.session.scalar(select(Space.id).where(Space.slug == value.lower()))
+    key = f"s{space_id}"
+    if space_id is None or key not in parsed.scope.readable:
         parsed.notices.append(_("No space you can read is called “%(name)s”.", name=value))
         return wq.NullQuery
-    return wq.Term("space", f"s{space.id}")
+    return wq.Term("space", key)
 
 
 def _author_filter(user, parsed: Parsed, _key, value):
@@ -186,7 +204,8 @@ def _date_filter(_user, parsed: Parsed, key: str, value: str):
         return None
     start = datetime(day.year, day.month, day.day)
     if key == "before":
-        return wq.DateRange("created", None, start - timedelta(microseconds=1))
+        return wq.DateRange("created", None, start - timedelta(microseconds=1)) if start > datetime.min \
+            else wq.NullQuery  # nothing was written before the year 1
     return wq.DateRange("created", start, None)
 
 

@@ -129,8 +129,11 @@ def pending_count() -> int:
 
 
 def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
-    """Apply queued changes. False when the index stayed busy or a write failed: the rows wait."""
-    from hub import search_documents, search_index
+    """Apply queued changes. False when the index stayed busy or its write failed: the rows wait.
+    A document that cannot be built costs only its own row an attempt; after MAX_ATTEMPTS its
+    index entry is removed (never left saying something stale) and the row stays for
+    `reindex --check` to report."""
+    from hub import search_index
 
     if not _drain_lock.acquire(timeout=timeout):
         return False
@@ -144,39 +147,113 @@ def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
                 except LockError:
                     return False
                 # Read under the index lock, so no other process applies (and deletes) the same rows.
-                rows = session.execute(select(SearchQueue.id, SearchQueue.doc_key)
+                rows = session.execute(select(SearchQueue.id, SearchQueue.doc_key, SearchQueue.attempts)
                                        .where(SearchQueue.attempts < MAX_ATTEMPTS)
                                        .order_by(SearchQueue.id).limit(DRAIN_BATCH)).all()
                 if not rows:
-                    writer.cancel()
+                    _cancel(writer)
                     return True
-                ids = [row.id for row in rows]
-                try:
-                    keys = _expand(session, list(dict.fromkeys(row.doc_key for row in rows)))
-                    for key, doc in search_documents.documents_for(session, keys):
-                        if doc is None:
-                            writer.delete_by_term("key", key)
-                        else:
-                            writer.update_document(**doc)
-                    writer.commit()
-                except Exception as error:  # noqa: BLE001 - recorded, retried, reported by reindex --check
-                    writer.cancel()
-                    session.rollback()
-                    session.execute(update(SearchQueue).where(SearchQueue.id.in_(ids))
-                                    .values(attempts=SearchQueue.attempts + 1, last_error=repr(error)[:500]))
-                    session.commit()
-                    log.warning("search index write failed, %d changes kept for retry: %r", len(ids), error)
+                if not _apply(session, writer, rows):
                     return False
-                session.execute(delete(SearchQueue).where(SearchQueue.id.in_(ids)))
-                session.commit()
-                session.expunge_all()
             return True
     finally:
         _drain_lock.release()
 
 
+def _apply(session: Session, writer, rows) -> bool:
+    from hub import search_documents
+
+    sources = {row.doc_key: _expand_safely(session, row.doc_key) for row in rows}
+    failed: dict[str, str] = {key: error for key, (_keys, error) in sources.items() if error}
+    wanted = list(dict.fromkeys(k for keys, error in sources.values() if not error for k in keys))
+    docs, broken = _build(session, search_documents, wanted)
+    for source, (keys, _error) in sources.items():
+        if source not in failed and any(k in broken for k in keys):
+            failed[source] = next(broken[k] for k in keys if k in broken)
+    given_up = {row.doc_key for row in rows if row.doc_key in failed and row.attempts + 1 >= MAX_ATTEMPTS}
+    try:
+        for key, doc in docs:
+            if doc is None:
+                writer.delete_by_term("key", key)
+            else:
+                writer.update_document(**doc)
+        for source in given_up:  # fail closed: an entry we cannot rebuild says nothing at all
+            for key in sources[source][0] or [source]:
+                writer.delete_by_term("key", key)
+        writer.commit()
+    except Exception as error:  # noqa: BLE001 - the index itself failed: nothing applied, nothing counted
+        _cancel(writer)
+        session.rollback()
+        session.execute(update(SearchQueue).where(SearchQueue.id.in_([r.id for r in rows]))
+                        .values(last_error=repr(error)[:500]))
+        session.commit()
+        log.warning("search index write failed, %d changes kept for retry: %r", len(rows), error)
+        return False
+    session.execute(delete(SearchQueue).where(SearchQueue.id.in_([r.id for r in rows if r.doc_key not in failed])))
+    for row in rows:
+        if row.doc_key in failed:
+            session.execute(update(SearchQueue).where(SearchQueue.id == row.id).values(
+                attempts=SearchQueue.attempts + 1, last_error=failed[row.doc_key][:500]))
+    session.commit()
+    session.expunge_all()
+    if failed:
+        log.error("search documents could not be built (kept for retry, removed from the index after %d "
+                  "tries): %s", MAX_ATTEMPTS, sorted(failed)[:10])
+    return True
+
+
+def _expand_safely(session: Session, key: str) -> tuple[list[str], str]:
+    try:
+        return _expand(session, [key]), ""
+    except Exception as error:  # noqa: BLE001
+        session.rollback()
+        return [], repr(error)
+
+
+def _build(session: Session, search_documents, keys: list[str]):
+    """Documents for the keys, in batches; a batch that fails is built again key by key, so one
+    bad row costs only itself."""
+    try:
+        return list(search_documents.documents_for(session, keys)), {}
+    except Exception:  # noqa: BLE001
+        session.rollback()
+    docs, broken = [], {}
+    for key in keys:
+        try:
+            docs.extend(search_documents.documents_for(session, [key]))
+        except Exception as error:  # noqa: BLE001
+            session.rollback()
+            broken[key] = repr(error)
+    return docs, broken
+
+
+def _cancel(writer) -> None:
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - a writer that failed to commit may fail to cancel
+        log.exception("cancelling the search index writer failed; releasing its lock")
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            try:
+                lock.release()
+            except Exception:  # noqa: BLE001 - already released
+                pass
+
+
+def queued_docnums(searcher) -> list[int]:
+    """Index document numbers whose change is still queued (or stuck): searches leave them out."""
+    with Session(db.engine) as session:
+        keys = list(session.scalars(select(SearchQueue.doc_key).order_by(SearchQueue.id).limit(DRAIN_BATCH)))
+        if not keys:
+            return []
+        keys = _expand(session, list(dict.fromkeys(keys)))
+    found = (searcher.document_number(key=key) for key in keys)
+    return [n for n in found if n is not None]
+
+
 def drain_quietly(timeout: float = 0.5) -> None:
     """Drain if anything is waiting; never let indexing break the page that asked."""
+    # (Stuck rows are not "waiting": they are left out of searches and reported by --check.)
     try:
         with Session(db.engine) as session:
             waiting = session.scalar(select(SearchQueue.id).where(SearchQueue.attempts < MAX_ATTEMPTS).limit(1))

@@ -216,3 +216,56 @@ def test_a_change_is_searchable_the_moment_it_commits(app, world, corpus):
     assert found(world.participant, "race") == []
     assert found(world.member, "race") == [("thread", chart.id)]
     assert db.session.get(Thread, chart.id).space_id == world.secret.id
+
+
+def test_result_order_does_not_depend_on_words_in_closed_spaces(world, ctx):
+    """Ranking uses nothing from other documents: three secret threads saying a name must not
+    change the order of someone else's results (idf would)."""
+    one = f.thread(world.participant, world.commons, "Notes one", "kowalski visited the clinic")
+    two = f.thread(world.participant, world.commons, "Notes two", "zzcontrol visited the clinic")
+    before = found(world.participant, "kowalski OR zzcontrol")
+    for n in range(3):
+        f.thread(world.member, world.secret, f"Caucus {n}", "kowalski kowalski said")
+    assert found(world.participant, "kowalski OR zzcontrol") == before
+    assert set(before) == {("thread", one.id), ("thread", two.id)}
+
+
+def test_suggestions_are_exact_words_the_person_can_find_nearest_first(world, ctx):
+    f.thread(world.participant, world.commons, "Community organize day", "We organize monthly")
+    f.thread(world.member, world.secret, "Caucus organizers", "The organizers met")
+    # "organizers" stems like "organize", but only the secret circle says it: never suggested.
+    assert search.search(world.participant, "organizars").did_you_mean in (None, "organize")
+    assert search.search(world.participant, "organizars").did_you_mean != "organizers"
+    assert search.search(world.member, "organizars").did_you_mean == "organizers"
+    f.thread(world.participant, world.commons, "Zorbat", "zorbat words")
+    for word in ("zorbaa", "zorbab", "zorbac", "zorbad", "zorbae"):
+        f.thread(world.member, world.secret, f"Crowd {word}", f"{word} {word} {word}")
+    assert search.search(world.participant, "zorbax").did_you_mean == "zorbat"
+
+
+def test_odd_queries_answer_calmly(app, world, corpus):
+    client = app.test_client()
+    login(client, world.participant)
+    for query in ("before:0001-01-01", "before:0001", 'a" OR OR -', "in: by: tag:", "*" * 300, "-" * 50,
+                  " OR ".join(f"pre{n}*" for n in range(80))):
+        for url in ("/search?q=", "/api/v1/search?q=", "/api/v1/search?typeahead=1&q="):
+            assert client.get(url + query).status_code == 200, (url, query)
+    long = search.search(world.participant, " ".join(f"word{n}" for n in range(60)))
+    assert any("first" in notice for notice in long.notices)
+
+
+def test_a_secret_space_slug_costs_what_a_missing_one_costs(app, world, corpus):
+    from sqlalchemy import event
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        counts = []
+        search.search(world.participant, "charts in:warm-up")  # loads the persona's own row once
+        for slug in (world.secret.slug, "no-such-space-here", world.secret.slug):
+            statements.clear()
+            search.search(world.participant, f"charts in:{slug}")
+            counts.append(len(statements))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert counts[0] == counts[1] == counts[2]

@@ -40,7 +40,9 @@ def test_a_failed_index_write_is_kept_and_retried_until_the_index_converges(app,
         forum.edit_post(world.participant, _opening(thread), {"body": "replacement platypus"})
     assert search_queue.drain() is False
     row = db.session.scalars(db.select(search_queue.SearchQueue)).one()
-    assert row.attempts == 1 and "disk full" in row.last_error
+    # The index failed, not the document: recorded, retried, never counted towards giving up.
+    assert row.attempts == 0 and "disk full" in row.last_error
+    assert search.search(world.participant, "original").hits == []  # queued: left out, not shown stale
     monkeypatch.undo()
     assert not search_rebuild.check().ok  # the check sees the lag
     assert search.search(world.participant, "platypus").total == 1  # the next search drains it
@@ -59,7 +61,10 @@ def test_a_busy_index_leaves_the_change_queued_and_the_policy_still_decides(app,
             from hub.forums import moderation
             moderation.move_thread(world.facilitator, thread, categories_of(world.team.space)[0])
         found = search.search(world.outsider, "original")
-        assert found.hits == []  # the index still says commons; the re-check says no
+        # The index still says commons, but a queued document is left out of everything:
+        # no hit, no count, no facet, no suggestion from what it used to say.
+        assert found.hits == [] and found.total == 0 and found.facets.get("kind", {}) == {}
+        assert search.search(world.outsider, "originel").did_you_mean is None
         assert search_queue.pending_count() >= 2
     finally:
         lock.release()
@@ -134,3 +139,33 @@ def test_reindex_check_reports_stale_and_extra_documents(app, world, thread):
     assert result.stale == [f"thread:{thread.id}"] and result.extra == ["thread:999999"] and not result.missing
     # The ghost is also never shown: nothing in the database stands behind it.
     assert search.search(world.participant, "ghost").hits == []
+
+
+def test_a_document_that_cannot_be_built_strands_only_itself(app, world, thread, monkeypatch):
+    """One broken profile must not hold back a moderator's hide queued beside it; once it has
+    failed MAX_ATTEMPTS times its old entry is removed rather than left saying something stale."""
+    from hub.forums import moderation
+    from hub.people import search_docs as people_docs
+    real = people_docs.person_document
+
+    def fragile(person):
+        if person.id == world.teammate.id:
+            raise ValueError("broken profile (simulated)")
+        return real(person)
+    monkeypatch.setattr(people_docs, "person_document", fragile)
+    with app.test_request_context():
+        world.teammate.bio = "Quollzz enthusiast"
+        db.session.commit()
+        reply = f.reply(world.participant, thread, "quollzz sightings")
+        moderation.set_post_hidden(world.facilitator, reply, True, "check")
+    for _attempt in range(search_queue.MAX_ATTEMPTS):
+        search_queue.drain()
+    assert search.search(world.outsider, "quollzz").total == 0
+    assert search.search(world.participant, "quollzz").total == 1  # their hidden reply, applied
+    stuck = db.session.scalars(db.select(search_queue.SearchQueue)).all()
+    assert [r.doc_key for r in stuck] == [f"person:{world.teammate.id}"]
+    assert stuck[0].attempts == search_queue.MAX_ATTEMPTS and "broken profile" in stuck[0].last_error
+    with search.open_searcher(search.get_index()) as searcher:
+        assert searcher.document_number(key=f"person:{world.teammate.id}") is None  # failed closed
+    monkeypatch.undo()
+    assert search_rebuild.check().stuck == [f"person:{world.teammate.id}"]  # and reported

@@ -9,6 +9,7 @@ from hub import policy
 from hub import search as engine
 from hub.api.common import iso
 from hub.extensions import db
+from hub.people.models import User
 from hub.search_documents import KINDS
 from hub.spaces.models import Space
 
@@ -23,10 +24,18 @@ def spaces_named(user, ids) -> dict[int, Space]:
     return {s.id: s for s in db.session.scalars(policy.scope(select(Space), user).where(Space.id.in_(ids)))}
 
 
+def people_named(user, ids) -> dict[int, User]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(policy.scope(select(User), user).where(User.id.in_(ids)))}
+
+
 def present(results: engine.Results, user) -> dict:
     """Hits with their links and labels, and facets with the names of their spaces."""
     space_ids = {h.space_id for h in results.hits} | {_space_id(k) for k in results.facets.get("space", {})}
     spaces = spaces_named(user, space_ids)
+    authors = people_named(user, {h.author_id for h in results.hits})
     items = []
     for hit in results.hits:
         space = spaces.get(hit.space_id)
@@ -34,6 +43,8 @@ def present(results: engine.Results, user) -> dict:
         items.append({"kind": hit.kind, "kind_label": str(kind.label) if kind else hit.kind, "id": hit.id,
                       "space_id": hit.space_id, "space": space.name if space else None,
                       "title_html": hit.title or None, "context": hit.context, "snippet_html": hit.snippet,
+                      "author": ({"id": hit.author_id, "name": authors[hit.author_id].name}
+                                 if hit.author_id in authors else None),
                       "created_at": iso(hit.created), "url": kind.link(hit.id) if kind else None})
     facets = {"type": [{"value": kind, "label": str(KINDS[kind].label) if kind in KINDS else kind, "count": n}
                        for kind, n in sorted(results.facets.get("kind", {}).items(), key=lambda kv: -kv[1])],

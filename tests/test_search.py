@@ -186,6 +186,7 @@ def test_search_page_and_api(app, world, corpus):
     data = client.get("/api/v1/search?q=toolkit+OR+charts&limit=2").get_json()
     assert data["total"] == 4 and len(data["items"]) == 2 and data["next"] == "2"
     assert {facet["value"] for facet in data["facets"]["type"]} == {"thread", "post"}
+    assert {i["author"]["name"] for i in data["items"]} <= {world.participant.name, world.teammate.name}
     more = client.get("/api/v1/search?q=toolkit+OR+charts&limit=2&cursor=2").get_json()
     assert {i["id"] for i in more["items"]}.isdisjoint({i["id"] for i in data["items"]})
     typed = client.get("/api/v1/search?q=interpre&typeahead=1").get_json()

@@ -50,7 +50,7 @@ SCHEMAS = {
                       kind_label=STR, id=INT, space_id={"type": ["integer", "null"]}, space=NULL_STR,
                       title_html={"type": ["string", "null"], "description": "Escaped, matches in <mark>"},
                       context=STR, snippet_html={"type": "string", "description": "Escaped, matches in <mark>"},
-                      created_at=NULL_STR, url=NULL_STR),
+                      author={"type": ["object", "null"]}, created_at=NULL_STR, url=NULL_STR),
     "SearchResults": _obj(items={"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
                           total={"type": "integer", "description": "Only documents you may see"}, page=INT,
                           pages=INT, next=NULL_STR, did_you_mean=NULL_STR, notices={"type": "array", "items": STR},

@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.auth.views import bp as auth_bp
     from hub.forums.views import bp as forums_bp
     from hub.home.views import bp as home_bp
+    from hub.library.views import bp as library_bp
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(library_bp)
 
 
 def _register_cross_cutting(app: Flask) -> None:

@@ -6,3 +6,5 @@ from hub.spaces.models import AuditEvent, JoinRequest, Space, SpaceMembership  #
 from hub.forums.models import (Category, Draft, Flag, ModerationEntry, Post, PostRevision,  # noqa: F401
                                Reaction, ReadState, Thread, ThreadTag)
 from hub.notify.models import EmailSettings, Watch  # noqa: F401
+from hub.library.models import (Adoption, Collection, CollectionItem, Component, Resource,  # noqa: F401
+                                 ResourceComponent, ResourceFile, ResourceTag, ResourceVersion, Vote)

@@ -28,6 +28,12 @@ SIGNED_IN_HTML = {
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
     "forums.categories", "forums.edit_category",
+    # library: every page asks the policy about its space, resource, file or collection (tests/test_library_access.py)
+    "library.index", "library.space", "library.new", "library.resource", "library.edit", "library.submit",
+    "library.review", "library.upload", "library.download", "library.history", "library.vote", "library.voters",
+    "library.tried", "library.remove_adoption", "library.discuss", "library.curate", "library.move",
+    "library.delete", "library.review_queue", "library.new_collection", "library.collection",
+    "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
 }
 
 

@@ -207,3 +207,15 @@ def test_only_a_team_member_records_for_their_own_team(app, world):
     refused = api_write(admin, "POST", f"/api/v1/resources/{tool.id}/adoptions",
                         {"team_id": world.team.id, "tried_on": "2026-01-01", "what_changed": "x"})
     assert refused.status_code == 422
+
+
+def test_moving_a_published_resource_where_one_cannot_publish_sends_it_for_review(app, world):
+    world.other_affinity.agreement_version = 0
+    db.session.commit()
+    f.join_space(world.facilitator, world.other_affinity)  # a plain member there, not its facilitator
+    with app.test_request_context():
+        tool = make_resource(world.facilitator, world.commons, "Commons tool")
+        library.move(world.facilitator, tool, world.other_affinity)
+    db.session.refresh(tool)
+    assert (tool.space_id, tool.status) == (world.other_affinity.id, "submitted")
+    assert policy.can(world.other_facilitator, "resource.review", tool)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub import policy
@@ -192,6 +192,6 @@ def component_names() -> dict[int, str]:
 
 def postable_spaces(user) -> list[Space]:
     """Spaces the person may add a resource to (for move and submit-to choices)."""
-    rows = db.session.scalars(policy.scope(select(Space), user).where(
-        or_(Space.archived_at.is_(None))).order_by(Space.name))
+    rows = db.session.scalars(policy.scope(select(Space), user).where(Space.archived_at.is_(None))
+                              .order_by(Space.name))
     return [s for s in rows if policy.can(user, "space.post", s)]

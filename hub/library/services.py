@@ -204,10 +204,13 @@ def review(actor, resource: Resource, decision: str, note: str = "") -> Resource
         resource.status = "changes_requested" if decision == "request_changes" else "declined"
     db.session.commit()
     # after commit
-    messages = {"approve": "“%(title)s” was approved and is now in the library.",
-                "request_changes": "A facilitator asked for changes to “%(title)s”.",
-                "decline": "“%(title)s” was declined."}
-    _tell_author(resource, "library_review", _text(messages[decision], title=resource.title))
+    if decision == "approve":
+        text = _text("“%(title)s” was approved and is now in the library.", title=resource.title)
+    elif decision == "request_changes":
+        text = _text("A facilitator asked for changes to “%(title)s”.", title=resource.title)
+    else:
+        text = _text("“%(title)s” was declined.", title=resource.title)
+    _tell_author(resource, "library_review", text)
     return resource
 
 
@@ -231,6 +234,9 @@ def move(actor, resource: Resource, target: Space | None) -> Resource:
     thread, category = _discussion_to_move(actor, resource, target)
     readers_before = policy.audience(resource)
     resource.space_id = target.id
+    if resource.status == "published" and not policy.can(actor, "space.manage", target):
+        # Only the new home's moderators publish there: it waits in their review queue.
+        resource.status, resource.published_at = "submitted", None
     db.session.commit()
     db.session.refresh(resource)
     if thread is not None:

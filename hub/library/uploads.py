@@ -20,7 +20,7 @@ from hub.validation import ValidationError
 
 MAX_EXTRACTED_CHARS = 200_000
 MAX_IMAGE_PIXELS = 40_000_000
-MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED = 5_000, 300 * 1024 * 1024
+MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED = 5_000, 100 * 1024 * 1024  # an Office file bigger unpacked is a zip bomb
 
 OFFICE = {  # the part that proves which Office Open XML document a zip is
     "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

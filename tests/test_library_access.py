@@ -86,7 +86,7 @@ def test_library_surfaces_show_resources_exactly_where_the_persona_reads(app, wo
         assert space_api.status_code == (200 if reads else 404 if name in SECRET else 403), (persona, name)
     if signed_in_now:
         commons = client.get(f"/resources/{planted['commons'][0].id}").get_data(as_text=True)
-        assert "Tried-in-commons" in commons and "We tried this: 1 teams" in commons
+        assert "Tried-in-commons" in commons and "We tried this: 1 team</h2>" in commons
 
 
 @pytest.mark.parametrize("persona", ["participant", "outsider", "removed_member", "other_facilitator", "admin"])

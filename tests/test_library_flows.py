@@ -119,7 +119,7 @@ def test_we_tried_this_counts_and_team_only_records(app, world):
     assert db.session.query(Adoption).count() == 2
     as_pat = pat.get(f"/resources/{tool.id}").get_data(as_text=True)
     as_olu = olu.get(f"/resources/{tool.id}").get_data(as_text=True)
-    assert "We tried this: 1 teams" in as_pat and "Hospital-only experiment" not in as_pat
+    assert "We tried this: 1 team</h2>" in as_pat and "Hospital-only experiment" not in as_pat
     assert "We tried this: 2 teams" in as_olu and "Hospital-only experiment" in as_olu
     fay_page = signed_in(app, world.facilitator).get(f"/resources/{tool.id}").get_data(as_text=True)
     assert "Hospital-only experiment" in fay_page  # coaches oversee team spaces

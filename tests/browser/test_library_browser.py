@@ -77,7 +77,7 @@ def test_submit_approve_collect_and_we_tried_this(browser, live_server, tmp_path
         aisha.get_by_role("button", name="Save").click()
         tried = aisha.locator("#tried")
         tried.get_by_text("Mesa Valley Maternal Health Team").wait_for()
-        assert "We tried this: 1 teams" in tried.inner_text()
+        assert "We tried this: 1 team" in tried.inner_text()
         _axe_clean(aisha)
 
         # The author heard about each step.

@@ -19,7 +19,7 @@ from hub.library import services as library
 from hub.library.models import ResourceFile
 from hub.people.models import AnonymousUser
 from tests import factories as f
-from tests.helpers import api_write, login, without_request_tokens
+from tests.helpers import api_write, without_request_tokens
 from tests.test_access_matrix import PERSONAS, READS, SECRET, SPACES, _client, _space
 from tests.test_library_flows import make_resource, signed_in
 

@@ -122,6 +122,8 @@ def test_moving_to_a_narrower_space_withdraws_it_everywhere(app, world):
                                             "what_changed": "Moved-adoption words"})
         adoption.toggle_vote(outsider, idea)
         thread = adoption.discussion(participant, idea)
+        kit = curation.create_collection(facilitator, world.commons, {"title": "Commons kit"})
+        curation.add_item(facilitator, kit, idea)
     stored = _file_of(idea)
     olu = signed_in(app, outsider)
     notes_before = olu.get("/api/v1/notifications").get_json()["items"]
@@ -135,6 +137,8 @@ def test_moving_to_a_narrower_space_withdraws_it_everywhere(app, world):
                 f"/api/v1/files/{stored.id}", f"/api/v1/resources/{idea.id}/adoptions", f"/threads/{thread.id}"):
         assert olu.get(url).status_code == 404, url
     assert "Moving idea" not in olu.get("/library").get_data(as_text=True)
+    assert "Moving idea" not in olu.get(f"/collections/{kit.id}").get_data(as_text=True)
+    assert olu.get(f"/api/v1/collections/{kit.id}").get_json()["resource_ids"] == []
     notes_after = olu.get("/api/v1/notifications").get_json()
     assert [n for n in notes_after["items"] if n["kind"].startswith("library_")] == [] and notes_after["unread"] == 0
     # The team still has it, with its file, adoption and discussion.
@@ -142,6 +146,7 @@ def test_moving_to_a_narrower_space_withdraws_it_everywhere(app, world):
     assert "Moved-adoption words" in pat.get(f"/resources/{idea.id}").get_data(as_text=True)
     assert pat.get(f"/library/files/{stored.id}").data == b"moving file\n"
     assert pat.get(f"/threads/{thread.id}").status_code == 200
+    assert pat.get(f"/api/v1/collections/{kit.id}").get_json()["resource_ids"] == [idea.id]
     db.session.expire_all()
     with app.test_request_context():
         assert policy.audience(idea) == policy.audience(world.team.space)

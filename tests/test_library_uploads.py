@@ -189,3 +189,58 @@ def test_only_people_who_may_edit_upload(app, world, tool):
     pat = signed_in(app, world.participant)
     assert _upload(pat, tool.id, b"hello\n", "hi.txt").status_code == 403
     assert db.session.scalar(select(ResourceFile.id)) is None
+
+
+def _compound_file(streams: list[tuple[str, int]]) -> bytes:
+    """A minimal OLE2 compound file (the container of .doc/.xls/.ppt): a root storage holding the
+    named entries (type 2 stream, 1 storage), each stream 4096 bytes in ordinary sectors."""
+    import struct
+    end, free, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+    stream_sectors = 8 * sum(1 for _, kind in streams if kind == 2)
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 0x28, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([free] * 108))
+    fat = [0xFFFFFFFD, end] + [free] * 126
+    entries, data, sector = [], b"", 2
+    for i, (name, kind) in enumerate(streams):
+        start, size = (sector, 4096) if kind == 2 else (end, 0)
+        if kind == 2:
+            for s in range(sector, sector + 8):
+                fat[s] = s + 1 if s < sector + 7 else end
+            sector += 8
+            data += bytes([65 + i]) * 4096
+        entries.append((name, kind, i + 2 if i + 1 < len(streams) else none, none, start, size))
+
+    def entry(name, kind, left, child, start, size):
+        raw = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le")
+        raw[0:len(encoded)] = encoded
+        struct.pack_into("<HBBIII", raw, 0x40, len(encoded), kind, 1, left, none, child)
+        struct.pack_into("<II", raw, 0x74, start, size)
+        return bytes(raw)
+    directory = entry("Root Entry", 5, none, 1, end, 0) + b"".join(entry(*e) for e in entries)
+    directory += entry("", 0, none, none, end, 0) * (4 - 1 - len(entries))
+    assert stream_sectors == len(data) // 512
+    return bytes(header) + struct.pack("<128I", *fat) + directory + data
+
+
+@pytest.mark.parametrize("streams, label", [
+    ([("WordDocument", 2)], "doc"), ([("Workbook", 2)], "xls"), ([("PowerPoint Document", 2)], "ppt"),
+])
+def test_legacy_office_documents_are_told_apart_by_their_main_stream(app, world, tool, streams, label):
+    fay = signed_in(app, world.facilitator)
+    response = _upload(fay, tool.id, _compound_file(streams), "old file.bin")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    stored = response.get_json()
+    assert (stored["type"], stored["filename"]) == (label, f"old file.{label}")
+    _assert_served_harmlessly(fay.get(stored["url"]), is_image=False)
+
+
+def test_macros_and_unknown_compound_files_are_refused(app, world, tool):
+    fay = signed_in(app, world.facilitator)
+    assert _upload(fay, tool.id, _compound_file([("WordDocument", 2), ("Macros", 1)]), "m.doc").status_code == 422
+    assert _upload(fay, tool.id, _compound_file([("Something", 2)]), "x.doc").status_code == 422
+    macro_docx = _zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"])
+    assert _upload(fay, tool.id, macro_docx, "report.docm").status_code == 422

@@ -27,9 +27,16 @@ OFFICE = {  # the part that proves which Office Open XML document a zip is
     "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pptx": ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
+LEGACY_OFFICE = [  # the stream that proves which legacy (OLE2) Office document a file is
+    ("doc", ("WordDocument",), "application/msword"),
+    ("xls", ("Workbook", "Book"), "application/vnd.ms-excel"),
+    ("ppt", ("PowerPoint Document",), "application/vnd.ms-powerpoint"),
+]
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGES = {"PNG": ("png", "image/png"), "JPEG": ("jpeg", "image/jpeg"), "GIF": ("gif", "image/gif"),
           "WEBP": ("webp", "image/webp")}
-EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx", "csv": ".csv", "text": ".txt",
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx", "doc": ".doc", "xls": ".xls",
+              "ppt": ".ppt", "csv": ".csv", "text": ".txt",
               "png": ".png", "jpeg": ".jpg", "gif": ".gif", "webp": ".webp"}
 ALSO_ACCEPTED = {"jpeg": {".jpeg", ".jpg"}, "text": {".txt", ".text", ".md"}}
 # Text a browser could take for markup is refused even though it would only ever download.
@@ -51,7 +58,7 @@ def detect(data: bytes, filename: str) -> Detected:
                                         "document, a CSV or plain-text file, or a PNG, JPEG, GIF or WebP image.")})
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    for check in (_pdf, _image, _office, _text):
+    for check in (_pdf, _image, _office, _legacy_office, _text):
         found = check(data, filename)
         if found is not None:
             return found
@@ -98,12 +105,32 @@ def _office(data: bytes, _name: str) -> Detected | None:
             if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_ZIP_UNPACKED:
                 return None
             names = {e.filename for e in entries}
-            if "[Content_Types].xml" not in names:
+            # Macro-enabled documents (.docm and friends) carry a VBA project: refused.
+            if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
                 return None
             for label, (part, content_type) in OFFICE.items():
                 if part in names:
                     return Detected(label, content_type, False, _docx_text(data) if label == "docx" else "")
     except zipfile.BadZipFile:
+        return None
+    return None
+
+
+def _legacy_office(data: bytes, _name: str) -> Detected | None:
+    """Word 97-2003, Excel 97-2003 and PowerPoint 97-2003, told apart by their main stream; any
+    with macros are refused."""
+    if not data.startswith(OLE_MAGIC):
+        return None
+    import olefile
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(path).lower() for path in ole.listdir(streams=True, storages=True)}
+            if any("vba" in s or s.startswith("macros") for s in streams):
+                return None
+            for label, names, content_type in LEGACY_OFFICE:
+                if any(name.lower() in streams for name in names):
+                    return Detected(label, content_type, False)
+    except Exception:  # not a readable compound file
         return None
     return None
 

@@ -779,7 +779,6 @@ RULES.update({
     "adoption.view": _can_view_adoption,
     "adoption.remove": _can_remove_adoption,
     "component.manage": lambda user, _obj: is_staff(user),
-    "library.browse": lambda user, _obj: signed_in(user),
 })
 EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", Collection: "collection.view",
                          Adoption: "adoption.view"})

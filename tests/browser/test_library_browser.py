@@ -134,3 +134,32 @@ def test_no_hostile_upload_runs_in_the_sites_origin(page, live_server):
         page.locator("#files").get_by_role("link", name="notes.txt").click()
     assert download.value.suggested_filename == "notes.txt"
     assert Path(download.value.path()).read_bytes() == b"Just notes\n"
+
+
+def test_an_open_resource_leaves_the_screen_when_it_moves_out_of_reach(browser, live_server):
+    mover_ctx, reader_ctx = browser.new_context(), browser.new_context()
+    mover, reader = mover_ctx.new_page(), reader_ctx.new_page()
+    for page in (mover, reader):
+        page.set_default_timeout(10_000)
+    try:
+        sign_in(mover, live_server, "facilitator@demo.hub")
+        mover.goto(live_server + "/library")
+        headers = {"X-CSRFToken": mover.locator('meta[name="csrf-token"]').get_attribute("content")}
+        spaces = mover.request.get(live_server + "/api/v1/spaces?limit=100").json()["items"]
+        commons = next(s["id"] for s in spaces if s["slug"] == "commons")
+        mesa = next(s["id"] for s in spaces if s["name"] == "Mesa Valley Maternal Health Team")
+        made = mover.request.post(f"{live_server}/api/v1/spaces/{commons}/resources", headers=headers,
+                                  data={"title": "About to move", "summary": "Watch it go"}).json()
+
+        sign_in(reader, live_server, "participant@demo.hub")  # Riverside, not Mesa Valley
+        reader.goto(f"{live_server}/resources/{made['id']}")
+        reader.get_by_role("heading", level=1, name="About to move").wait_for()
+        reader.locator("body[data-socket='connected']").wait_for(state="attached")
+        moved = mover.request.patch(f"{live_server}/api/v1/resources/{made['id']}", headers=headers,
+                                    data={"space_id": mesa})
+        assert moved.status == 200
+        reader.get_by_role("heading", level=1, name="Page not found").wait_for()
+        assert reader.get_by_text("About to move").count() == 0
+    finally:
+        mover_ctx.close()
+        reader_ctx.close()

@@ -72,6 +72,10 @@ def test_participant_submits_with_a_pdf_and_a_facilitator_reviews_it(app, world)
     kinds = list(db.session.scalars(select(Notification.kind).where(Notification.user_id == world.participant.id)
                                     .order_by(Notification.id)))
     assert kinds == ["library_submitted", "library_review", "library_submitted", "library_review"]
+    asked = list(db.session.scalars(select(Notification.text).where(Notification.kind == "library_review_requested",
+                                                                    Notification.user_id == world.facilitator.id)))
+    assert asked == ["Pat Participant submitted “Teach-back in Spanish” for review",
+                     "Pat Participant submitted “Teach-back in Spanish and English” for review"]
     assert "Teach-back in Spanish and English" in signed_in(app, world.teammate).get("/library").get_data(as_text=True)
     history = pat.get(f"/resources/{resource.id}/history").get_data(as_text=True)
     assert "<del>" in history and "two languages" in history and "script.pdf" in history

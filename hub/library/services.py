@@ -136,9 +136,30 @@ def create_resource(actor, space: Space, data: dict, upload=None) -> Resource:
     _commit_or_unstore(stored)
     # after commit
     if resource.status == "submitted":
-        _tell_author(resource, "library_submitted", _text("“%(title)s” is waiting for a facilitator's review.",
-                                                          title=resource.title))
+        _submitted(actor, resource)
     return resource
+
+
+def _submitted(actor, resource: Resource) -> None:
+    _tell_author(resource, "library_submitted", _text("“%(title)s” is waiting for a facilitator's review.",
+                                                      title=resource.title))
+    notify.notify(_reviewers(resource) - {actor.id}, "library_review_requested",
+                  _text("%(name)s submitted “%(title)s” for review", name=actor.name, title=resource.title),
+                  url_for("library.resource", resource_id=resource.id), resource.space, requires="resource.review",
+                  subject=resource)
+
+
+def _reviewers(resource: Resource) -> set[int]:
+    """The space's own facilitators; where it has none, the site's facilitators (never in an
+    affinity space). Each must be able to review it now."""
+    from hub.people.models import User
+    from hub.spaces.models import SpaceMembership
+    candidates = list(db.session.scalars(select(User).join(SpaceMembership, SpaceMembership.user_id == User.id)
+                                         .where(SpaceMembership.space_id == resource.space_id,
+                                                SpaceMembership.role == "facilitator")))
+    if not candidates and resource.space.kind != "affinity":
+        candidates = list(db.session.scalars(select(User).where(User.site_role == "facilitator")))
+    return {u.id for u in candidates if policy.can(u, "resource.review", resource)}
 
 
 def update_resource(actor, resource: Resource, data: dict) -> Resource:
@@ -184,8 +205,7 @@ def submit(actor, resource: Resource, target: Space | None = None) -> Resource:
     if readers_before is not None:
         _withdrawn(resource, readers_before)
     if resource.status == "submitted":
-        _tell_author(resource, "library_submitted", _text("“%(title)s” is waiting for a facilitator's review.",
-                                                          title=resource.title))
+        _submitted(actor, resource)
     return resource
 
 

@@ -224,3 +224,22 @@ def test_moving_a_published_resource_where_one_cannot_publish_sends_it_for_revie
     db.session.refresh(tool)
     assert (tool.space_id, tool.status) == (world.other_affinity.id, "submitted")
     assert policy.can(world.other_facilitator, "resource.review", tool)
+
+
+def test_an_editor_who_cannot_see_the_origin_neither_sees_nor_loses_the_lineage(app, world):
+    with app.test_request_context():
+        origin = make_resource(world.facilitator, world.team.space, "Team original")
+        copy = make_resource(world.facilitator, world.commons, "Commons adaptation", adapted_from_id=str(origin.id))
+    olu = signed_in(app, world.outsider)  # another team: cannot see the origin
+    db.session.refresh(copy)
+    copy.author_id = world.outsider.id
+    db.session.commit()
+    form = olu.get(f"/resources/{copy.id}/edit").get_data(as_text=True)
+    assert 'name="adapted_from_id" type="text" value=""' in form and "Team original" not in form
+    assert "Team original" not in olu.get(f"/resources/{copy.id}").get_data(as_text=True)
+    from tests.test_library_flows import form_post
+    form_post(olu, f"/resources/{copy.id}/edit", {"title": "Commons adaptation, edited", "summary": "New words",
+                                                 "kind": "tool", "adapted_from_id": ""})
+    db.session.expire_all()
+    assert (copy.title, copy.adapted_from_id) == ("Commons adaptation, edited", origin.id)
+    assert "Team original" in signed_in(app, world.participant).get(f"/resources/{copy.id}").get_data(as_text=True)

@@ -91,6 +91,9 @@ def _adapted_from(actor, data: dict, current: Resource | None, errors: dict) -> 
     if "adapted_from_id" not in data:
         return current.adapted_from if current else None
     value = str(data.get("adapted_from_id") or "").strip()
+    kept = current.adapted_from if current is not None else None
+    if kept is not None and (value == str(kept.id) or (not value and not policy.can(actor, "resource.view", kept))):
+        return kept  # unchanged, or an origin this editor cannot see (their form could not show it)
     if not value:
         return None
     found = db.session.get(Resource, int(value)) if value.isdigit() else None

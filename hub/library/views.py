@@ -119,7 +119,7 @@ def edit(resource_id: int):
             "url": found.url, "population": found.population, "setting": found.setting,
             "languages": found.languages, "evidence_level": found.evidence_level, "library": found.library,
             "tags": ", ".join(found.tag_names), "component_ids": [str(i) for i in found.component_ids],
-            "adapted_from_id": found.adapted_from_id or ""}
+            "adapted_from_id": getattr(queries.visible_origin(current_user, found), "id", "")}
     errors = {}
     if request.method == "POST":
         form = _form_data()

@@ -102,6 +102,9 @@ def test_markup_and_script_carriers_are_refused_whatever_they_are_called(app, wo
         "image.gif": b"GIF89a/*" + b"\x00" * 20 + b"*/=alert(1)//",
         "archive.docx": _zip(["evil.html"]),  # a zip, not an Office document
         "page.svg": (HOSTILE / "SVG_XSS1.svg").read_bytes(),
+        "logo.png": (HOSTILE / "SVG_XSS2.svg").read_bytes(),  # SVG in disguise
+        "report.txt": (HOSTILE / "xss.xhtml").read_bytes(),  # XHTML in disguise
+        "sheet.csv": b"\xef\xbb\xbf<?xml version='1.0'?><x:script xmlns:x='http://www.w3.org/1999/xhtml'/>",
         "binary.txt": b"MZ\x90\x00\x03\x00\x00\x00",
         "control.txt": b"hello\x1b[31m world",
         "empty.txt": b"",
@@ -136,6 +139,18 @@ def test_types_are_decided_by_content_and_names_follow_the_content(app, world, t
     for label, text in db.session.execute(select(ResourceFile.type_label, ResourceFile.extracted_text)):
         texts[label] = texts.get(label, "") + text
     assert "Extract me" in texts["pdf"] and "Teach-back en español" in texts["docx"] and "ünïcode" in texts["text"]
+
+
+def test_a_pdf_html_polyglot_is_only_ever_a_download(app, world, tool):
+    fay = signed_in(app, world.facilitator)
+    polyglot = make_pdf("Looks fine", ["really"]) + b"\n<html><body><script>alert(document.domain)</script>"
+    response = _upload(fay, tool.id, polyglot, "page.html")
+    assert response.status_code == 201  # a valid PDF, whatever trails it: it downloads, never renders
+    stored = response.get_json()
+    assert (stored["type"], stored["filename"]) == ("pdf", "page.pdf")
+    served = fay.get(stored["url"])
+    assert served.headers["Content-Type"] == "application/pdf"
+    _assert_served_harmlessly(served, is_image=False)
 
 
 def test_files_live_outside_static_named_by_id(app, world, tool):

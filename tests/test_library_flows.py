@@ -282,3 +282,25 @@ def test_replacing_a_file_keeps_the_earlier_one_downloadable(app, world):
     assert page.count(f"/library/files/{files[1].id}") == 1 and f"/library/files/{files[0].id}" not in page
     history = pat.get(f"/resources/{tool.id}/history").get_data(as_text=True)
     assert f"/library/files/{files[0].id}" in history and "replaced" in history
+
+
+def test_the_api_answers_junk_types_per_field_never_with_a_crash(app, world):
+    fay = signed_in(app, world.facilitator)
+    space = world.commons.id
+    junk = api_write(fay, "POST", f"/api/v1/spaces/{space}/resources",
+                     {"title": ["x"], "summary": {"a": 1}, "kind": 5, "url": 7, "tags": 3, "component_ids": "x"})
+    assert junk.status_code == 422
+    assert set(junk.get_json()["error"]["fields"]) >= {"title", "summary", "kind", "url"}
+    made = api_write(fay, "POST", f"/api/v1/spaces/{space}/resources", {"title": 2026, "summary": "Numbers are text"})
+    assert made.status_code == 201 and made.get_json()["title"] == "2026"
+    rid = made.get_json()["id"]
+    assert api_write(fay, "PATCH", f"/api/v1/resources/{rid}", {"hidden": "yes"}).status_code == 422
+    tried = api_write(signed_in(app, world.participant), "POST", f"/api/v1/resources/{rid}/adoptions",
+                      {"team_id": world.team.id, "tried_on": ["2026"], "what_changed": None, "result": [1]})
+    assert tried.status_code == 422 and set(tried.get_json()["error"]["fields"]) == {"tried_on", "what_changed"}
+    draft = api_write(fay, "POST", f"/api/v1/spaces/{space}/resources",
+                      {"title": "Draft", "summary": "s", "action": "draft"}).get_json()["id"]
+    submitted = api_write(fay, "POST", f"/api/v1/resources/{draft}/submit", ["not", "an", "object"])
+    assert submitted.status_code == 200 and submitted.get_json()["status"] == "published"
+    assert api_write(fay, "POST", f"/api/v1/spaces/{space}/collections", {"title": None}).status_code == 422
+    assert api_write(fay, "POST", "/api/v1/library/components", {"name": {"x": 1}}).status_code == 422

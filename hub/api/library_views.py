@@ -48,6 +48,13 @@ def resource_json(r: Resource, detail: bool = False) -> dict:
     return data
 
 
+def _flag(data: dict, key: str) -> bool:
+    value = data.pop(key)
+    if not isinstance(value, bool):
+        raise ValidationError({key: _("Send true or false.")})
+    return value
+
+
 def _thread_visible(thread_id: int) -> bool:
     from hub.forums.models import Thread
     return policy.can(current_user, "thread.view", db.session.get(Thread, thread_id))
@@ -119,9 +126,9 @@ def update_resource(resource_id: int):
     resource = _get(Resource, resource_id, "resource.view")
     data = json_body()
     if "hidden" in data:
-        services.set_hidden(current_user, resource, bool(data.pop("hidden")))
+        services.set_hidden(current_user, resource, _flag(data, "hidden"))
     if "featured" in data:
-        curation.set_featured(current_user, resource, bool(data.pop("featured")))
+        curation.set_featured(current_user, resource, _flag(data, "featured"))
     if "space_id" in data:
         value = data.pop("space_id")
         services.move(current_user, resource, db.session.get(Space, value) if isinstance(value, int) else None)
@@ -143,7 +150,8 @@ def delete_resource(resource_id: int):
 @api_login_required
 def submit_resource(resource_id: int):
     resource = _get(Resource, resource_id, "resource.view")
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     target = db.session.get(Space, data["space_id"]) if isinstance(data.get("space_id"), int) else None
     if "space_id" in data and target is None:
         raise ValidationError({"space_id": _("Choose a space you can add resources to.")})
@@ -270,7 +278,7 @@ def update_collection(collection_id: int):
     found = _get(Collection, collection_id, "collection.view")
     data = json_body()
     if "pinned" in data:
-        curation.set_pinned(current_user, found, bool(data.pop("pinned")))
+        curation.set_pinned(current_user, found, _flag(data, "pinned"))
     if data:
         curation.update_collection(current_user, found, data)
     return jsonify(collection_json(found, with_items=True))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from hub import policy
 from hub.extensions import db
 from hub.library.models import Adoption, Resource, Vote
-from hub.library.services import _text, valid_url
+from hub.library.services import _text, text_of, valid_url
 from hub.notify import services as notify
 from hub.people.models import Team, TeamMembership
 from hub.validation import ValidationError, require_text
@@ -31,9 +31,9 @@ def record(actor, resource: Resource, data: dict) -> Adoption:
     if team is None:
         errors["team_id"] = _("Choose one of your teams.")
     tried_on = _date(errors, data.get("tried_on"))
-    setting = require_text(errors, "setting", data.get("setting"), _("Setting"), 200, required=False)
-    changed = require_text(errors, "what_changed", data.get("what_changed"), _("What you changed"), 5000)
-    result = require_text(errors, "result", data.get("result"), _("Result so far"), 5000, required=False)
+    setting = require_text(errors, "setting", text_of(data.get("setting")), _("Setting"), 200, required=False)
+    changed = require_text(errors, "what_changed", text_of(data.get("what_changed")), _("What you changed"), 5000)
+    result = require_text(errors, "result", text_of(data.get("result")), _("Result so far"), 5000, required=False)
     link = valid_url(errors, "adapted_url", data.get("adapted_url"))
     shared = data.get("shared", True) in (True, "1", "on", "true", "yes")
     if errors:
@@ -53,7 +53,7 @@ def record(actor, resource: Resource, data: dict) -> Adoption:
 
 def _date(errors: dict, value) -> date | None:
     try:
-        found = date.fromisoformat(str(value or "").strip())
+        found = date.fromisoformat(text_of(value).strip())
     except ValueError:
         errors["tried_on"] = _("Give the date you started, like 2026-03-15.")
         return None

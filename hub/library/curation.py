@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from hub import content, policy
 from hub.extensions import db, utcnow
 from hub.library.models import Collection, CollectionItem, Component, Resource
+from hub.library.services import text_of
 from hub.spaces.models import Space
 from hub.validation import ValidationError, require_text
 
@@ -26,7 +27,7 @@ def set_featured(actor, resource: Resource, featured: bool) -> Resource:
 
 def _collection_fields(data: dict, current: Collection | None) -> dict:
     errors: dict[str, str] = {}
-    get = lambda key: data.get(key, getattr(current, key, "") if current else "")  # noqa: E731
+    get = lambda key: text_of(data.get(key, getattr(current, key, "") if current else ""))  # noqa: E731
     title = require_text(errors, "title", get("title"), _("Title"), 200)
     description = require_text(errors, "description", get("description"), _("Description"), 5000, required=False)
     if errors:
@@ -120,7 +121,7 @@ def components() -> list[Component]:
 def save_component(actor, data: dict, current: Component | None = None) -> Component:
     policy.require(actor, "component.manage")
     errors: dict[str, str] = {}
-    name = require_text(errors, "name", data.get("name"), _("Name"), 120)
+    name = require_text(errors, "name", text_of(data.get("name")), _("Name"), 120)
     clash = db.session.scalar(select(Component.id).where(func.lower(Component.name) == name.lower()))
     if name and clash is not None and (current is None or clash != current.id):
         errors["name"] = _("There is already a component with that name.")

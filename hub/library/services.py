@@ -30,8 +30,15 @@ def _text(message: str, **values):
     return lambda: _(message, **values)
 
 
+def text_of(value) -> str:
+    """JSON may send anything: numbers become text, lists and objects nothing (then "required")."""
+    if value is None or isinstance(value, (dict, list, tuple, bool)):
+        return ""
+    return str(value)
+
+
 def valid_url(errors: dict, name: str, value, required: bool = False) -> str:
-    value = str(value or "").strip()
+    value = text_of(value).strip()
     if not value:
         if required:
             errors[name] = _("Add the link (an http or https address).")
@@ -49,7 +56,7 @@ def _ids(value) -> list[int]:
 
 def _validate(actor, space: Space, data: dict, current: Resource | None) -> dict:
     errors: dict[str, str] = {}
-    get = lambda key, default="": data.get(key, getattr(current, key, default) if current else default)  # noqa: E731
+    get = lambda key, default="": text_of(data.get(key, getattr(current, key, default) if current else default))  # noqa: E731
     fields = {
         "title": require_text(errors, "title", get("title"), _("Title"), 200),
         "summary": require_text(errors, "summary", get("summary"), _("Summary"), MAX_SUMMARY),

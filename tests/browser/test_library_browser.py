@@ -163,3 +163,16 @@ def test_an_open_resource_leaves_the_screen_when_it_moves_out_of_reach(browser, 
     finally:
         mover_ctx.close()
         reader_ctx.close()
+
+
+def test_every_other_library_page_is_accessible(page, live_server):
+    sign_in(page, live_server, "facilitator@demo.hub")
+    page.goto(live_server + "/library")
+    page.get_by_role("link", name="Stratifying your measures by race, ethnicity and language (REaL)").first.click()
+    resource_url = page.url
+    for url in ("/library", "/library?kind=tool&sort=helpful", "/library/components", COHORT + "/library/review",
+                COHORT + "/collections/new", resource_url + "/history", resource_url + "/voters",
+                resource_url + "/edit", COHORT):
+        page.goto(url if url.startswith("http") else live_server + url)
+        page.locator("h1").first.wait_for()
+        _axe_clean(page)

@@ -264,7 +264,8 @@ def move(actor, resource: Resource, target: Space | None) -> Resource:
     thread, category = _discussion_to_move(actor, resource, target)
     readers_before = policy.audience(resource)
     resource.space_id = target.id
-    if resource.status == "published" and not policy.can(actor, "space.manage", target):
+    reviewed_again = resource.status == "published" and not policy.can(actor, "space.manage", target)
+    if reviewed_again:
         # Only the new home's moderators publish there: it waits in their review queue.
         resource.status, resource.published_at = "submitted", None
     db.session.commit()
@@ -274,6 +275,8 @@ def move(actor, resource: Resource, target: Space | None) -> Resource:
         moderation.move_thread(actor, thread, category)
     # after commit
     _withdrawn(resource, readers_before)
+    if reviewed_again:
+        _submitted(actor, resource)
     return resource
 
 

@@ -21,8 +21,9 @@ def seed_demo():
     summary = seed()
     threads = seed_forums()
     resources = seed_library()
-    click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else "")
-               + (f", {resources} library resources" if resources else ""))
+    click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
+    if resources:
+        click.echo(f"Demo library ready: {resources} library resources")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

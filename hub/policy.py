@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy import Select, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -704,6 +704,8 @@ def audience_of_posts(thread: Thread, posts, among=None) -> dict[int, set[int]]:
 # joining, in a narrow-history affinity space); drafts stay with their author, or with the team
 # in a team space; submissions also reach the space's moderators, who review them. Files,
 # adoptions and votes follow their resource; a team-only adoption also needs the team's space.
+
+from sqlalchemy import true  # noqa: E402
 
 from hub.library.models import Adoption, Collection, Component, Resource, ResourceFile  # noqa: E402
 

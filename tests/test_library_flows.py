@@ -282,6 +282,13 @@ def test_replacing_a_file_keeps_the_earlier_one_downloadable(app, world):
     assert page.count(f"/library/files/{files[1].id}") == 1 and f"/library/files/{files[0].id}" not in page
     history = pat.get(f"/resources/{tool.id}/history").get_data(as_text=True)
     assert f"/library/files/{files[0].id}" in history and "replaced" in history
+    # The facilitator erases the earlier file from the history page: it is gone for good.
+    assert "Erase for good" in fay.get(f"/resources/{tool.id}/history").get_data(as_text=True)
+    assert "Erase for good" not in history  # participants cannot
+    form_post(fay, f"/library/files/{files[0].id}/remove", {"action": "erase"})
+    assert pat.get(f"/library/files/{files[0].id}").status_code == 404
+    form_post(fay, f"/library/files/{files[1].id}/remove", {})
+    assert f"/library/files/{files[1].id}" not in pat.get(f"/resources/{tool.id}").get_data(as_text=True)
 
 
 def test_the_api_answers_junk_types_per_field_never_with_a_crash(app, world):

@@ -259,3 +259,26 @@ def test_macros_and_unknown_compound_files_are_refused(app, world, tool):
     assert _upload(fay, tool.id, _compound_file([("Something", 2)]), "x.doc").status_code == 422
     macro_docx = _zip(["[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"])
     assert _upload(fay, tool.id, macro_docx, "report.docm").status_code == 422
+
+
+def test_removing_keeps_history_and_erasing_an_earlier_file_frees_the_quota(app, world, tool):
+    app.config.update(LIBRARY_MAX_FILE_MB=1, LIBRARY_SPACE_QUOTA_MB=1)
+    fay = signed_in(app, world.facilitator)
+    first = _upload(fay, tool.id, b"a" * (700 * 1024), "first.txt").get_json()
+    assert _upload(fay, tool.id, b"b" * (700 * 1024), "second.txt").status_code == 422  # the space is full
+    pat = signed_in(app, world.participant)
+    assert api_write_delete(pat, f"/api/v1/files/{first['id']}").status_code == 403  # may see, may not edit
+    erase_now = api_write_delete(fay, f"/api/v1/files/{first['id']}?erase=1")
+    assert erase_now.status_code == 422  # a current file is removed first, never erased at once
+    assert api_write_delete(fay, f"/api/v1/files/{first['id']}").status_code == 204
+    page = pat.get(f"/resources/{tool.id}").get_data(as_text=True)
+    assert "first.txt" not in page and "first.txt" in pat.get(f"/resources/{tool.id}/history").get_data(as_text=True)
+    assert pat.get(first["url"]).status_code == 200  # still downloadable as an earlier file
+    assert _upload(fay, tool.id, b"b" * (700 * 1024), "second.txt").status_code == 422  # still counted
+    assert api_write_delete(fay, f"/api/v1/files/{first['id']}?erase=1").status_code == 204
+    assert pat.get(first["url"]).status_code == 404 and not uploads.path_for(first["id"]).exists()
+    assert _upload(fay, tool.id, b"b" * (700 * 1024), "second.txt").status_code == 201
+
+
+def api_write_delete(client, url):
+    return client.delete(url, headers={"X-CSRFToken": csrf_token(client, "/")})

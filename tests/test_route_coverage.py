@@ -34,6 +34,7 @@ SIGNED_IN_HTML = {
     "library.tried", "library.remove_adoption", "library.discuss", "library.curate", "library.move",
     "library.delete", "library.review_queue", "library.new_collection", "library.collection",
     "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
+    "library.remove_file",
 }
 
 

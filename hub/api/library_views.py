@@ -197,6 +197,17 @@ def file_bytes(file_id: int):
     return uploads.file_response(_get(ResourceFile, file_id, "file.view"))
 
 
+@bp.delete("/files/<int:file_id>")
+@api_login_required
+def remove_file(file_id: int):
+    found = _get(ResourceFile, file_id, "file.view")
+    if request.args.get("erase") == "1":
+        services.purge_file(current_user, found)
+    else:
+        services.remove_file(current_user, found)
+    return "", 204
+
+
 @bp.get("/resources/<int:resource_id>/versions")
 @api_login_required
 def resource_versions(resource_id: int):

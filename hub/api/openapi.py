@@ -211,6 +211,8 @@ ROUTES += [
     ("post", "/resources/{resource_id}/files", "Upload a file, or replace one with replaces_id", _UPLOAD,
      "ResourceFile", 201),
     ("get", "/files/{file_id}", "The file's bytes (attachment unless a raster image)", None, None, 200),
+    ("delete", "/files/{file_id}", "Remove a current file (kept in the history); ?erase=1: moderators erase an "
+     "earlier file to free the space's quota", None, None, 204),
     ("get", "/resources/{resource_id}/versions", "Every version of the text with diffs", None,
      _obj(items={"type": "array"}, next=NULL_STR), 200),
     ("get", "/resources/{resource_id}/votes", "Who found it helpful (people you may see)", None,

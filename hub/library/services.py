@@ -336,6 +336,31 @@ def add_file(actor, resource: Resource, upload, replaces: ResourceFile | None = 
     return stored
 
 
+def remove_file(actor, stored: ResourceFile) -> None:
+    """Take a current file off the resource; it stays in the version history."""
+    policy.require(actor, "file.view", stored)
+    policy.require(actor, "resource.edit", stored.resource)
+    if stored.superseded_at is None:
+        stored.superseded_at = utcnow()
+        db.session.commit()
+    # after commit
+
+
+def purge_file(actor, stored: ResourceFile) -> None:
+    """A space's moderators free its quota: an earlier (replaced or removed) file goes for good."""
+    policy.require(actor, "file.view", stored)
+    policy.require(actor, "space.manage", stored.resource.space)
+    if stored.superseded_at is None:
+        raise ValidationError({"file": _("Remove or replace the file first; only earlier files can be erased.")})
+    file_id = stored.id
+    for later in db.session.scalars(select(ResourceFile).where(ResourceFile.replaces_id == file_id)):
+        later.replaces_id = None
+    db.session.delete(stored)
+    db.session.commit()
+    uploads.path_for(file_id).unlink(missing_ok=True)
+    # after commit
+
+
 def _stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None) -> ResourceFile:
     from flask import current_app
     config = current_app.config

@@ -182,6 +182,23 @@ def download(file_id: int):
     return uploads.file_response(found)
 
 
+@bp.post("/library/files/<int:file_id>/remove")
+@login_required
+def remove_file(file_id: int):
+    found = db.session.get(ResourceFile, file_id)
+    policy.require(current_user, "file.view", found)
+    resource_id = found.resource_id
+    try:
+        if request.form.get("action") == "erase":
+            services.purge_file(current_user, found)
+        else:
+            services.remove_file(current_user, found)
+    except ValidationError as err:
+        return _resource_page(found.resource, err.fields, 422)
+    return redirect(url_for("library.history" if request.form.get("action") == "erase" else "library.resource",
+                            resource_id=resource_id))
+
+
 @bp.get("/resources/<int:resource_id>/history")
 @login_required
 def history(resource_id: int):

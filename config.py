@@ -110,6 +110,9 @@ class Config:
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
         self.MAX_CONTENT_LENGTH = int(get("HUB_MAX_UPLOAD_MB", "25")) * 1024 * 1024
         self.TEAM_SIZE_EXPECTED = (3, 7)
+        # Library uploads: one file at most this big; all files of one space together at most the quota.
+        self.LIBRARY_MAX_FILE_MB = int(get("HUB_LIBRARY_MAX_FILE_MB", "20"))
+        self.LIBRARY_SPACE_QUOTA_MB = int(get("HUB_LIBRARY_SPACE_QUOTA_MB", "500"))
 
     def problems(self) -> list[str]:
         """What makes this configuration unsafe to run in production."""

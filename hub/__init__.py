@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.auth.views import bp as auth_bp
     from hub.forums.views import bp as forums_bp
     from hub.home.views import bp as home_bp
+    from hub.library.views import bp as library_bp
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
@@ -89,11 +90,13 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(library_bp)
 
 
 def _register_search_documents() -> None:
     """Each domain says what the search index holds of it and which changes refresh it."""
     from hub.forums import search_docs as forum_documents  # noqa: F401
+    from hub.library import search_docs as library_documents  # noqa: F401
     from hub.people import search_docs as people_documents  # noqa: F401
 
 

@@ -16,10 +16,14 @@ def seed_demo():
     """Build (or refresh) the demo collaborative. Safe to run again."""
     from hub.seed import DEMO_PASSWORD, seed
     from hub.seed_forums import seed_forums
+    from hub.seed_library import seed_library
 
     summary = seed()
     threads = seed_forums()
+    resources = seed_library()
     click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
+    if resources:
+        click.echo(f"Demo library ready: {resources} library resources")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

@@ -7,3 +7,5 @@ from hub.forums.models import (Category, Draft, Flag, ModerationEntry, Post, Pos
                                Reaction, ReadState, Thread, ThreadTag)
 from hub.notify.models import EmailSettings, Watch  # noqa: F401
 from hub.search_queue import SearchQueue  # noqa: F401
+from hub.library.models import (Adoption, Collection, CollectionItem, Component, Resource,  # noqa: F401
+                                 ResourceComponent, ResourceFile, ResourceTag, ResourceVersion, Vote)

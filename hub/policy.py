@@ -654,6 +654,8 @@ def audience(obj: Any, among=None) -> set[int]:
         return _content_audience(obj.space, obj, obj.author_id, obj.created_at, among)
     if isinstance(obj, Post):
         return audience_of_posts(obj.thread, [obj], among)[obj.id]
+    if isinstance(obj, LIBRARY_TYPES):
+        return _library_audience(obj, among)
     if isinstance(obj, User):
         # A profile is seen by every active person; a deactivated one only by admins.
         if obj.active:
@@ -727,3 +729,174 @@ def audience_of_posts(thread: Thread, posts, among=None) -> dict[int, set[int]]:
                                        {u for u in readers if u not in late or late[u] <= post.created_at},
                                        moderators)
             for post in posts}
+
+
+# ================================================================ library (issue 5)
+# Resources follow their home space: the space's readers see what is published there (from
+# joining, in a narrow-history affinity space); drafts stay with their author, or with the team
+# in a team space; submissions also reach the space's moderators, who review them. Files,
+# adoptions and votes follow their resource; a team-only adoption also needs the team's space.
+
+from sqlalchemy import true  # noqa: E402
+
+from hub.library.models import Adoption, Collection, Component, Resource, ResourceFile  # noqa: E402
+
+LIBRARY_TYPES = (Resource, ResourceFile, Collection, Adoption)
+
+
+def _resource_visible(facts: SpaceFacts, space: Space, resource: Resource) -> bool:
+    if not facts.view or resource.deleted_at is not None:
+        return False
+    if facts.cutoff is not None and resource.created_at < facts.cutoff:
+        return False
+    own = facts.user_id is not None and resource.author_id == facts.user_id
+    if resource.hidden_at is not None and not (own or facts.manage):
+        return False
+    if resource.status == "published" or own or space.kind == "team":
+        return True
+    return resource.status != "draft" and facts.manage
+
+
+def _resource_rules(facts: SpaceFacts, space: Space, resource: Resource) -> dict[str, bool]:
+    view = _resource_visible(facts, space, resource)
+    own = view and resource.author_id == facts.user_id
+    published = view and resource.status == "published"
+    return {
+        "resource.view": view,
+        "resource.download": view,
+        "resource.edit": view and facts.post and (own or facts.manage) and resource.status != "declined",
+        "resource.submit": own and facts.post and resource.status in ("draft", "changes_requested"),
+        "resource.review": view and facts.manage and resource.status == "submitted",
+        # Moving changes who may read it: moderators, or the author before it is published.
+        "resource.move": view and facts.post and (facts.manage or (own and resource.status != "published")),
+        "resource.delete": view and (own or facts.manage),
+        "resource.curate": published and facts.manage,
+        "resource.vote": published and facts.post,
+        "resource.adopt": published and facts.post,
+        "resource.discuss": published and facts.post,
+    }
+
+
+def _resource_rule(action: str) -> Callable[[Any, Resource], bool]:
+    def rule(user, resource):
+        if resource is None:
+            return False
+        return _resource_rules(space_facts(user, resource.space), resource.space, resource)[action]
+    return rule
+
+
+def _can_view_adoption(user, adoption: Adoption) -> bool:
+    if not can(user, "resource.view", adoption.resource):
+        return False
+    return adoption.shared or _can_view_space(user, adoption.team.space)
+
+
+def _can_remove_adoption(user, adoption: Adoption) -> bool:
+    return _can_view_adoption(user, adoption) and (
+        adoption.recorded_by_id == user.id or _can_manage_space(user, adoption.resource.space))
+
+
+def _can_curate_collection(user, collection: Collection) -> bool:
+    return _can_manage_space(user, collection.space) and not collection.space.is_archived
+
+
+RESOURCE_ACTIONS = ("resource.view", "resource.download", "resource.edit", "resource.submit", "resource.review",
+                    "resource.move", "resource.delete", "resource.curate", "resource.vote", "resource.adopt",
+                    "resource.discuss")
+RULES.update({
+    **{action: _resource_rule(action) for action in RESOURCE_ACTIONS},
+    "file.view": lambda user, file: can(user, "resource.download", file.resource),
+    "collection.view": lambda user, collection: _can_view_space(user, collection.space),
+    "collection.curate": _can_curate_collection,
+    # Pinning puts a collection on a cohort's home page.
+    "collection.pin": lambda user, c: _can_curate_collection(user, c) and c.space.kind == "cohort",
+    "adoption.view": _can_view_adoption,
+    "adoption.remove": _can_remove_adoption,
+    "component.manage": lambda user, _obj: is_staff(user),
+})
+EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", Collection: "collection.view",
+                         Adoption: "adoption.view"})
+NEEDS_OBJECT |= set(RESOURCE_ACTIONS) | {"file.view", "collection.view", "collection.curate", "collection.pin",
+                                         "adoption.view", "adoption.remove"}
+
+
+def resource_asker_rules(asker: Asker, resource: Resource) -> dict[str, bool]:
+    """Every resource answer a page needs, with the space's facts asked once per space."""
+    return _resource_rules(asker.facts(resource.space), resource.space, resource)
+
+
+def _library_after_cutoff(user_id: int, space_column, created_column):
+    """SQL twin of the history cut for a row that names its space directly."""
+    narrow = aliased(Space)
+    later = (select(SpaceMembership.id).join(narrow, narrow.id == SpaceMembership.space_id)
+             .where(SpaceMembership.user_id == user_id, SpaceMembership.space_id == space_column,
+                    narrow.kind == "affinity", narrow.history_policy == "from_joining",
+                    SpaceMembership.joined_at > created_column))
+    return ~exists(later)
+
+
+def _resource_clause(user):
+    if not signed_in(user):
+        return false()
+    viewable = select(Space.id).where(_space_view_clause(user))
+    managed = Resource.space_id.in_(_managed_space_ids(user))
+    own = Resource.author_id == user.id
+    in_team_space = Resource.space_id.in_(select(Space.id).where(Space.kind == "team"))
+    return and_(Resource.space_id.in_(viewable), Resource.deleted_at.is_(None),
+                _library_after_cutoff(user.id, Resource.space_id, Resource.created_at),
+                or_(Resource.hidden_at.is_(None), own, managed),
+                or_(Resource.status == "published", own, in_team_space,
+                    and_(Resource.status != "draft", managed)))
+
+
+def visible_resource_ids(user):
+    """A subquery of the resources the user may see, for listings and counts to filter on."""
+    return select(Resource.id).where(_resource_clause(user))
+
+
+def _adoption_clause(user):
+    if not signed_in(user):
+        return false()
+    from hub.people.models import Team as _Team
+    viewable = select(Space.id).where(_space_view_clause(user))
+    return and_(Adoption.resource_id.in_(visible_resource_ids(user)),
+                or_(Adoption.shared.is_(True),
+                    Adoption.team_id.in_(select(_Team.id).where(_Team.space_id.in_(viewable)))))
+
+
+SCOPES.update({
+    Resource: _resource_clause,
+    ResourceFile: lambda user: ResourceFile.resource_id.in_(visible_resource_ids(user)),
+    Collection: lambda user: Collection.space_id.in_(select(Space.id).where(_space_view_clause(user))),
+    Adoption: _adoption_clause,
+    Component: lambda user: true() if signed_in(user) else false(),
+})
+
+
+def _library_audience(obj, among=None) -> set[int]:
+    if isinstance(obj, ResourceFile):
+        return _resource_audience(obj.resource, among)
+    if isinstance(obj, Collection):
+        return _space_audience(obj.space, among)
+    if isinstance(obj, Adoption):
+        readers = _resource_audience(obj.resource, among)
+        return readers if obj.shared else readers & _space_audience(obj.team.space, among)
+    return _resource_audience(obj, among)
+
+
+def _resource_audience(resource: Resource, among=None) -> set[int]:
+    if resource.deleted_at is not None:
+        return set()
+    space = resource.space
+    late = _joined_at(space)
+    readers = {u for u in _space_audience(space, among) if u not in late or late[u] <= resource.created_at}
+    moderators = None
+    if resource.hidden_at is not None:
+        moderators = _moderator_ids(space)
+        readers &= moderators | {resource.author_id}
+    if resource.status != "published" and space.kind != "team":
+        allowed = {resource.author_id}
+        if resource.status != "draft":
+            allowed |= moderators if moderators is not None else _moderator_ids(space)
+        readers &= allowed
+    return readers

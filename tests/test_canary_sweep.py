@@ -44,6 +44,15 @@ CANARIES = {
     "CANARY-MOVED-THREAD": ({"member", "facilitator"}, {"member", "facilitator"}),
     "CANARY-FLAG-MESSAGE": ({"facilitator"}, {"facilitator"}),
     "CANARY-DRAFT": ({"member"}, {"member"}),
+    # library
+    "CANARY-SECRET-RESOURCE": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-SECRET-FILE-BYTES": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-SECRET-COLLECTION": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-SECRET-VERSION": ({"member", "facilitator"}, {"member", "facilitator"}),  # only in its history now
+    "CANARY-TEAM-SUBMISSION": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "CANARY-COMMONS-DRAFT": ({"participant"}, {"participant"}),
+    "CANARY-TEAM-ONLY-ADOPTION": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "CANARY-MOVED-RESOURCE": ({"member", "facilitator"}, {"member", "facilitator"}),
 }
 
 
@@ -70,7 +79,37 @@ def _plant(world):
     notify.notify([world.member.id, world.removed_member.id, world.admin.id], "test",
                   "CANARY-NOTIFICATION happened", "/", world.secret)
     _plant_forums(world)
+    _plant_library(world)
     return world
+
+
+def _plant_library(world):
+    import io
+
+    from hub.library import adoption, curation
+    from hub.library import services as library
+
+    class Upload:
+        def __init__(self, data, filename):
+            self.stream, self.filename = io.BytesIO(data), filename
+
+    new = lambda who, where, title, **extra: library.create_resource(  # noqa: E731
+        who, where, {"title": title, "summary": "Library words", **extra})
+    secret = new(world.facilitator, world.secret, "CANARY-SECRET-RESOURCE")
+    library.add_file(world.facilitator, secret, Upload(b"CANARY-SECRET-FILE-BYTES\n", "notes.txt"))
+    library.update_resource(world.facilitator, secret, {"summary": "Was CANARY-SECRET-VERSION"})
+    library.update_resource(world.facilitator, secret, {"summary": "Rewritten summary"})
+    adoption.toggle_vote(world.member, secret)
+    collection = curation.create_collection(world.facilitator, world.secret, {"title": "CANARY-SECRET-COLLECTION"})
+    curation.add_item(world.facilitator, collection, secret)
+    new(world.participant, world.team.space, "CANARY-TEAM-SUBMISSION")
+    new(world.participant, world.commons, "CANARY-COMMONS-DRAFT", action="draft")
+    commons_tool = new(world.facilitator, world.commons, "A commons tool")
+    adoption.record(world.participant, commons_tool, {"team_id": world.team.id, "tried_on": "2026-01-01",
+                                                      "what_changed": "CANARY-TEAM-ONLY-ADOPTION", "shared": ""})
+    moved = new(world.facilitator, world.commons, "CANARY-MOVED-RESOURCE")
+    adoption.toggle_vote(world.participant, moved)
+    library.move(world.facilitator, moved, world.secret)
 
 
 def _plant_forums(world):
@@ -125,7 +164,14 @@ def _values(world) -> dict[str, list]:
         "space_id": ids(Space) + [999_999], "person_id": ids(User), "user_id": ids(User),
         "request_id": ids(JoinRequest), "team_id": ids(Team), "cohort_id": ids(Cohort),
         "token_id": [1], "invitation_id": [1], "token": ["not-a-token"], "filename": ["css/hub.css"],
+        **_library_values(ids),
     }
+
+
+def _library_values(ids) -> dict[str, list]:
+    from hub.library.models import Collection, Resource, ResourceFile
+    return {"resource_id": ids(Resource) + [999_999], "file_id": ids(ResourceFile) + [999_999],
+            "collection_id": ids(Collection) + [999_999]}
 
 
 def _urls(app, values):

@@ -33,6 +33,15 @@ def test_seed_demo_builds_a_realistic_collaborative_and_is_idempotent(app):
     secret = db.session.scalar(select(Space).where(Space.slug == "white-accountability"))
     assert policy.can(member, "space.view", caucus) and not policy.can(participant, "space.view", caucus)
     assert not policy.can(participant, "space.discover", secret)
+    # The library: published tools and ideas with files, a pinned collection, adoptions, drafts and a queue.
+    from hub.library.models import Adoption, Collection, Resource, ResourceFile
+    statuses = sorted(db.session.scalars(select(Resource.status)))
+    assert statuses.count("published") >= 5 and "draft" in statuses and "submitted" in statuses
+    pdf = db.session.scalar(select(ResourceFile).where(ResourceFile.type_label == "pdf"))
+    assert pdf is not None and "unknown as its own group" in pdf.extracted_text
+    assert db.session.scalar(select(Collection).where(Collection.pinned_at.is_not(None))) is not None
+    assert db.session.scalar(select(func.count()).select_from(Adoption)) >= 2
+    assert "library resources" in first.output and "library resources" not in second.output
 
 
 def test_create_user_and_create_token_work_with_the_api(app):

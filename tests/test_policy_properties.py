@@ -189,3 +189,82 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(post) == {u.id for u in users if policy.can(u, "post.view", post)}
         some = {u.id for u in users[::2]}
         assert policy.audience(post, among=some) == policy.audience(post) & some
+
+
+# Library content on the same worlds: resources in every status, some hidden or deleted, written
+# before or after people joined narrow-history spaces; their files, adoptions (shared or
+# team-only) and collections.
+library_worlds = st.fixed_dictionaries({
+    "world": worlds,
+    "narrow": st.booleans(),
+    "resources": st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5), st.integers(-2, 2),
+                                    st.sampled_from(["draft", "submitted", "changes_requested", "declined",
+                                                     "published"]),
+                                    st.sampled_from(["shown", "shown", "hidden", "deleted"])), max_size=6),
+    "adoptions": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), st.booleans()), max_size=4),
+    "collections": st.lists(st.integers(0, 8), max_size=3),
+})
+
+
+def _add_library(data, users, all_spaces):
+    from datetime import date, timedelta
+
+    from hub.extensions import utcnow
+    from hub.library.models import Adoption, Collection, Resource, ResourceFile
+
+    base = utcnow()
+    for space in all_spaces:
+        if data["narrow"] and space.kind == "affinity":
+            space.history_policy = "from_joining"
+    for membership in db.session.scalars(select(SpaceMembership)):
+        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
+    resources = []
+    for s, u, offset, status, state in data["resources"]:
+        if s < len(all_spaces) and u < len(users):
+            when = base + timedelta(minutes=offset)
+            resource = Resource(space_id=all_spaces[s].id, author_id=users[u].id, title="r", status=status,
+                                created_at=when, updated_at=when, hidden_at=when if state == "hidden" else None,
+                                deleted_at=when if state == "deleted" else None)
+            db.session.add(resource)
+            resources.append(resource)
+    db.session.flush()
+    for resource in resources:
+        db.session.add(ResourceFile(resource_id=resource.id, uploader_id=resource.author_id, filename="f.txt",
+                                    content_type="text/plain", type_label="text", size=1, sha256="0" * 64))
+    teams = list(db.session.scalars(select(Team).order_by(Team.id)))
+    for r, t, shared in data["adoptions"]:
+        if r < len(resources) and t < len(teams):
+            db.session.add(Adoption(resource_id=resources[r].id, team_id=teams[t].id, recorded_by_id=users[0].id,
+                                    tried_on=date(2026, 1, 1), shared=shared))
+    for s in data["collections"]:
+        if s < len(all_spaces):
+            db.session.add(Collection(space_id=all_spaces[s].id, created_by_id=users[0].id, title="c"))
+    db.session.commit()
+    db.session.expire_all()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=library_worlds)
+def test_library_scope_audience_and_predicate_agree(app, data):
+    from hub.library.models import Adoption, Collection, Resource, ResourceFile
+
+    users, all_spaces = _build(data["world"])
+    _add_library(data, users, all_spaces)
+    rows = {model: list(db.session.scalars(select(model))) for model in (Resource, ResourceFile, Adoption, Collection)}
+    actions = {Resource: "resource.view", ResourceFile: "file.view", Adoption: "adoption.view",
+               Collection: "collection.view"}
+    for viewer in users + [AnonymousUser()]:
+        asker = policy.Asker(viewer)
+        for model, action in actions.items():
+            scoped = {r.id for r in db.session.scalars(policy.scope(select(model), viewer))}
+            assert scoped == {r.id for r in rows[model] if policy.can(viewer, action, r)}, (model.__name__, viewer)
+        for resource in rows[Resource]:
+            page = policy.resource_asker_rules(asker, resource)
+            for name, allowed in page.items():
+                assert allowed == policy.can(viewer, name, resource), (name, resource.id)
+    for model, action in actions.items():
+        for row in rows[model]:
+            assert policy.audience(row) == {u.id for u in users if policy.can(u, action, row)}, (model.__name__, row.id)
+        some = {u.id for u in users[::2]}
+        for row in rows[model]:
+            assert policy.audience(row, among=some) == policy.audience(row) & some

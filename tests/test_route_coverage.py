@@ -30,6 +30,13 @@ SIGNED_IN_HTML = {
     "forums.categories", "forums.edit_category",
     # search: filtered inside the index by policy.search_scope, every hit re-checked (tests/test_search_access.py)
     "search.search",
+    # library: every page asks the policy about its space, resource, file or collection (tests/test_library_access.py)
+    "library.index", "library.space", "library.new", "library.resource", "library.edit", "library.submit",
+    "library.review", "library.upload", "library.download", "library.history", "library.vote", "library.voters",
+    "library.tried", "library.remove_adoption", "library.discuss", "library.curate", "library.move",
+    "library.delete", "library.review_queue", "library.new_collection", "library.collection",
+    "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
+    "library.remove_file",
 }
 
 

@@ -191,6 +191,84 @@ QUERY_PARAMS = {
 }
 
 
+# ---------------------------------------------------------------- library (issue 5)
+SCHEMAS.update({
+    "Resource": _obj(id=INT, space_id=INT, library=STR, kind=STR, status=STR, title=STR, summary=STR,
+                     tags={"type": "array", "items": STR}, component_ids={"type": "array", "items": INT},
+                     population=STR, setting=STR, languages={"type": "array", "items": STR}, evidence_level=STR,
+                     url=STR, author=_obj(id=INT, name=STR), featured=BOOL, hidden=BOOL, version=INT,
+                     created_at=STR, updated_at=STR, published_at=NULL_STR, tried=INT, helpful=INT,
+                     body={"type": "string", "description": "Only on a single resource"}, body_html=STR,
+                     adapted_from_id={"type": ["integer", "null"]}, adaptation_ids={"type": "array", "items": INT},
+                     files={"type": "array"}, voted=BOOL, thread_id={"type": ["integer", "null"]}, review_note=STR),
+    "ResourceWrite": _obj(title=STR, summary=STR, body=STR, kind=STR, library=STR, url=STR,
+                          tags={"type": "array", "items": STR}, component_ids={"type": "array", "items": INT},
+                          population=STR, setting=STR, languages=STR, evidence_level=STR,
+                          adapted_from_id={"type": ["integer", "null"]},
+                          action={"type": "string", "description": "\"draft\" keeps it a draft"}),
+    "ResourceFile": _obj(id=INT, resource_id=INT, filename=STR, content_type=STR, type=STR, size=INT, sha256=STR,
+                         is_image=BOOL, replaces_id={"type": ["integer", "null"]}, current=BOOL, created_at=STR,
+                         url=STR),
+    "Adoption": _obj(id=INT, resource_id=INT, team=_obj(id=INT, name=STR), tried_on=STR, setting=STR,
+                     what_changed=STR, result=STR, adapted_url=STR, shared=BOOL, created_at=STR),
+    "Collection": _obj(id=INT, space_id=INT, title=STR, description=STR, description_html=STR, featured=BOOL,
+                       pinned=BOOL, resource_ids={"type": "array", "items": INT}),
+    "Component": _obj(id=INT, name=STR, position=INT),
+})
+_UPLOAD = {"type": "object", "x-multipart": True, "required": ["file"],
+           "properties": {"file": {"type": "string", "format": "binary"}, "replaces_id": INT}}
+ROUTES += [
+    ("get", "/library/resources", "Published resources you may see, community-wide (?kind=, ?tag=, ?component=, "
+     "?population=, ?setting=, ?language=, ?library=, ?sort=newest|tried|helpful)", None, ["Resource"], 200),
+    ("get", "/spaces/{space_id}/resources", "A space's published resources (same filters)", None, ["Resource"], 200),
+    ("post", "/spaces/{space_id}/resources", "Add a resource (JSON, or multipart with a file): moderators publish, "
+     "others submit for review", "ResourceWrite", "Resource", 201),
+    ("get", "/resources/{resource_id}", "One resource", None, "Resource", 200),
+    ("patch", "/resources/{resource_id}", "Edit (keeps the previous version); moderators: hidden, featured; "
+     "space_id moves it", "ResourceWrite", "Resource", 200),
+    ("delete", "/resources/{resource_id}", "Delete a resource", None, None, 204),
+    ("post", "/resources/{resource_id}/submit", "Submit a draft for review (optionally into space_id)",
+     _obj(space_id=INT), "Resource", 200),
+    ("post", "/resources/{resource_id}/review", "Review: approve, request_changes (note required) or decline",
+     _obj(decision=STR, note=STR), "Resource", 200),
+    ("get", "/spaces/{space_id}/review-queue", "Submissions waiting for review (the space's moderators)", None,
+     ["Resource"], 200),
+    ("get", "/resources/{resource_id}/files", "Every file, earlier versions included", None, ["ResourceFile"], 200),
+    ("post", "/resources/{resource_id}/files", "Upload a file, or replace one with replaces_id", _UPLOAD,
+     "ResourceFile", 201),
+    ("get", "/files/{file_id}", "The file's bytes (attachment unless a raster image)", None, None, 200),
+    ("delete", "/files/{file_id}", "Remove a current file (kept in the history); ?erase=1: moderators erase an "
+     "earlier file to free the space's quota", None, None, 204),
+    ("get", "/resources/{resource_id}/versions", "Every version of the text with diffs", None,
+     _obj(items={"type": "array"}, next=NULL_STR), 200),
+    ("get", "/resources/{resource_id}/votes", "Who found it helpful (people you may see)", None,
+     _obj(items={"type": "array"}, next=NULL_STR, mine=BOOL), 200),
+    ("post", "/resources/{resource_id}/votes", "Toggle your helpful vote", None, _obj(on=BOOL), 200),
+    ("get", "/resources/{resource_id}/adoptions", "\"We tried this\" records you may see", None, ["Adoption"], 200),
+    ("post", "/resources/{resource_id}/adoptions", "Record that your team tried it",
+     _obj(team_id=INT, tried_on=STR, setting=STR, what_changed=STR, result=STR, adapted_url=STR, shared=BOOL),
+     "Adoption", 201),
+    ("delete", "/adoptions/{adoption_id}", "Remove an adoption record", None, None, 204),
+    ("post", "/resources/{resource_id}/discussion", "Open (or find) the resource's discussion thread", None,
+     _obj(thread_id=INT), 200),
+    ("get", "/spaces/{space_id}/collections", "A space's collections", None, ["Collection"], 200),
+    ("post", "/spaces/{space_id}/collections", "Create a collection (moderators)",
+     _obj(title=STR, description=STR, featured=BOOL), "Collection", 201),
+    ("get", "/collections/{collection_id}", "A collection with the resources you may see, in order", None,
+     "Collection", 200),
+    ("patch", "/collections/{collection_id}", "Edit a collection; pinned puts a cohort's on its home",
+     _obj(title=STR, description=STR, featured=BOOL, pinned=BOOL), "Collection", 200),
+    ("post", "/collections/{collection_id}/items", "Add a resource", _obj(resource_id=INT), "Collection", 201),
+    ("post", "/collections/{collection_id}/items/{resource_id}/move", "Move an item up (-1) or down (1)",
+     _obj(offset=INT), "Collection", 200),
+    ("delete", "/collections/{collection_id}/items/{resource_id}", "Remove an item", None, None, 204),
+    ("get", "/library/components", "The equity framework's components", None, ["Component"], 200),
+    ("post", "/library/components", "Add a component (facilitators)", _obj(name=STR), "Component", 201),
+    ("patch", "/library/components/{component_id}", "Rename a component (facilitators)", _obj(name=STR),
+     "Component", 200),
+]
+
+
 def _ref(schema):
     if schema is None:
         return None
@@ -219,7 +297,8 @@ def build_spec() -> dict:
         if (method, path) in QUERY_PARAMS:
             op.setdefault("parameters", []).extend(QUERY_PARAMS[(method, path)])
         if body:
-            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+            media = "multipart/form-data" if isinstance(body, dict) and body.get("x-multipart") else "application/json"
+            op["requestBody"] = {"required": True, "content": {media: {"schema": _ref(body)}}}
         paths.setdefault(path, {})[method] = op
     return {
         "openapi": "3.1.0",

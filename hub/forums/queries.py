@@ -159,3 +159,6 @@ def tags_in(user, space_ids=None, limit: int = 30) -> list[tuple[str, int]]:
     stmt = (select(ThreadTag.tag, func.count()).where(ThreadTag.thread_id.in_(threads))
             .group_by(ThreadTag.tag).order_by(func.count().desc(), ThreadTag.tag).limit(limit))
     return [(tag, n) for tag, n in db.session.execute(stmt)]
+
+
+text_diff = _diff  # the library's version history shows its diffs the same way

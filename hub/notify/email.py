@@ -33,6 +33,8 @@ def is_private(note: Notification) -> bool:
         space = subject.space
     elif note.subject_type == "post" and subject is not None:
         space = subject.thread.space
+    elif note.subject_type == "resource" and subject is not None:
+        space = subject.space
     elif note.space_id is not None:
         space = db.session.get(Space, note.space_id)
     else:

@@ -18,6 +18,8 @@ from hub.spaces.models import Space
 from hub.validation import ValidationError
 
 SUBJECT_TYPES = {"thread": Thread, "post": Post}
+from hub.library.models import Resource  # noqa: E402  (library notes are about a resource)
+SUBJECT_TYPES["resource"] = Resource
 UNREAD_CAP = 500  # the badge counts at most this many (nobody reads a 500+ backlog one by one)
 
 
@@ -57,11 +59,15 @@ def _load_subjects(notes) -> dict[tuple, object]:
     from sqlalchemy.orm import selectinload
     wanted: dict[str, set] = {"post": set(), "thread": set(), "space": set()}
     for note in notes:
-        if note.subject_type in SUBJECT_TYPES:
+        if note.subject_type in wanted:
             wanted[note.subject_type].add(note.subject_id)
         elif note.subject_type is None and note.space_id is not None:
             wanted["space"].add(note.space_id)
     found: dict[tuple, object] = {}
+    for note in notes:  # other subject types (library resources) one by one: they are few
+        if note.subject_type in SUBJECT_TYPES and note.subject_type not in wanted:
+            found[(note.subject_type, note.subject_id)] = db.session.get(SUBJECT_TYPES[note.subject_type],
+                                                                         note.subject_id)
     if wanted["post"]:
         for post in db.session.scalars(select(Post).options(selectinload(Post.thread).selectinload(Thread.space))
                                        .where(Post.id.in_(wanted["post"]))):
@@ -81,7 +87,7 @@ def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None
     """Store and push a notification to each person who may receive it now; returns who got it.
     `text` may be a callable, worded inside each recipient's language. `subject` (a Thread or
     Post) makes every later check ask about it rather than about the space."""
-    subject_type = {Thread: "thread", Post: "post"}.get(type(subject))
+    subject_type = {model: name for name, model in SUBJECT_TYPES.items()}.get(type(subject))
     delivered = []
     for user_id in sorted(set(user_ids)):
         user = db.session.get(User, user_id)

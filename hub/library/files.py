@@ -1,0 +1,90 @@
+"""Writes to a resource's files: add, replace (the old one is kept), remove (kept in the history)
+and erase (moderators free the space's quota). Bytes are checked and stored by hub.library.uploads."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from hub import policy
+from hub.extensions import db, utcnow
+from hub.library import uploads
+from hub.library.models import Resource, ResourceFile
+from hub.validation import ValidationError
+
+
+def add_file(actor, resource: Resource, upload, replaces: ResourceFile | None = None) -> ResourceFile:
+    """Attach a file, or replace one (the old one is kept as an earlier version)."""
+    policy.require(actor, "resource.edit", resource)
+    if replaces is not None and (replaces.resource_id != resource.id or replaces.superseded_at is not None):
+        raise ValidationError({"replaces_id": _("Choose a current file of this resource to replace.")})
+    try:
+        stored = stage_file(actor, resource, upload, replaces)
+    except ValidationError:
+        db.session.rollback()
+        raise
+    commit_or_unstore(stored)
+    # after commit
+    return stored
+
+
+def remove_file(actor, stored: ResourceFile) -> None:
+    """Take a current file off the resource; it stays in the version history."""
+    policy.require(actor, "file.view", stored)
+    policy.require(actor, "resource.edit", stored.resource)
+    if stored.superseded_at is None:
+        stored.superseded_at = utcnow()
+        db.session.commit()
+    # after commit
+
+
+def purge_file(actor, stored: ResourceFile) -> None:
+    """A space's moderators free its quota: an earlier (replaced or removed) file goes for good."""
+    policy.require(actor, "file.view", stored)
+    policy.require(actor, "space.manage", stored.resource.space)
+    if stored.superseded_at is None:
+        raise ValidationError({"file": _("Remove or replace the file first; only earlier files can be erased.")})
+    file_id = stored.id
+    for later in db.session.scalars(select(ResourceFile).where(ResourceFile.replaces_id == file_id)):
+        later.replaces_id = None
+    db.session.delete(stored)
+    db.session.commit()
+    uploads.path_for(file_id).unlink(missing_ok=True)
+    # after commit
+
+
+def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None) -> ResourceFile:
+    from flask import current_app
+    config = current_app.config
+    limit = config["LIBRARY_MAX_FILE_MB"] * 1024 * 1024
+    if upload is None or not getattr(upload, "filename", ""):
+        raise ValidationError({"file": _("Choose a file to upload.")})
+    data = uploads.read_limited(upload.stream, limit)
+    found = uploads.detect(data, upload.filename)
+    used = db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
+                             .join(Resource, Resource.id == ResourceFile.resource_id)
+                             .where(Resource.space_id == resource.space_id)) or 0
+    if used + len(data) > config["LIBRARY_SPACE_QUOTA_MB"] * 1024 * 1024:
+        raise ValidationError({"file": _("This space's library is full (%(n)d MB). Ask a facilitator to make room.",
+                                         n=config["LIBRARY_SPACE_QUOTA_MB"])})
+    row = ResourceFile(resource_id=resource.id, uploader_id=actor.id,
+                       filename=uploads.safe_filename(upload.filename, found.label), content_type=found.content_type,
+                       type_label=found.label, size=len(data), sha256=uploads.sha256(data), is_image=found.is_image,
+                       extracted_text=found.text, replaces_id=replaces.id if replaces else None)
+    db.session.add(row)
+    db.session.flush()
+    uploads.store(row.id, data)
+    if replaces is not None:
+        replaces.superseded_at = utcnow()
+        resource.updated_at = utcnow()
+    return row
+
+
+def commit_or_unstore(stored: ResourceFile | None) -> None:
+    file_id = stored.id if stored is not None else None
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if file_id is not None:
+            uploads.path_for(file_id).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,197 @@
+"""Read side of the library. Every listing and count starts from a policy scope."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from hub import policy
+from hub.extensions import db
+from hub.forums.queries import text_diff
+from hub.library.models import (Adoption, Collection, CollectionItem, Component, Resource, ResourceComponent,
+                                ResourceFile, ResourceTag, ResourceVersion, Vote)
+from hub.people.models import User
+from hub.spaces.models import Space
+
+PER_PAGE = 20
+SORTS = ("newest", "tried", "helpful")
+FILTERS = ("kind", "tag", "component", "population", "setting", "language", "library")
+
+
+@dataclass
+class Listing:
+    resources: list
+    tried: dict = field(default_factory=dict)
+    helpful: dict = field(default_factory=dict)
+    page: int = 1
+    has_more: bool = False
+
+
+def _like(value: str) -> str:
+    return "%" + value.replace("\\", "").replace("%", "").replace("_", "\\_").lower() + "%"
+
+
+def tried_counts(user):
+    """Adoptions the user may see, per resource (a subquery)."""
+    return (policy.scope(select(Adoption.resource_id, func.count().label("n")), user)
+            .group_by(Adoption.resource_id).subquery())
+
+
+def browse(user, space_ids=None, filters: dict | None = None, sort: str = "newest", page: int = 1) -> Listing:
+    filters = filters or {}
+    tried = tried_counts(user)
+    helpful = select(Vote.resource_id, func.count().label("n")).group_by(Vote.resource_id).subquery()
+    stmt = (policy.scope(select(Resource), user).where(Resource.status == "published")
+            .outerjoin(tried, tried.c.resource_id == Resource.id).outerjoin(helpful, helpful.c.resource_id == Resource.id)
+            .options(selectinload(Resource.tags), selectinload(Resource.space), selectinload(Resource.author)))
+    if space_ids is not None:
+        stmt = stmt.where(Resource.space_id.in_(list(space_ids)))
+    stmt = _filtered(stmt, filters)
+    order = {"tried": func.coalesce(tried.c.n, 0).desc(), "helpful": func.coalesce(helpful.c.n, 0).desc()}.get(sort)
+    stmt = stmt.order_by(*([order] if order is not None else []), Resource.published_at.desc(), Resource.id.desc())
+    page = max(1, page)
+    rows = list(db.session.scalars(stmt.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    listing = Listing(rows[:PER_PAGE], page=page, has_more=len(rows) > PER_PAGE)
+    listing.tried, listing.helpful = counts(user, [r.id for r in listing.resources])
+    return listing
+
+
+def _filtered(stmt, filters: dict):
+    if filters.get("kind"):
+        stmt = stmt.where(Resource.kind == filters["kind"])
+    if filters.get("library"):
+        stmt = stmt.where(Resource.library == filters["library"])
+    if filters.get("tag"):
+        stmt = stmt.where(Resource.id.in_(select(ResourceTag.resource_id).where(ResourceTag.tag == filters["tag"])))
+    if str(filters.get("component") or "").isdigit():
+        stmt = stmt.where(Resource.id.in_(select(ResourceComponent.resource_id)
+                                          .where(ResourceComponent.component_id == int(filters["component"]))))
+    for key, column in (("population", Resource.population), ("setting", Resource.setting),
+                        ("language", Resource.languages)):
+        if filters.get(key):
+            stmt = stmt.where(func.lower(column).like(_like(filters[key]), escape="\\"))
+    return stmt
+
+
+def counts(user, resource_ids) -> tuple[dict, dict]:
+    """({id: adoptions the user may see}, {id: helpful votes}) for these resources."""
+    if not resource_ids:
+        return {}, {}
+    tried = dict(db.session.execute(policy.scope(select(Adoption.resource_id, func.count()), user)
+                                    .where(Adoption.resource_id.in_(resource_ids)).group_by(Adoption.resource_id)).all())
+    helpful = dict(db.session.execute(select(Vote.resource_id, func.count()).where(Vote.resource_id.in_(resource_ids))
+                                      .group_by(Vote.resource_id)).all())
+    return tried, helpful
+
+
+def featured(user, space: Space) -> list[Resource]:
+    return list(db.session.scalars(policy.scope(select(Resource), user).where(
+        Resource.space_id == space.id, Resource.status == "published", Resource.featured_at.is_not(None))
+        .order_by(Resource.featured_at.desc()).limit(12)))
+
+
+def mine_in_progress(user, space: Space | None = None) -> list[Resource]:
+    """What the person (or, in a team space, the team) is still working on or waiting for."""
+    stmt = policy.scope(select(Resource), user).where(Resource.status != "published")
+    if space is not None:
+        stmt = stmt.where(Resource.space_id == space.id)
+    else:
+        stmt = stmt.where(Resource.author_id == user.id)
+    return list(db.session.scalars(stmt.order_by(Resource.updated_at.desc()).limit(50)))
+
+
+def review_queue(user, space: Space) -> list[Resource]:
+    policy.require(user, "space.manage", space)
+    stmt = policy.scope(select(Resource), user).where(Resource.space_id == space.id, Resource.status == "submitted")
+    return [r for r in db.session.scalars(stmt.order_by(Resource.updated_at)) if policy.can(user, "resource.review", r)]
+
+
+def collections_of(user, space: Space) -> list[Collection]:
+    return list(db.session.scalars(policy.scope(select(Collection), user).where(Collection.space_id == space.id)
+                                   .order_by(Collection.featured.desc(), Collection.created_at.desc())))
+
+
+def pinned_collections(user, space: Space) -> list[tuple[Collection, list[Resource]]]:
+    if not policy.can(user, "space.view", space):
+        return []
+    rows = db.session.scalars(policy.scope(select(Collection), user).where(
+        Collection.space_id == space.id, Collection.pinned_at.is_not(None)).order_by(Collection.pinned_at.desc()))
+    return [(c, items(user, c)) for c in rows]
+
+
+def items(user, collection: Collection) -> list[Resource]:
+    """The collection's resources in the curator's order, as far as this viewer may see them."""
+    return list(db.session.scalars(
+        policy.scope(select(Resource), user).join(CollectionItem, CollectionItem.resource_id == Resource.id)
+        .where(CollectionItem.collection_id == collection.id, Resource.status == "published")
+        .order_by(CollectionItem.position, CollectionItem.id)))
+
+
+def adoptions(user, resource: Resource) -> list[Adoption]:
+    return list(db.session.scalars(policy.scope(select(Adoption), user).where(Adoption.resource_id == resource.id)
+                                   .options(selectinload(Adoption.team)).order_by(Adoption.tried_on.desc())))
+
+
+def adaptations(user, resource: Resource) -> list[Resource]:
+    return list(db.session.scalars(policy.scope(select(Resource), user).where(
+        Resource.adapted_from_id == resource.id, Resource.status == "published").order_by(Resource.published_at)))
+
+
+def visible_origin(user, resource: Resource) -> Resource | None:
+    origin = resource.adapted_from
+    return origin if origin is not None and policy.can(user, "resource.view", origin) else None
+
+
+def current_files(resource: Resource) -> list[ResourceFile]:
+    return list(db.session.scalars(select(ResourceFile).where(ResourceFile.resource_id == resource.id,
+                                                              ResourceFile.superseded_at.is_(None))
+                                   .order_by(ResourceFile.id)))
+
+
+def all_files(resource: Resource) -> list[ResourceFile]:
+    return list(db.session.scalars(select(ResourceFile).where(ResourceFile.resource_id == resource.id)
+                                   .order_by(ResourceFile.id.desc())))
+
+
+def voters(user, resource: Resource) -> list[User]:
+    """Who found it helpful: people the viewer may see who can still see the resource."""
+    policy.require(user, "resource.view", resource)
+    ids = list(db.session.scalars(select(Vote.user_id).where(Vote.resource_id == resource.id)))
+    still = policy.audience(resource, among=ids)
+    return list(db.session.scalars(policy.scope(select(User), user).where(User.id.in_(still)).order_by(User.name)))
+
+
+def my_vote(user, resource: Resource) -> bool:
+    return policy.signed_in(user) and db.session.get(Vote, (resource.id, user.id)) is not None
+
+
+def history(user, resource: Resource) -> list[dict]:
+    """Every version of the text, oldest first, each with a line diff against the one before."""
+    policy.require(user, "resource.view", resource)
+    rows = list(db.session.scalars(select(ResourceVersion).options(selectinload(ResourceVersion.editor))
+                                   .where(ResourceVersion.resource_id == resource.id).order_by(ResourceVersion.number)))
+    current_editor = db.session.get(User, resource.edited_by_id or resource.author_id)
+    versions = [{"number": r.number, "title": r.title, "body": _joined(r.summary, r.body), "editor": r.editor,
+                 "at": r.created_at} for r in rows]
+    versions.append({"number": resource.version, "title": resource.title,
+                     "body": _joined(resource.summary, resource.body), "editor": current_editor,
+                     "at": resource.updated_at})
+    for before, after in zip([None] + versions, versions):
+        after["diff"] = text_diff(before, after) if before else []
+    return versions
+
+
+def _joined(summary: str, body: str) -> str:
+    return summary + ("\n\n" + body if body else "")
+
+
+def component_names() -> dict[int, str]:
+    return dict(db.session.execute(select(Component.id, Component.name)).all())
+
+
+def postable_spaces(user) -> list[Space]:
+    """Spaces the person may add a resource to (for move and submit-to choices)."""
+    rows = db.session.scalars(policy.scope(select(Space), user).where(Space.archived_at.is_(None))
+                              .order_by(Space.name))
+    return [s for s in rows if policy.can(user, "space.post", s)]

@@ -1,0 +1,225 @@
+"""Uploads done safely: the type is decided by parsing the content against an allow-list (never by
+the name or the browser's claim), names are sanitised, files live under UPLOAD_DIR named by id,
+and every response carries headers that keep a browser from running anything in our origin."""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Response, current_app
+from flask_babel import gettext as _
+
+from hub.validation import ValidationError
+
+MAX_EXTRACTED_CHARS = 200_000
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED = 5_000, 100 * 1024 * 1024  # an Office file bigger unpacked is a zip bomb
+
+OFFICE = {  # the part that proves which Office Open XML document a zip is
+    "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+}
+LEGACY_OFFICE = [  # the stream that proves which legacy (OLE2) Office document a file is
+    ("doc", ("WordDocument",), "application/msword"),
+    ("xls", ("Workbook", "Book"), "application/vnd.ms-excel"),
+    ("ppt", ("PowerPoint Document",), "application/vnd.ms-powerpoint"),
+]
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGES = {"PNG": ("png", "image/png"), "JPEG": ("jpeg", "image/jpeg"), "GIF": ("gif", "image/gif"),
+          "WEBP": ("webp", "image/webp")}
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx", "doc": ".doc", "xls": ".xls",
+              "ppt": ".ppt", "csv": ".csv", "text": ".txt",
+              "png": ".png", "jpeg": ".jpg", "gif": ".gif", "webp": ".webp"}
+ALSO_ACCEPTED = {"jpeg": {".jpeg", ".jpg"}, "text": {".txt", ".text", ".md"}}
+# Text a browser could take for markup is refused even though it would only ever download.
+_MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|\?xml|xml|meta|a\s|img\s)",
+                     re.I)
+
+
+@dataclass
+class Detected:
+    label: str
+    content_type: str
+    is_image: bool
+    text: str = ""
+
+
+def detect(data: bytes, filename: str) -> Detected:
+    """What the bytes really are, or ValidationError when they are nothing we accept."""
+    refuse = ValidationError({"file": _("That file type is not accepted. Upload a PDF, Word, Excel or PowerPoint "
+                                        "document, a CSV or plain-text file, or a PNG, JPEG, GIF or WebP image.")})
+    if not data:
+        raise ValidationError({"file": _("The file is empty.")})
+    for check in (_pdf, _image, _office, _legacy_office, _text):
+        found = check(data, filename)
+        if found is not None:
+            return found
+    raise refuse
+
+
+def _pdf(data: bytes, _name: str) -> Detected | None:
+    if not data.startswith(b"%PDF-"):
+        return None
+    from pypdf import PdfReader
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = reader.pages
+        text = "\n".join((page.extract_text() or "") for page in list(pages)[:200])
+    except Exception:  # a broken PDF is refused, whatever raised
+        raise ValidationError({"file": _("That PDF could not be read. Save it again and upload it once more.")})
+    return Detected("pdf", "application/pdf", False, _clip(text))
+
+
+def _image(data: bytes, _name: str) -> Detected | None:
+    from PIL import Image
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                fmt = probe.format
+                if fmt not in IMAGES or probe.width * probe.height > MAX_IMAGE_PIXELS:
+                    return None
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as full:
+                full.load()  # decoded for real: a file that only starts like an image fails here
+    except Exception:
+        return None
+    label, content_type = IMAGES[fmt]
+    return Detected(label, content_type, True)
+
+
+def _office(data: bytes, _name: str) -> Detected | None:
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_ZIP_UNPACKED:
+                return None
+            names = {e.filename for e in entries}
+            # Macro-enabled documents (.docm and friends) carry a VBA project: refused.
+            if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
+                return None
+            for label, (part, content_type) in OFFICE.items():
+                if part in names:
+                    return Detected(label, content_type, False, _docx_text(data) if label == "docx" else "")
+    except zipfile.BadZipFile:
+        return None
+    return None
+
+
+def _legacy_office(data: bytes, _name: str) -> Detected | None:
+    """Word 97-2003, Excel 97-2003 and PowerPoint 97-2003, told apart by their main stream; any
+    with macros are refused."""
+    if not data.startswith(OLE_MAGIC):
+        return None
+    import olefile
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(path).lower() for path in ole.listdir(streams=True, storages=True)}
+            if any("vba" in s or s.startswith("macros") for s in streams):
+                return None
+            for label, names, content_type in LEGACY_OFFICE:
+                if any(name.lower() in streams for name in names):
+                    return Detected(label, content_type, False)
+    except Exception:  # not a readable compound file
+        return None
+    return None
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:
+        raise ValidationError({"file": _("That Word document could not be read. Save it again and upload it once more.")})
+    return _clip("\n".join(p.text for p in document.paragraphs))
+
+
+def _text(data: bytes, filename: str) -> Detected | None:
+    raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(ch in text for ch in "\x00\x1b") or _MARKUP.search(raw[:65536]) or raw.lstrip()[:1] == b"<":
+        return None
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f" for ch in text[:65536]):
+        return None
+    if filename.lower().endswith(".csv"):
+        return Detected("csv", "text/csv; charset=utf-8", False, _clip(text))
+    return Detected("text", "text/plain; charset=utf-8", False, _clip(text))
+
+
+def _clip(text: str) -> str:
+    return text.replace("\x00", "")[:MAX_EXTRACTED_CHARS]
+
+
+def safe_filename(original: str, label: str) -> str:
+    """A display name without paths, controls or shell and HTML specials, ending in the
+    extension of the type the content really is ("cv.html" that is a PNG becomes "cv.png")."""
+    name = unicodedata.normalize("NFKC", str(original or ""))
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r'[<>:"|?*;&%$`\'{}\[\]=+]', "_", name).strip(" .")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    wanted = EXTENSIONS[label]
+    if "." + ext.lower() in ALSO_ACCEPTED.get(label, set()) | {wanted}:
+        wanted = "." + ext.lower()
+    stem = stem.strip(" .")[:100] or "file"
+    return stem + wanted
+
+
+def read_limited(stream, limit: int) -> bytes:
+    """Read at most `limit` bytes; more is refused without reading it all into memory."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError({"file": _("The file is larger than %(n)d MB.", n=limit // (1024 * 1024))})
+    return data
+
+
+def path_for(file_id: int) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "library" / f"{file_id:08d}"
+
+
+def store(file_id: int, data: bytes) -> None:
+    target = path_for(file_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    partial.write_bytes(data)
+    partial.replace(target)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """RFC 6266: an ASCII fallback and the exact name as filename* (RFC 5987 encoding)."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "file"
+    fallback = re.sub(r'[^A-Za-z0-9._ -]', "_", fallback)
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def file_response(file) -> Response:
+    """The bytes, with the headers that make them harmless in our origin whatever they contain."""
+    data = path_for(file.id).read_bytes()
+    response = Response(data, status=200, mimetype=None, content_type=file.content_type)
+    kind = "inline" if file.is_image else "attachment"
+    headers = response.headers
+    headers["Content-Disposition"] = content_disposition(kind, file.filename)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Cache-Control"] = "no-store"  # access is decided at each download, never by a cache
+    return response

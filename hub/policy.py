@@ -796,8 +796,18 @@ def _can_remove_adoption(user, adoption: Adoption) -> bool:
         adoption.recorded_by_id == user.id or _can_manage_space(user, adoption.resource.space))
 
 
+def _can_view_collection(user, collection: Collection) -> bool:
+    """A collection is the space's content like any other: newcomers of a narrow-history space
+    see only those made after they joined."""
+    if not _can_view_space(user, collection.space):
+        return False
+    cutoff = history_cutoff(user, collection.space)
+    return cutoff is None or collection.created_at >= cutoff
+
+
 def _can_curate_collection(user, collection: Collection) -> bool:
-    return _can_manage_space(user, collection.space) and not collection.space.is_archived
+    return (_can_view_collection(user, collection) and _can_manage_space(user, collection.space)
+            and not collection.space.is_archived)
 
 
 RESOURCE_ACTIONS = ("resource.view", "resource.download", "resource.edit", "resource.submit", "resource.review",
@@ -806,7 +816,7 @@ RESOURCE_ACTIONS = ("resource.view", "resource.download", "resource.edit", "reso
 RULES.update({
     **{action: _resource_rule(action) for action in RESOURCE_ACTIONS},
     "file.view": lambda user, file: can(user, "resource.download", file.resource),
-    "collection.view": lambda user, collection: _can_view_space(user, collection.space),
+    "collection.view": lambda user, collection: _can_view_collection(user, collection),
     "collection.curate": _can_curate_collection,
     # Pinning puts a collection on a cohort's home page.
     "collection.pin": lambda user, c: _can_curate_collection(user, c) and c.space.kind == "cohort",
@@ -867,7 +877,8 @@ def _adoption_clause(user):
 SCOPES.update({
     Resource: _resource_clause,
     ResourceFile: lambda user: ResourceFile.resource_id.in_(visible_resource_ids(user)),
-    Collection: lambda user: Collection.space_id.in_(select(Space.id).where(_space_view_clause(user))),
+    Collection: lambda user: and_(Collection.space_id.in_(select(Space.id).where(_space_view_clause(user))),
+                                  _library_after_cutoff(user.id, Collection.space_id, Collection.created_at)),
     Adoption: _adoption_clause,
     Component: lambda user: true() if signed_in(user) else false(),
 })

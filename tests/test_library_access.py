@@ -16,7 +16,7 @@ from hub import policy
 from hub.extensions import db
 from hub.library import adoption, curation
 from hub.library import services as library
-from hub.library.models import ResourceFile
+from hub.library.models import Resource, ResourceFile
 from hub.people.models import AnonymousUser
 from tests import factories as f
 from tests.helpers import api_write, without_request_tokens
@@ -166,11 +166,20 @@ def test_narrow_history_hides_resources_from_before_joining(app, world):
     for row in db.session.scalars(select(SpaceMembership).where(SpaceMembership.space_id == world.secret.id)):
         row.joined_at = utcnow() - timedelta(days=3)  # the old members were there before it
     db.session.commit()
+    from hub.library import curation
+    early = curation.create_collection(world.facilitator, world.secret, {"title": "Collection from before"})
+    early.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
     newcomer = f.user("Nia Newcomer")
     f.join_space(newcomer, world.secret)
     with app.test_request_context():
         fresh = make_resource(world.facilitator, world.secret, "After you joined")
     client = signed_in(app, newcomer)
+    # Collections are the space's content too: the ones made before joining stay out of reach.
+    assert client.get(f"/collections/{early.id}").status_code == 404
+    assert client.get(f"/api/v1/collections/{early.id}").status_code == 404
+    assert "Collection from before" not in client.get(f"/spaces/{world.secret.slug}/library").get_data(as_text=True)
+    assert signed_in(app, world.member).get(f"/collections/{early.id}").status_code == 200
     assert client.get(f"/resources/{old.id}").status_code == 404
     assert client.get(f"/resources/{fresh.id}").status_code == 200
     listing = client.get(f"/spaces/{world.secret.slug}/library").get_data(as_text=True)
@@ -243,3 +252,56 @@ def test_an_editor_who_cannot_see_the_origin_neither_sees_nor_loses_the_lineage(
     db.session.expire_all()
     assert (copy.title, copy.adapted_from_id) == ("Commons adaptation, edited", origin.id)
     assert "Team original" in signed_in(app, world.participant).get(f"/resources/{copy.id}").get_data(as_text=True)
+
+
+def test_a_resource_never_leaves_its_affinity_space(app, world):
+    """Its votes, discussion and history were written inside the group: moving it out would
+    carry members' names and words with it."""
+    from hub.validation import ValidationError
+    import pytest as _pytest
+    with app.test_request_context():
+        inside = make_resource(world.facilitator, world.secret, "Caucus practice")
+        with _pytest.raises(ValidationError) as refused:
+            library.move(world.facilitator, inside, world.commons)
+    assert "affinity" in refused.value.fields["space_id"]
+    db.session.refresh(inside)
+    assert inside.space_id == world.secret.id
+
+
+def test_hiding_a_resource_hides_its_discussion_too(app, world):
+    from hub.library import adoption
+    with app.test_request_context():
+        tool = make_resource(world.facilitator, world.commons, "Tool with a discussion")
+        thread = adoption.discussion(world.facilitator, tool)
+        outsider = signed_in(app, world.outsider)
+        assert outsider.get(f"/threads/{thread.id}").status_code == 200
+        library.set_hidden(world.facilitator, tool, True)
+        assert outsider.get(f"/threads/{thread.id}").status_code == 404
+        assert signed_in(app, world.facilitator).get(f"/threads/{thread.id}").status_code == 200
+        library.set_hidden(world.facilitator, tool, False)
+        library.delete(world.facilitator, tool)
+        assert outsider.get(f"/threads/{thread.id}").status_code == 404
+
+
+def test_a_move_cannot_take_a_space_past_its_quota(app, world):
+    import io
+    from werkzeug.datastructures import FileStorage
+    from hub.library.demo_pdf import make_pdf
+    from hub.validation import ValidationError
+    import pytest as _pytest
+    app.config["LIBRARY_SPACE_QUOTA_MB"] = 1
+    filler = FileStorage(io.BytesIO(b"a,b\n" + b"1,2\n" * 200_000), filename="big.csv", content_type="text/csv")
+    small = FileStorage(io.BytesIO(make_pdf("Note", ["words"])), filename="n.pdf", content_type="application/pdf")
+    def create(author, space, title, upload, action="submit"):
+        return library.create_resource(author, space, {"title": title, "summary": "s", "kind": "tool",
+                                                       "action": action}, upload)
+    with app.test_request_context():
+        create(world.facilitator, world.commons, "Filler", filler)
+        draft = create(world.participant, world.team.space, "Team draft",
+                       FileStorage(io.BytesIO(b"x,y\n" + b"3,4\n" * 100_000), filename="d.csv"), action="draft")
+        with _pytest.raises(ValidationError) as refused:
+            library.move(world.participant, draft, world.commons)
+        assert "full" in refused.value.fields["space_id"]
+        fits = create(world.participant, world.team.space, "Small draft", small, action="draft")
+        library.move(world.participant, fits, world.commons)  # a small one still fits
+    assert db.session.get(Resource, fits.id).space_id == world.commons.id

@@ -10,7 +10,6 @@ from werkzeug.datastructures import FileStorage
 from hub import search
 from hub.library import services as library
 from hub.library.demo_pdf import make_pdf
-from tests import factories as f
 from tests.helpers import login
 
 

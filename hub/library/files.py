@@ -52,6 +52,21 @@ def purge_file(actor, stored: ResourceFile) -> None:
     # after commit
 
 
+def space_usage(space_id: int) -> int:
+    return db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
+                             .join(Resource, Resource.id == ResourceFile.resource_id)
+                             .where(Resource.space_id == space_id)) or 0
+
+
+def check_quota(space_id: int, adding: int, field: str) -> None:
+    """Uploads and moves both bring bytes into a space; neither may take it past its quota."""
+    from flask import current_app
+    quota_mb = current_app.config["LIBRARY_SPACE_QUOTA_MB"]
+    if space_usage(space_id) + adding > quota_mb * 1024 * 1024:
+        raise ValidationError({field: _("This space's library is full (%(n)d MB). Ask a facilitator to make room.",
+                                        n=quota_mb)})
+
+
 def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None) -> ResourceFile:
     from flask import current_app
     config = current_app.config
@@ -60,12 +75,7 @@ def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None)
         raise ValidationError({"file": _("Choose a file to upload.")})
     data = uploads.read_limited(upload.stream, limit)
     found = uploads.detect(data, upload.filename)
-    used = db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
-                             .join(Resource, Resource.id == ResourceFile.resource_id)
-                             .where(Resource.space_id == resource.space_id)) or 0
-    if used + len(data) > config["LIBRARY_SPACE_QUOTA_MB"] * 1024 * 1024:
-        raise ValidationError({"file": _("This space's library is full (%(n)d MB). Ask a facilitator to make room.",
-                                         n=config["LIBRARY_SPACE_QUOTA_MB"])})
+    check_quota(resource.space_id, len(data), "file")
     row = ResourceFile(resource_id=resource.id, uploader_id=actor.id,
                        filename=uploads.safe_filename(upload.filename, found.label), content_type=found.content_type,
                        type_label=found.label, size=len(data), sha256=uploads.sha256(data), is_image=found.is_image,

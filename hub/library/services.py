@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub import content, policy, realtime
 from hub.extensions import db, utcnow
@@ -252,6 +252,18 @@ def _tell_author(resource: Resource, kind: str, text) -> None:
 def _check_move_target(actor, resource: Resource, target: Space) -> None:
     if target is None or not policy.can(actor, "space.post", target):
         raise ValidationError({"space_id": _("Choose a space you can add resources to.")})
+    if target.id == resource.space_id:
+        return
+    if resource.space.kind == "affinity":
+        # Its votes, discussion and history were written inside the group; moving would carry
+        # members' names and words out with it.
+        raise ValidationError({"space_id": _("A resource stays in its affinity space. To share the idea "
+                                             "elsewhere, add it there as a new resource.")})
+    from hub.library.files import check_quota
+    from hub.library.models import ResourceFile
+    size = db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
+                             .where(ResourceFile.resource_id == resource.id)) or 0
+    check_quota(target.id, size, "space_id")
 
 
 def move(actor, resource: Resource, target: Space | None) -> Resource:
@@ -294,6 +306,14 @@ def _discussion_to_move(actor, resource: Resource, target: Space):
     return thread, category
 
 
+def _discussion_follows(resource: Resource, hidden_at) -> None:
+    """A hidden or deleted resource's discussion is hidden with it (its moderators still see it)."""
+    from hub.forums.models import Thread
+    thread = db.session.get(Thread, resource.thread_id) if resource.thread_id else None
+    if thread is not None:
+        thread.hidden_at = hidden_at
+
+
 def _withdrawn(resource: Resource, readers_before: set[int]) -> None:
     lost = readers_before - policy.audience(resource)
     realtime.emit_to_users(lost, "library_changed", {"resource_id": resource.id})
@@ -305,6 +325,7 @@ def set_hidden(actor, resource: Resource, hidden: bool) -> Resource:
         policy.require(actor, "space.manage", resource.space)
     readers_before = policy.audience(resource)
     resource.hidden_at = utcnow() if hidden else None
+    _discussion_follows(resource, resource.hidden_at)
     db.session.commit()
     # after commit
     _withdrawn(resource, readers_before)
@@ -316,6 +337,7 @@ def delete(actor, resource: Resource) -> None:
     policy.require(actor, "resource.delete", resource)
     readers_before = policy.audience(resource)
     resource.deleted_at = utcnow()
+    _discussion_follows(resource, resource.deleted_at)
     db.session.commit()
     # after commit
     _withdrawn(resource, readers_before)

@@ -20,7 +20,8 @@ from hub.validation import ValidationError
 
 MAX_EXTRACTED_CHARS = 200_000
 MAX_IMAGE_PIXELS = 40_000_000
-MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED = 5_000, 100 * 1024 * 1024  # an Office file bigger unpacked is a zip bomb
+MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED = 5_000, 60 * 1024 * 1024  # an Office file bigger unpacked is a zip bomb
+MAX_MAIN_PART = 10 * 1024 * 1024  # the document part itself (word/document.xml ...), unpacked
 
 OFFICE = {  # the part that proves which Office Open XML document a zip is
     "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -68,12 +69,9 @@ def detect(data: bytes, filename: str) -> Detected:
 def _pdf(data: bytes, _name: str) -> Detected | None:
     if not data.startswith(b"%PDF-"):
         return None
-    from pypdf import PdfReader
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = reader.pages
-        text = "\n".join((page.extract_text() or "") for page in list(pages)[:200])
-    except Exception:  # a broken PDF is refused, whatever raised
+    from hub.library.extract import read_document
+    valid, text = read_document("pdf", data)  # in a limited child process: a crafted PDF can take minutes
+    if not valid:  # a broken PDF is refused, whatever raised
         raise ValidationError({"file": _("That PDF could not be read. Save it again and upload it once more.")})
     return Detected("pdf", "application/pdf", False, _clip(text))
 
@@ -109,6 +107,8 @@ def _office(data: bytes, _name: str) -> Detected | None:
             if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
                 return None
             for label, (part, content_type) in OFFICE.items():
+                if part in names and archive.getinfo(part).file_size > MAX_MAIN_PART:
+                    return None
                 if part in names:
                     return Detected(label, content_type, False, _docx_text(data) if label == "docx" else "")
     except zipfile.BadZipFile:
@@ -136,12 +136,11 @@ def _legacy_office(data: bytes, _name: str) -> Detected | None:
 
 
 def _docx_text(data: bytes) -> str:
-    import docx
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:
+    from hub.library.extract import read_document
+    valid, text = read_document("docx", data)  # in a limited child process, like PDFs
+    if not valid:
         raise ValidationError({"file": _("That Word document could not be read. Save it again and upload it once more.")})
-    return _clip("\n".join(p.text for p in document.paragraphs))
+    return _clip(text)
 
 
 def _text(data: bytes, filename: str) -> Detected | None:

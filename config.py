@@ -110,6 +110,9 @@ class Config:
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
         self.MAX_CONTENT_LENGTH = int(get("HUB_MAX_UPLOAD_MB", "25")) * 1024 * 1024
         self.TEAM_SIZE_EXPECTED = (3, 7)
+        # Chat (issue 7): per-person send limit (limits syntax) and the longest message, in characters.
+        self.CHAT_SEND_LIMIT = get("HUB_CHAT_SEND_LIMIT", "10 per 10 seconds; 120 per 10 minutes")
+        self.CHAT_MAX_CHARS = int(get("HUB_CHAT_MAX_CHARS", "4000"))
 
     def problems(self) -> list[str]:
         """What makes this configuration unsafe to run in production."""

@@ -6,3 +6,4 @@ from hub.spaces.models import AuditEvent, JoinRequest, Space, SpaceMembership  #
 from hub.forums.models import (Category, Draft, Flag, ModerationEntry, Post, PostRevision,  # noqa: F401
                                Reaction, ReadState, Thread, ThreadTag)
 from hub.notify.models import EmailSettings, Watch  # noqa: F401
+from hub.chat.models import Channel, ChannelParticipant, ChannelRead, ChatSocket, Message, MessageReaction  # noqa: F401

@@ -21,7 +21,7 @@ bp = Blueprint("chat", __name__)
 
 def _sidebar() -> dict:
     channels = queries.my_channels(current_user)
-    return {"channels": channels, "unread": reading.unread_counts(current_user, [c.id for c in channels]),
+    return {"channels": channels, "chat_unread": reading.unread_counts(current_user, [c.id for c in channels]),
             "name_of": lambda c: display_name(c, current_user)}
 
 

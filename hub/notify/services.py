@@ -18,6 +18,9 @@ from hub.spaces.models import Space
 from hub.validation import ValidationError
 
 SUBJECT_TYPES = {"thread": Thread, "post": Post}
+# Chat messages are subjects too (issue 7): a mention is re-checked against the message.
+from hub.chat.models import Message as ChatMessage  # noqa: E402
+SUBJECT_TYPES["message"] = ChatMessage
 UNREAD_CAP = 500  # the badge counts at most this many (nobody reads a 500+ backlog one by one)
 
 
@@ -55,7 +58,7 @@ def _allowed(user: User, notes) -> list[Notification]:
 
 def _load_subjects(notes) -> dict[tuple, object]:
     from sqlalchemy.orm import selectinload
-    wanted: dict[str, set] = {"post": set(), "thread": set(), "space": set()}
+    wanted: dict[str, set] = {kind: set() for kind in SUBJECT_TYPES} | {"space": set()}
     for note in notes:
         if note.subject_type in SUBJECT_TYPES:
             wanted[note.subject_type].add(note.subject_id)
@@ -70,6 +73,10 @@ def _load_subjects(notes) -> dict[tuple, object]:
         for thread in db.session.scalars(select(Thread).options(selectinload(Thread.space))
                                          .where(Thread.id.in_(wanted["thread"]))):
             found[("thread", thread.id)] = thread
+    for kind in set(SUBJECT_TYPES) - {"post", "thread"}:  # other subject types, by primary key
+        if wanted[kind]:
+            for row in db.session.scalars(select(SUBJECT_TYPES[kind]).where(SUBJECT_TYPES[kind].id.in_(wanted[kind]))):
+                found[(kind, row.id)] = row
     if wanted["space"]:
         for space in db.session.scalars(select(Space).where(Space.id.in_(wanted["space"]))):
             found[("space", space.id)] = space
@@ -81,7 +88,7 @@ def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None
     """Store and push a notification to each person who may receive it now; returns who got it.
     `text` may be a callable, worded inside each recipient's language. `subject` (a Thread or
     Post) makes every later check ask about it rather than about the space."""
-    subject_type = {Thread: "thread", Post: "post"}.get(type(subject))
+    subject_type = {model: kind for kind, model in SUBJECT_TYPES.items()}.get(type(subject))
     delivered = []
     for user_id in sorted(set(user_ids)):
         user = db.session.get(User, user_id)

@@ -28,6 +28,8 @@ SIGNED_IN_HTML = {
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
     "forums.categories", "forums.edit_category",
+    # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
+    "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
 }
 
 
@@ -59,7 +61,10 @@ def test_strangers_get_nothing_from_signed_in_routes(app, client):
 
 
 # Socket.IO handlers, per namespace: each must be classified like a route.
-SOCKET_EVENTS = {"/": {"connect", "disconnect"}}
+SOCKET_EVENTS = {"/": {"connect", "disconnect"},
+                 # chat: each handler asks who the socket is now and requires the policy (tests/test_chat_*.py)
+                 "/chat": {"connect", "disconnect", "join", "leave", "send", "edit", "delete", "react", "read",
+                           "typing", "presence"}}
 
 
 def test_every_socket_handler_is_classified(app):

@@ -19,6 +19,8 @@ def seed_demo():
 
     summary = seed()
     threads = seed_forums()
+    from hub.seed_chat import seed_chat
+    seed_chat()
     click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),

@@ -125,3 +125,18 @@ def test_newcomers_of_a_from_joining_space_see_no_earlier_messages(app, make_cli
     assert [m["id"] for m in client.get(f"/api/v1/channels/{caucus.id}/messages").get_json()["items"]] == [later["id"]]
     page = client.get(f"/chat/channels/{caucus.id}").get_data(as_text=True)
     assert "after the newcomer" in page and "before the newcomer" not in page
+
+
+def test_someone_taken_off_a_team_hears_nothing_more_from_its_channel(app, make_client, world):
+    from hub.people import services as people
+    huddle = channel(app, world.team.space)
+    cohort_room = channel(app, world.cohort.space, name="cohort-room")
+    pat = _joined(app, make_client, world.participant, huddle)
+    tess = _joined(app, make_client, world.teammate, huddle)
+    assert emit(tess, "join", {"channel_id": cohort_room.id, "after_seq": 0})["ok"]
+    people.remove_team_member(world.admin, world.team, world.teammate)
+    assert sorted(e["space_id"] for e in received(tess, "channel_access_ended")) == sorted(
+        [world.team.space.id, world.cohort.space.id])
+    send(pat, huddle.id, "team only now")
+    send(pat, cohort_room.id, "cohort only now")
+    assert received(tess) == []

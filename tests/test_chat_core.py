@@ -58,16 +58,18 @@ def test_join_after_seq_returns_what_was_missed_in_order_including_edits_and_del
 
 def test_concurrent_senders_get_distinct_increasing_seqs(app, world):
     general = channel(app, world.team.space)
-    people = [world.participant, world.teammate, world.facilitator, world.admin]
+    # Plain ids: the world's rows belong to this thread's session and must not load in others.
+    people = [p.id for p in (world.participant, world.teammate, world.facilitator, world.admin)]
+    channel_id = general.id
     errors = []
 
-    def write(person, n):
+    def write(person_id, n):
         from hub.chat import services
         from hub.people.models import User
         from hub.chat.models import Channel
         try:
             with app.app_context(), app.test_request_context():
-                me, where = db.session.get(User, person.id), db.session.get(Channel, general.id)
+                me, where = db.session.get(User, person_id), db.session.get(Channel, channel_id)
                 for i in range(n):
                     services.send(me, where, {"body": f"{me.name} {i}", "client_id": f"{me.id}-{i}"})
         except Exception as err:  # noqa: BLE001 (reported below)
@@ -80,7 +82,7 @@ def test_concurrent_senders_get_distinct_increasing_seqs(app, world):
     for t in threads:
         t.join()
     assert errors == []
-    seqs = sorted(db.session.scalars(select(Message.seq).where(Message.channel_id == general.id)))
+    seqs = sorted(db.session.scalars(select(Message.seq).where(Message.channel_id == channel_id)))
     assert seqs == list(range(1, 33))
 
 

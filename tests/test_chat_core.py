@@ -115,3 +115,33 @@ def test_strangers_and_anonymous_sockets_get_nothing(app, make_client, world):
     emit(mo, "join", {"channel_id": caucus.id, "after_seq": 0})
     send(mo, caucus.id, "only for us")
     assert received(olu) == []
+
+
+def test_presence_and_typing_only_among_people_who_share_a_channel(app, make_client, world):
+    from hub.chat import services
+    general = channel(app, world.team.space)
+    pat = chat_socket(app, make_client(), world.participant)
+    tess = chat_socket(app, make_client(), world.teammate)
+    olu = chat_socket(app, make_client(), world.outsider)
+    joined = emit(pat, "join", {"channel_id": general.id, "after_seq": 0})
+    assert {(p["name"], p["status"]) for p in joined["present"]} >= {("Pat Participant", "online"),
+                                                                     ("Tess Teammate", "online")}
+    assert "Olu Outsider" not in {p["name"] for p in joined["present"]}, "not a reader of this channel"
+    emit(tess, "join", {"channel_id": general.id, "after_seq": 0})
+    assert emit(tess, "presence", {"status": "away"})["status"] == "away"
+    beat = emit(pat, "presence", {"status": "online", "channel_id": general.id})
+    assert {p["name"]: p["status"] for p in beat["present"]}["Tess Teammate"] == "away"
+    assert emit(olu, "presence", {"status": "online", "channel_id": general.id})["error"]["code"] == "not_found"
+    for sock in (pat, tess, olu):
+        sock.get_received("/chat")
+    assert emit(pat, "typing", {"channel_id": general.id})["ok"]
+    assert [t["user"]["name"] for t in received(tess, "typing")] == ["Pat Participant"]
+    assert received(olu, "typing") == []
+    assert emit(olu, "typing", {"channel_id": general.id})["error"]["code"] == "not_found"
+    # In a direct conversation, arrivals and departures are pushed.
+    with app.test_request_context():
+        dm = services.start_dm(world.participant, [world.teammate])
+    emit(pat, "join", {"channel_id": dm.id, "after_seq": 0})
+    pat.get_received("/chat")
+    tess.disconnect(namespace="/chat")
+    assert {"user_id": world.teammate.id, "name": "Tess Teammate", "status": "offline"} in received(pat, "presence")

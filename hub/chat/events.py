@@ -13,11 +13,11 @@ client -> server
   react     {"message_id", "kind"}                 ack {"ok", "message"}
   read      {"channel_id", "seq"}                  ack {"ok", "last_read_seq", "unread"}
   typing    {"channel_id"}                         ack {"ok"}
-  presence  {"status": "online"|"away"}            ack {"ok", "status"}
+  presence  {"status": "online"|"away", "channel_id"?}   ack {"ok", "status", "present"?}  (a heartbeat)
 server -> client
   message, message_edited, message_deleted, reaction   a message payload (hub.chat.payloads)
   typing    {"channel_id", "user": {"id", "name"}}
-  presence  {"user_id", "name", "status"}
+  presence  {"user_id", "name", "status"}             (to the person's direct conversations)
   read      {"channel_id", "last_read_seq", "unread"}   (to the person's own sockets)
   channel_access_ended {"space_id", "channel_ids"}
 """
@@ -169,7 +169,13 @@ def on_typing(user, data):
 
 @handler
 def on_presence(user, data):
-    return {"ok": True, "status": presence.set_status(request.sid, user.id, str(data.get("status") or ""))}
+    """A heartbeat with the person's status; with a channel_id, answers who is there now."""
+    answer = {"ok": True, "status": presence.set_status(request.sid, user.id, str(data.get("status") or ""))}
+    if data.get("channel_id") is not None:
+        channel = db.session.get(Channel, _int(data, "channel_id"))
+        policy.require(user, "channel.view", channel)
+        answer["present"] = presence.present_list(channel)
+    return answer
 
 
 EVENTS = {"connect": on_connect, "disconnect": on_disconnect, "join": on_join, "leave": on_leave, "send": on_send,

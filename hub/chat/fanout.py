@@ -71,7 +71,10 @@ def _notify_mentions(actor, message: Message, ids: set[int]) -> None:
 
 
 def _notify(actor, message: Message, ids: set[int], kind: str, text) -> None:
-    targets = (set(ids) & policy.audience(message)) - {actor.id}
+    ids = set(ids) - {actor.id}
+    if not ids:
+        return
+    targets = ids & policy.audience(message, among=ids)
     if not targets:
         return
     channel = message.channel

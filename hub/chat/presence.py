@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from hub import policy
-from hub.chat.models import PRESENCE_STATES, Channel, ChatSocket
+from hub.chat.models import PRESENCE_STATES, Channel, ChannelParticipant, ChatSocket
 from hub.extensions import db, socketio, utcnow
 
 NAMESPACE = "/chat"
@@ -85,9 +85,12 @@ def _announce_if_changed(user_id: int, before: str) -> None:
     user = db.session.get(User, user_id)
     if user is None:
         return
-    # To the rooms of channels the person can see: only sockets admitted to a channel are in its
-    # room, so only people who share a channel with them hear it.
-    ids = db.session.scalars(policy.visible_channel_ids(user)).all()
+    # Pushed to the rooms of the person's direct conversations (only sockets admitted to a
+    # channel are in its room, so only people who share it hear). Space channels can hold
+    # hundreds of people: pushing every arrival to all of them costs N squared packets when a
+    # community comes online together, so there the presence list travels in the join ack and
+    # in the answer to each client's presence heartbeat (present_list) instead.
+    ids = db.session.scalars(select(ChannelParticipant.channel_id).where(ChannelParticipant.user_id == user_id)).all()
     payload = {"user_id": user_id, "name": user.name, "status": now}
     for channel_id in ids:
         socketio.emit("presence", payload, to=f"chat:{channel_id}", namespace=NAMESPACE)

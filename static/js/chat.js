@@ -304,7 +304,9 @@
       .map(function (row) { return row.name + (row.status === "away" ? " (" + row.status + ")" : ""); }).join(", ");
   }
   function sendPresence() {
-    if (socket.connected) { socket.emit("presence", { status: document.hidden ? "away" : "online" }); }
+    if (!socket.connected) { return; }
+    socket.emit("presence", { status: document.hidden ? "away" : "online", channel_id: Number(channelId) },
+                function (ack) { if (ack && ack.present) { showPresence(ack.present); } });
   }
 
   // ------------------------------------------------------------ mention autocomplete
@@ -419,7 +421,7 @@
     if (form) { form.addEventListener("submit", submit); wireMentions($("f-body")); }
     wireOlder();
     document.addEventListener("visibilitychange", function () { sendPresence(); scheduleRead(); });
-    window.setInterval(sendPresence, 60000);
+    window.setInterval(sendPresence, 30000);
     var last = list().lastElementChild;
     if (last && !window.location.hash) { last.scrollIntoView({ block: "end" }); }
   }

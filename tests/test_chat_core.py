@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from hub.chat.models import Message
 from hub.extensions import db
-from tests import factories
 from tests.chat_support import channel, chat_socket, emit, received, send
 
 

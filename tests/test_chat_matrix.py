@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from hub.chat import services
-from hub.extensions import db
 from tests.chat_support import chat_socket, emit
 from tests.helpers import api_write, login, without_request_tokens
 from tests.test_access_matrix import PERSONAS, READS, SPACES, _space

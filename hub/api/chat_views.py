@@ -10,7 +10,7 @@ from hub.api import bp
 from hub.api.common import api_login_required, json_body
 from hub.chat import presence, queries, reading, services
 from hub.chat.models import Channel, Message
-from hub.chat.payloads import channel_json, message_json
+from hub.chat.payloads import channel_json, message_json, payload_of
 from hub.chat.ratelimit import RateLimited
 from hub.errors import error_response
 from hub.extensions import db
@@ -97,7 +97,7 @@ def chat_send(channel_id: int):
         response, status = error_response(429, err.message, code="rate_limited")
         response.headers["Retry-After"] = str(err.retry_after)
         return response, status
-    return jsonify(message_json(message)), 201 if created else 200
+    return jsonify(payload_of(message)), 201 if created else 200
 
 
 @bp.get("/messages/<int:message_id>")

@@ -33,7 +33,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from hub import policy, realtime
 from hub.chat import fanout, presence, queries, reading, services
 from hub.chat.models import Channel, Message
-from hub.chat.payloads import message_json
+from hub.chat.payloads import message_json, payload_of
 from hub.chat.ratelimit import RateLimited
 from hub.extensions import db, socketio
 from hub.validation import ValidationError
@@ -132,7 +132,7 @@ def on_leave(user, data):
 def on_send(user, data):
     channel = db.session.get(Channel, _int(data, "channel_id"))
     message, created = services.send(user, channel, data)
-    return {"ok": True, "message": message_json(message), "duplicate": not created}
+    return {"ok": True, "message": payload_of(message), "duplicate": not created}
 
 
 @handler

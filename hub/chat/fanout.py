@@ -27,7 +27,7 @@ def _text(message: str, **values):
 
 
 def _emit_to_channel(event: str, message: Message) -> None:
-    socketio.emit(event, payloads.message_json(message), to=message.channel.room, namespace=NAMESPACE)
+    socketio.emit(event, payloads.payload_of(message), to=f"chat:{message.channel_id}", namespace=NAMESPACE)
 
 
 def _where(message: Message) -> str:
@@ -36,13 +36,14 @@ def _where(message: Message) -> str:
 
 
 def after_send(actor, message: Message, prepared) -> None:
-    _emit_to_channel("message", message)
-    if message.parent_id is not None:
-        parent = db.session.get(Message, message.parent_id)
-        if parent is not None:
-            _emit_to_channel("message_edited", parent)  # its reply count changed
-    _notify_mentions(actor, message, {p.id for p in prepared.people} | {p.id for p in prepared.team_people})
-    parent = db.session.get(Message, message.parent_id) if message.parent_id else None
+    payload = payloads.payload_of(message)  # no reload of the message when nothing else is needed
+    socketio.emit("message", payload, to=f"chat:{payload['channel_id']}", namespace=NAMESPACE)
+    parent = db.session.get(Message, payload["parent_id"]) if payload["parent_id"] is not None else None
+    if parent is not None:
+        _emit_to_channel("message_edited", parent)  # its reply count changed
+    mentioned = {p.id for p in prepared.people} | {p.id for p in prepared.team_people}
+    if mentioned:
+        _notify_mentions(actor, message, mentioned)
     if parent is not None and parent.author_id != actor.id:
         _notify(actor, message, {parent.author_id}, "chat_reply",
                 _text("%(name)s replied to your message in %(where)s", name=actor.name, where=_where(message)))

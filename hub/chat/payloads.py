@@ -30,6 +30,21 @@ def message_json(message: Message) -> dict:
     }
 
 
+def new_message_json(message: Message, author) -> dict:
+    """message_json for a message just written (no reactions yet), without loading anything."""
+    return {
+        "channel_id": message.channel_id, "id": message.id, "seq": message.seq, "updated_seq": message.updated_seq,
+        "author": {"id": author.id, "name": author.name}, "body": message.body, "body_html": message.body_html,
+        "created_at": iso(message.created_at), "edited_at": None, "deleted": False, "parent_id": message.parent_id,
+        "reply_count": 0, "client_id": message.client_id, "reactions": {},
+    }
+
+
+def payload_of(message: Message) -> dict:
+    """The payload a service built while writing, else one built now."""
+    return getattr(message, "payload", None) or message_json(message)
+
+
 def channel_json(channel: Channel, viewer=None, unread: int | None = None) -> dict:
     data = {"id": channel.id, "kind": channel.kind, "space_id": channel.space_id, "name": display_name(channel, viewer),
             "slug": channel.slug, "topic": channel.topic, "last_seq": channel.last_seq,

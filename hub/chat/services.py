@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 
 from hub import policy
-from hub.chat import fanout
+from hub.chat import fanout, payloads
 from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
 from hub.chat.ratelimit import check_send_rate
 from hub.extensions import db, utcnow
@@ -141,7 +141,13 @@ def send(actor, channel: Channel | None, data: dict) -> tuple[Message, bool]:
             if parent_id is not None:
                 db.session.execute(update(Message).where(Message.id == parent_id).values(
                     reply_count=Message.reply_count + 1, updated_seq=seq))
-            _read_to(actor.id, channel_id, seq)
+            # The sender has read their own message (one statement; a first read mark is made by mark_read).
+            db.session.execute(update(ChannelRead).where(ChannelRead.user_id == actor.id,
+                                                         ChannelRead.channel_id == channel_id,
+                                                         ChannelRead.last_read_seq < seq).values(last_read_seq=seq))
+            db.session.flush()
+            # Built before the commit, while every value is at hand: after it, each would be reloaded.
+            message.payload = payloads.new_message_json(message, actor)
             db.session.commit()
             break
         except (IntegrityError, OperationalError):

@@ -144,3 +144,18 @@ def test_presence_and_typing_only_among_people_who_share_a_channel(app, make_cli
     pat.get_received("/chat")
     tess.disconnect(namespace="/chat")
     assert {"user_id": world.teammate.id, "name": "Tess Teammate", "status": "offline"} in received(pat, "presence")
+
+
+def test_sends_go_ahead_when_the_limit_storage_is_down_and_heartbeats_reveal_missed_writes(app, make_client, world,
+                                                                                           monkeypatch):
+    from hub.extensions import limiter
+    general = channel(app, world.team.space)
+    pat = chat_socket(app, make_client(), world.participant)
+
+    def down(*_args, **_kwargs):
+        raise ConnectionError("redis is down")
+    monkeypatch.setattr(limiter.limiter, "test", down)
+    ack = send(pat, general.id, "still goes out")
+    assert ack["ok"] and ack["message"]["seq"] == 1
+    beat = emit(pat, "presence", {"status": "online", "channel_id": general.id})
+    assert beat["last_seq"] == 1, "a client that saw less than this fetches what it missed"

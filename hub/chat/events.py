@@ -13,7 +13,7 @@ client -> server
   react     {"message_id", "kind"}                 ack {"ok", "message"}
   read      {"channel_id", "seq"}                  ack {"ok", "last_read_seq", "unread"}
   typing    {"channel_id"}                         ack {"ok"}
-  presence  {"status": "online"|"away", "channel_id"?}   ack {"ok", "status", "present"?}  (a heartbeat)
+  presence  {"status": "online"|"away", "channel_id"?}   ack {"ok", "status", "present"?, "last_seq"?}  (a heartbeat)
 server -> client
   message, message_edited, message_deleted, reaction   a message payload (hub.chat.payloads)
   typing    {"channel_id", "user": {"id", "name"}}
@@ -175,6 +175,9 @@ def on_presence(user, data):
         channel = db.session.get(Channel, _int(data, "channel_id"))
         policy.require(user, "channel.view", channel)
         answer["present"] = presence.present_list(channel)
+        # The client compares this with what it has seen: a live event lost on the way (say,
+        # while Redis was down) is fetched within one heartbeat.
+        answer["last_seq"] = channel.last_seq
     return answer
 
 

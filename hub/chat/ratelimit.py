@@ -20,13 +20,20 @@ class RateLimited(Exception):
 
 
 def check_send_rate(user_id: int) -> None:
-    """Count one send for the person, or raise RateLimited (nothing is counted then)."""
+    """Count one send for the person, or raise RateLimited (nothing is counted then). When the
+    counters' storage (Redis) is unreachable the send goes ahead: losing a limit for a while is
+    better than losing the conversation."""
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
-    strategy = limiter.limiter
     items = parse_many(current_app.config["CHAT_SEND_LIMIT"])
-    for item in items:
-        if not strategy.test(item, prefix, "chat-send", str(user_id)):
-            reset, _remaining = strategy.get_window_stats(item, prefix, "chat-send", str(user_id))
-            raise RateLimited(max(1, math.ceil(reset - time.time())))
-    for item in items:
-        strategy.hit(item, prefix, "chat-send", str(user_id))
+    try:
+        strategy = limiter.limiter
+        for item in items:
+            if not strategy.test(item, prefix, "chat-send", str(user_id)):
+                reset, _remaining = strategy.get_window_stats(item, prefix, "chat-send", str(user_id))
+                raise RateLimited(max(1, math.ceil(reset - time.time())))
+        for item in items:
+            strategy.hit(item, prefix, "chat-send", str(user_id))
+    except RateLimited:
+        raise
+    except Exception:  # noqa: BLE001 (storage down: logged, not fatal)
+        current_app.logger.warning("chat send limit not checked: rate-limit storage unavailable", exc_info=True)

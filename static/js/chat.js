@@ -306,7 +306,11 @@
   function sendPresence() {
     if (!socket.connected) { return; }
     socket.emit("presence", { status: document.hidden ? "away" : "online", channel_id: Number(channelId) },
-                function (ack) { if (ack && ack.present) { showPresence(ack.present); } });
+                function (ack) {
+                  if (ack && ack.present) { showPresence(ack.present); }
+                  // Something was written that never reached us live (a lost event): fetch it.
+                  if (ack && ack.last_seq > seen) { catchUp(); }
+                });
   }
 
   // ------------------------------------------------------------ mention autocomplete
@@ -421,7 +425,7 @@
     if (form) { form.addEventListener("submit", submit); wireMentions($("f-body")); }
     wireOlder();
     document.addEventListener("visibilitychange", function () { sendPresence(); scheduleRead(); });
-    window.setInterval(sendPresence, 30000);
+    window.setInterval(sendPresence, 20000);
     var last = list().lastElementChild;
     if (last && !window.location.hash) { last.scrollIntoView({ block: "end" }); }
   }

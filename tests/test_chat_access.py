@@ -140,3 +140,19 @@ def test_someone_taken_off_a_team_hears_nothing_more_from_its_channel(app, make_
     send(pat, huddle.id, "team only now")
     send(pat, cohort_room.id, "cohort only now")
     assert received(tess) == []
+
+
+def test_a_direct_message_notifies_only_participants_who_do_not_have_chat_open(app, make_client, world):
+    from hub.notify.models import Notification
+    kim = factories.user("Kim Colleague")
+    factories.join_team(kim, world.team)
+    with app.test_request_context():
+        dm = services.start_dm(world.participant, [world.teammate, kim])
+    pat = _joined(app, make_client, world.participant, dm)
+    _joined(app, make_client, world.teammate, dm)  # Tess has chat open; Kim does not
+    send(pat, dm.id, "quick question")
+    notes = db.session.query(Notification).filter_by(kind="chat_dm").all()
+    assert [(n.user_id, n.text) for n in notes] == [(kim.id, "Pat Participant sent you a direct message")]
+    client = make_client()
+    login(client, kim)
+    assert [n["kind"] for n in client.get("/api/v1/notifications").get_json()["items"]] == ["chat_dm"]

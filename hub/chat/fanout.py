@@ -10,7 +10,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from hub import policy
-from hub.chat import payloads
+from hub.chat import payloads, presence
 from hub.chat.models import Channel, Message
 from hub.extensions import db, socketio
 from hub.notify import services as notify
@@ -47,6 +47,13 @@ def after_send(actor, message: Message, prepared) -> None:
     if parent is not None and parent.author_id != actor.id:
         _notify(actor, message, {parent.author_id}, "chat_reply",
                 _text("%(name)s replied to your message in %(where)s", name=actor.name, where=_where(message)))
+    channel = db.session.get(Channel, payload["channel_id"])
+    if channel is not None and channel.kind == "dm":
+        # People of the conversation who do not have chat open hear of it (the others see it live).
+        others = channel.participant_ids - {actor.id} - mentioned
+        away = others - set(presence.statuses(others)) if others else set()
+        if away:
+            _notify(actor, message, away, "chat_dm", _text("%(name)s sent you a direct message", name=actor.name))
 
 
 def after_edit(actor, message: Message, prepared, mentioned_before: set[int]) -> None:

@@ -62,3 +62,27 @@ def test_starting_a_conversation_from_the_chat_home(app, make_client, world):
     assert "Tess Teammate" in conversation and "only its 2 people can read it" in conversation
     empty = post_form(pat, "/chat/dm", {}, token_from="/chat")
     assert empty.status_code == 422 and "Choose at least one person" in empty.get_data(as_text=True)
+
+
+def test_moderators_archive_and_reopen_a_channel_whose_history_stays_readable(app, make_client, world):
+    from tests.helpers import api_write
+    huddle = channel(app, world.secret, by=world.facilitator)
+    fay, mo = make_client(), make_client()
+    login(fay, world.facilitator)
+    login(mo, world.member)
+    said = api_write(mo, "POST", f"/api/v1/channels/{huddle.id}/messages", {"body": "before", "client_id": "a1"})
+    assert said.status_code == 201
+    assert api_write(mo, "PATCH", f"/api/v1/channels/{huddle.id}", {"archived": True}).status_code == 403
+    assert api_write(fay, "PATCH", f"/api/v1/channels/{huddle.id}", {"archived": "yes"}).status_code == 422
+    archived = post_form(fay, f"/chat/channels/{huddle.id}/archive", {"archived": "1"},
+                         token_from=f"/spaces/{world.secret.slug}/chat")
+    assert archived.status_code == 302
+    refused = api_write(mo, "POST", f"/api/v1/channels/{huddle.id}/messages", {"body": "after", "client_id": "a2"})
+    assert refused.status_code == 403
+    assert "before" in mo.get(f"/chat/channels/{huddle.id}").get_data(as_text=True)
+    assert "can read this channel but not write" in mo.get(f"/chat/channels/{huddle.id}").get_data(as_text=True)
+    renamed = api_write(fay, "PATCH", f"/api/v1/channels/{huddle.id}", {"archived": False, "name": "Circle",
+                                                                          "topic": "weekly"})
+    assert renamed.status_code == 200 and renamed.get_json()["name"] == "Circle"
+    again = api_write(mo, "POST", f"/api/v1/channels/{huddle.id}/messages", {"body": "after", "client_id": "a3"})
+    assert again.status_code == 201

@@ -30,6 +30,7 @@ SIGNED_IN_HTML = {
     "forums.categories", "forums.edit_category",
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
+    "chat.archive_channel",
 }
 
 

@@ -74,6 +74,13 @@ def chat_channel(channel_id: int):
     return jsonify(channel_json(found, current_user, reading.unread_counts(current_user, [found.id]).get(found.id, 0)))
 
 
+@bp.patch("/channels/<int:channel_id>")
+@api_login_required
+def chat_update_channel(channel_id: int):
+    found = _get(Channel, channel_id, "channel.view")
+    return jsonify(channel_json(services.update_channel(current_user, found, json_body()), current_user))
+
+
 @bp.get("/channels/<int:channel_id>/messages")
 @api_login_required
 def chat_messages(channel_id: int):

@@ -184,6 +184,8 @@ ROUTES.extend([
     ("post", "/dms", "Start (or find) a conversation with up to 7 people who share a space with you",
      _obj(user_ids={"type": "array", "items": INT}), "Channel", 201),
     ("get", "/channels/{channel_id}", "One channel", None, "Channel", 200),
+    ("patch", "/channels/{channel_id}", "Rename, change the topic, archive or reopen (the space's moderators)",
+     _obj(name=STR, topic=STR, archived=BOOL), "Channel", 200),
     ("get", "/channels/{channel_id}/messages", "History: the newest page, ?before_seq= for older pages "
      "(next is the before_seq of the page before), or ?after_seq= for everything new or changed since", None,
      ["Message"], 200),

@@ -84,6 +84,35 @@ def create_channel(actor, space: Space | None, data: dict) -> Channel:
     return channel
 
 
+def update_channel(actor, channel: Channel | None, data: dict) -> Channel:
+    """The space's moderators rename a channel, change its topic, archive or reopen it (an
+    archived channel keeps its history readable and takes no new messages)."""
+    policy.require(actor, "channel.manage", channel)
+    errors: dict[str, str] = {}
+    if "name" in data:
+        name = require_text(errors, "name", data.get("name"), _("Channel name"), 80)
+        slug = slugify(name)[:80] if name else ""
+        taken = db.session.scalar(select(Channel.id).where(Channel.space_id == channel.space_id, Channel.slug == slug,
+                                                           Channel.id != channel.id)) if slug else None
+        if name and (not slug or taken):
+            errors["name"] = _("This space already has a channel with that name.") if taken else \
+                _("Use some letters or numbers in the channel name.")
+        if not errors:
+            channel.name, channel.slug = name, slug
+    if "topic" in data:
+        channel.topic = require_text(errors, "topic", data.get("topic"), _("Topic"), 300, required=False)
+    if "archived" in data:
+        if not isinstance(data["archived"], bool):
+            errors["archived"] = _("archived must be true or false.")
+        else:
+            channel.archived_at = utcnow() if data["archived"] else None
+    if errors:
+        db.session.rollback()
+        raise ValidationError(errors)
+    db.session.commit()
+    return channel
+
+
 def start_dm(actor, people) -> Channel:
     """The conversation among the actor and `people` (one per group of people: asking again
     returns the same one). Everyone must share a space with the actor."""

@@ -98,3 +98,12 @@ def create_channel(slug: str):
     except ValidationError as err:
         return space(slug, errors=err.fields, form=request.form), 422
     return redirect(url_for("chat.channel", channel_id=made.id))
+
+
+@bp.post("/chat/channels/<int:channel_id>/archive")
+@login_required
+def archive_channel(channel_id: int):
+    found = db.session.get(Channel, channel_id)
+    policy.require(current_user, "channel.view", found)
+    services.update_channel(current_user, found, {"archived": request.form.get("archived") == "1"})
+    return redirect(url_for("chat.space", slug=found.space.slug))

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import pytest
 
+from hub import policy
 from hub.chat import services
+from hub.chat.models import Channel
+from hub.extensions import db
 from tests.chat_support import chat_socket, emit
 from tests.helpers import api_write, login, without_request_tokens
 from tests.test_access_matrix import PERSONAS, READS, SPACES, _space
 
 MISSING = 999_999
+STAFF = {"facilitator", "other_facilitator", "admin"}
+# Who moderates each space's channels: site staff outside affinity spaces, else its facilitators.
+STAFF_OF = {"commons": STAFF, "cohort": STAFF, "team": STAFF, "other_team": STAFF, "affinity": {"facilitator"},
+            "secret": {"facilitator"}, "other_affinity": {"other_facilitator"}}
 
 
 @pytest.fixture
@@ -76,10 +83,14 @@ def test_chat_writes_and_listings(app, world, channels, persona):
                          {"body": f"{persona} writes", "client_id": f"{persona}-{name}"})
         reacted = api_write(client, "POST", f"/api/v1/messages/{message_id}/reactions", {"kind": "heart"})
         read = api_write(client, "POST", f"/api/v1/channels/{channel_id}/read", {"seq": 1})
+        managed = api_write(client, "PATCH", f"/api/v1/channels/{channel_id}", {"topic": f"{persona} was here"})
         if reads:
             assert sent.status_code == 201 and reacted.status_code == 200 and read.status_code == 200, (persona, name)
+            may_manage = policy.can(getattr(world, persona), "channel.manage", db.session.get(Channel, channel_id))
+            assert managed.status_code == (200 if may_manage else 403), (persona, name)
+            assert may_manage is (persona in STAFF_OF[name]), (persona, name)
         else:
-            for response in (sent, reacted, read):
+            for response in (sent, reacted, read, managed):
                 assert response.status_code == 404, (persona, name)
             assert channel_id not in listed
         # The sidebar lists the channels of spaces one belongs to (staff open others from the space).

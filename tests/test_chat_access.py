@@ -156,3 +156,19 @@ def test_a_direct_message_notifies_only_participants_who_do_not_have_chat_open(a
     client = make_client()
     login(client, kim)
     assert [n["kind"] for n in client.get("/api/v1/notifications").get_json()["items"]] == ["chat_dm"]
+
+
+def test_a_lost_eviction_is_caught_at_the_next_heartbeat(app, make_client, world):
+    """Redis down at the moment of removal: the forwarded leave_room never arrives. The
+    socket's next heartbeat asks the policy again and leaves the channel."""
+    from hub.spaces.models import SpaceMembership
+    caucus = channel(app, world.secret, by=world.facilitator)
+    fay = _joined(app, make_client, world.facilitator, caucus)
+    mo = _joined(app, make_client, world.member, caucus)
+    db.session.execute(db.delete(SpaceMembership).where(SpaceMembership.space_id == world.secret.id,
+                                                        SpaceMembership.user_id == world.member.id))
+    db.session.commit()  # removed, with no eviction at all
+    assert emit(mo, "presence", {"status": "online"})["ok"]
+    assert [e["channel_ids"] for e in received(mo, "channel_access_ended")] == [[caucus.id]]
+    send(fay, caucus.id, "after the lost eviction")
+    assert received(mo) == []

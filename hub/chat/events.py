@@ -19,7 +19,7 @@ server -> client
   typing    {"channel_id", "user": {"id", "name"}}
   presence  {"user_id", "name", "status"}             (to the person's direct conversations)
   read      {"channel_id", "last_read_seq", "unread"}   (to the person's own sockets)
-  channel_access_ended {"space_id", "channel_ids"}
+  channel_access_ended {"space_id" (or null from a heartbeat re-check), "channel_ids"}
 """
 from __future__ import annotations
 
@@ -171,6 +171,7 @@ def on_typing(user, data):
 def on_presence(user, data):
     """A heartbeat with the person's status; with a channel_id, answers who is there now."""
     answer = {"ok": True, "status": presence.set_status(request.sid, user.id, str(data.get("status") or ""))}
+    _recheck_rooms(user)
     if data.get("channel_id") is not None:
         channel = db.session.get(Channel, _int(data, "channel_id"))
         policy.require(user, "channel.view", channel)
@@ -179,6 +180,22 @@ def on_presence(user, data):
         # while Redis was down) is fetched within one heartbeat.
         answer["last_seq"] = channel.last_seq
     return answer
+
+
+def _recheck_rooms(user) -> None:
+    """Every heartbeat, this socket's channel rooms are asked about again (on the process that
+    holds it): should an eviction forwarded through Redis have been lost (Redis down at that
+    moment), the socket still leaves a channel it may no longer read within one heartbeat."""
+    joined = [str(r) for r in socketio.server.manager.get_rooms(request.sid, NAMESPACE) if str(r).startswith("chat:")]
+    if not joined:
+        return
+    visible = set(db.session.scalars(policy.visible_channel_ids(user)))
+    lost = [int(room.split(":", 1)[1]) for room in joined if int(room.split(":", 1)[1]) not in visible]
+    for channel_id in lost:
+        leave_room(f"chat:{channel_id}")
+    if lost:
+        socketio.emit("channel_access_ended", {"space_id": None, "channel_ids": lost}, to=request.sid,
+                      namespace=NAMESPACE)
 
 
 EVENTS = {"connect": on_connect, "disconnect": on_disconnect, "join": on_join, "leave": on_leave, "send": on_send,

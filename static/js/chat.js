@@ -313,61 +313,16 @@
                 });
   }
 
-  // ------------------------------------------------------------ mention autocomplete
+  // Mention autocomplete (static/js/chat_mentions.js): only people who can see this channel.
+  // Keys it does not take: Enter sends (Shift+Enter is a new line); typing tells the channel.
   function wireMentions(input) {
-    var box = $("chat-mentions"), active = -1, timer = null;
-    function handle() {
-      var match = /(^|[\s(])@([\w.\-]{0,40})$/.exec(input.value.slice(0, input.selectionStart));
-      return match ? match[2] : null;
-    }
-    function close() { box.hidden = true; active = -1; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
-    function highlight(i) {
-      var options = box.querySelectorAll("li");
-      active = Math.max(0, Math.min(i, options.length - 1));
-      options.forEach(function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
-      if (options[active]) { input.setAttribute("aria-activedescendant", options[active].id); }
-    }
-    function choose(h) {
-      var start = input.selectionStart, upto = input.value.slice(0, start).replace(/@[\w.\-]*$/, "@" + h + " ");
-      input.value = upto + input.value.slice(start); input.selectionStart = input.selectionEnd = upto.length;
-      close(); input.focus();
-    }
-    input.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () {
-        var h = handle();
-        if (h === null) { close(); return; }
-        fetch("/api/v1/channels/" + channelId + "/mentionable?q=" + encodeURIComponent(h),
-              { credentials: "same-origin", headers: { "Accept": "application/json" } })
-          .then(function (r) { return r.json(); }).then(function (data) {
-            if (!data.items || !data.items.length) { close(); return; }
-            box.textContent = "";
-            data.items.forEach(function (item, i) {
-              var li = document.createElement("li"); li.setAttribute("role", "option"); li.id = "chat-mention-" + i;
-              li.dataset.handle = item.handle; li.textContent = item.name + " @" + item.handle;
-              li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item.handle); });
-              box.appendChild(li);
-            });
-            box.hidden = false; input.setAttribute("aria-expanded", "true"); highlight(0);
-          });
-      }, 200);
-    });
-    input.addEventListener("keydown", function (event) {
-      if (!box.hidden) {
-        var options = box.querySelectorAll("li");
-        if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); return; }
-        if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); return; }
-        if ((event.key === "Enter" || event.key === "Tab") && options[active]) {
-          event.preventDefault(); choose(options[active].dataset.handle); return;
+    window.hubChatMentions(input, $("chat-mentions"), "/api/v1/channels/" + channelId + "/mentionable?q=",
+      function (event) {
+        if (event.key === "Enter" && !event.shiftKey) { submit(event); return; }
+        if (Date.now() - lastTyping > 3000 && socket.connected) {
+          lastTyping = Date.now(); socket.emit("typing", { channel_id: Number(channelId) });
         }
-        if (event.key === "Escape") { close(); return; }
-      }
-      if (event.key === "Enter" && !event.shiftKey) { submit(event); return; }
-      if (Date.now() - lastTyping > 3000 && socket.connected) {
-        lastTyping = Date.now(); socket.emit("typing", { channel_id: Number(channelId) });
-      }
-    });
-    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+      });
   }
 
   function wireOlder() {

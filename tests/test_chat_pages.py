@@ -86,3 +86,24 @@ def test_moderators_archive_and_reopen_a_channel_whose_history_stays_readable(ap
     assert renamed.status_code == 200 and renamed.get_json()["name"] == "Circle"
     again = api_write(mo, "POST", f"/api/v1/channels/{huddle.id}/messages", {"body": "after", "client_id": "a3"})
     assert again.status_code == 201
+
+
+def test_a_reply_names_its_parent_only_when_the_reader_can_see_it(app, make_client, world):
+    import time
+    from hub.chat import services
+    from tests import factories
+    world.secret.history_policy = "from_joining"
+    db.session.commit()
+    caucus = channel(app, world.secret, by=world.facilitator)
+    with app.test_request_context():
+        first, _ = services.send(world.facilitator, caucus, {"body": "an early thought", "client_id": "p1"})
+        time.sleep(0.01)
+        newcomer = factories.user("Nia Newcomer")
+        factories.join_space(newcomer, world.secret)
+        services.send(world.member, caucus, {"body": "answering it", "client_id": "p2", "parent_id": first.id})
+    mo, nia = make_client(), make_client()
+    login(mo, world.member)
+    login(nia, newcomer)
+    assert "Replying to a message by Fay Facilitator" in mo.get(f"/chat/channels/{caucus.id}").get_data(as_text=True)
+    page = nia.get(f"/chat/channels/{caucus.id}").get_data(as_text=True)
+    assert "answering it" in page and "Fay Facilitator" not in page and "an early thought" not in page

@@ -39,6 +39,7 @@ def channel(channel_id: int, errors=None, form=None):
     before = request.args.get("before_seq", type=int)
     messages, more = queries.history(current_user, found, before)
     return render_template("chat/channel.html", channel=found, messages=messages, more=more,
+                           by_id={m.id: m for m in messages},  # a reply names its parent when it is on the page
                            permissions=policy.message_permissions(current_user, found, messages),
                            can_post=policy.can(current_user, "channel.post", found), reactions=REACTIONS,
                            older=messages[0].seq if more and messages else None, errors=errors or {},

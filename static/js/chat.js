@@ -53,7 +53,9 @@
     }
     if (m.parent_id) {
       var reply = document.createElement("a"); reply.className = "chat-reply-to"; reply.href = "#m-" + m.parent_id;
-      reply.textContent = " " + label("inReply"); meta.appendChild(reply);
+      var parent = $("m-" + m.parent_id), parentAuthor = parent && parent.querySelector(".chat-author");
+      reply.textContent = " " + (parentAuthor ? label("replying", { name: parentAuthor.textContent }) : label("inReply"));
+      meta.appendChild(reply);
     }
     li.appendChild(meta);
     if (m.deleted) {

@@ -19,9 +19,9 @@ def seed_demo():
 
     summary = seed()
     threads = seed_forums()
-    from hub.seed_chat import seed_chat
-    seed_chat()
     click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
+    from hub.seed_chat import seed_chat
+    click.echo(f"Demo chat ready: {seed_chat()} messages")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

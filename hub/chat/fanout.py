@@ -47,7 +47,8 @@ def after_send(actor, message: Message, prepared) -> None:
     if parent is not None and parent.author_id != actor.id:
         _notify(actor, message, {parent.author_id}, "chat_reply",
                 _text("%(name)s replied to your message in %(where)s", name=actor.name, where=_where(message)))
-    channel = db.session.get(Channel, payload["channel_id"])
+    in_dm = getattr(message, "in_dm", None)  # known to the service that wrote it; else look
+    channel = db.session.get(Channel, payload["channel_id"]) if in_dm is not False else None
     if channel is not None and channel.kind == "dm":
         # People of the conversation who do not have chat open hear of it (the others see it live).
         others = channel.participant_ids - {actor.id} - mentioned

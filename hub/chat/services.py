@@ -177,6 +177,7 @@ def send(actor, channel: Channel | None, data: dict) -> tuple[Message, bool]:
             db.session.flush()
             # Built before the commit, while every value is at hand: after it, each would be reloaded.
             message.payload = payloads.new_message_json(message, actor)
+            message.in_dm = channel.kind == "dm"
             db.session.commit()
             break
         except (IntegrityError, OperationalError):

@@ -113,6 +113,9 @@ class Config:
         # Library uploads: one file at most this big; all files of one space together at most the quota.
         self.LIBRARY_MAX_FILE_MB = int(get("HUB_LIBRARY_MAX_FILE_MB", "20"))
         self.LIBRARY_SPACE_QUOTA_MB = int(get("HUB_LIBRARY_SPACE_QUOTA_MB", "500"))
+        # Chat (issue 7): per-person send limit (limits syntax) and the longest message, in characters.
+        self.CHAT_SEND_LIMIT = get("HUB_CHAT_SEND_LIMIT", "10 per 10 seconds; 120 per 10 minutes")
+        self.CHAT_MAX_CHARS = int(get("HUB_CHAT_MAX_CHARS", "4000"))
 
     def problems(self) -> list[str]:
         """What makes this configuration unsafe to run in production."""

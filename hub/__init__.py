@@ -79,6 +79,7 @@ def _tune_sqlite(engine, busy_timeout_ms: int) -> None:
 def _register_blueprints(app: Flask) -> None:
     from hub.api import bp as api_bp
     from hub.auth.views import bp as auth_bp
+    from hub.chat.views import bp as chat_bp
     from hub.forums.views import bp as forums_bp
     from hub.home.views import bp as home_bp
     from hub.library.views import bp as library_bp
@@ -91,10 +92,12 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(library_bp)
+    app.register_blueprint(chat_bp)
 
 
 def _register_search_documents() -> None:
     """Each domain says what the search index holds of it and which changes refresh it."""
+    from hub.chat import search_docs as chat_documents  # noqa: F401
     from hub.forums import search_docs as forum_documents  # noqa: F401
     from hub.library import search_docs as library_documents  # noqa: F401
     from hub.people import search_docs as people_documents  # noqa: F401
@@ -108,4 +111,6 @@ def _register_cross_cutting(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
     realtime.init_app(app)
+    from hub.chat import events as chat_events
+    chat_events.init_app(app)
     cli.register(app)

@@ -24,6 +24,8 @@ def seed_demo():
     click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
     if resources:
         click.echo(f"Demo library ready: {resources} library resources")
+    from hub.seed_chat import seed_chat
+    click.echo(f"Demo chat ready: {seed_chat()} messages")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

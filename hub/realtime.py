@@ -106,6 +106,8 @@ def evict_from_space(user_id: int, space_id: int) -> None:
     """After removal or leaving: tell the person's open pages, and take this process's sockets
     out of any room of that space (rooms are only ever joined after policy.require)."""
     socketio.emit("space_access_ended", {"space_id": space_id}, to=user_room(user_id), namespace="/")
+    for hook in EVICT_HOOKS:
+        hook(user_id, space_id)
     manager = socketio.server.manager
     prefix = f"space:{space_id}"
     for sid in _sids_of(user_id):
@@ -121,9 +123,27 @@ def end_sessions(user_id: int) -> None:
     """After a session-version bump: tell open sockets, then drop them from the personal room."""
     room = user_room(user_id)
     socketio.emit("session_ended", {}, to=room, namespace="/")
+    for hook in END_HOOKS:
+        hook(user_id)
     # Every socket of the person is cut, on whichever process holds it (python-socketio
     # forwards a disconnect for a socket it does not hold through the message queue).
     # The session that asked reconnects after its page reloads.
     for sid in _sids_of(user_id):
         socketio.server.disconnect(sid, namespace="/")
     socketio.close_room(room, namespace="/")
+
+
+# Other namespaces (hub.chat) register here how their sockets leave a space's rooms and how
+# they are cut when a person's sessions end; both run wherever eviction and ending run.
+EVICT_HOOKS: list = []  # hook(user_id, space_id)
+END_HOOKS: list = []  # hook(user_id)
+
+
+def authenticate(auth):
+    """The person behind a connecting socket (token in `auth`, else the session), remembered in
+    the socket's session for later events; None when they may not connect."""
+    user, token_hash = _connecting_user(auth)
+    if not policy.signed_in(user):
+        return None
+    session["socket_auth"] = {"user_id": user.id, "version": user.session_version, "token": token_hash}
+    return user

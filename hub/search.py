@@ -149,7 +149,7 @@ def _recheck(user, hits: list[Hit]) -> list[Hit]:
     return shown
 
 
-MAX_SUGGESTION_CANDIDATES = 60
+MAX_SUGGESTION_CANDIDATES, MAX_SUGGESTED_WORDS = 15, 3
 
 
 def _did_you_mean(searcher, parsed, allowed) -> str | None:
@@ -161,27 +161,33 @@ def _did_you_mean(searcher, parsed, allowed) -> str | None:
 
     changed, words = False, []
     reader = searcher.reader()
-    for word in parsed.words:
-        if searcher.search(search_query.word_query(word), filter=allowed, limit=1).scored_length():
+    for n, word in enumerate(parsed.words):
+        plain = search_query.plain_words(word)
+        if n >= MAX_SUGGESTED_WORDS or not plain or _visible(searcher, search_query.word_query(word), allowed):
             words.append(word)
             continue
         replacement, checked = None, 0
-        plain = search_query.plain_words(word)
-        for distance in (1, 2):
-            if replacement or not plain:
-                break
+        for distance in (1, 2) if len(plain[0]) >= 5 else (1,):
             for candidate in sorted(reader.terms_within("words", plain[0], distance)):
                 candidate = candidate.decode() if isinstance(candidate, bytes) else candidate
+                if candidate == plain[0]:
+                    continue
                 checked += 1
                 if checked > MAX_SUGGESTION_CANDIDATES:
                     break
-                if candidate != plain[0] and searcher.search(
-                        wq.Term("words", candidate), filter=allowed, limit=1).scored_length():
+                if _visible(searcher, wq.Term("words", candidate), allowed):
                     replacement = candidate
                     break
+            if replacement or checked > MAX_SUGGESTION_CANDIDATES:
+                break
         changed = changed or replacement is not None
         words.append(replacement or word)
     return " ".join(words) if changed else None
+
+
+def _visible(searcher, query, allowed) -> bool:
+    """Whether any document the person may see matches: the postings walked, nothing scored."""
+    return any(docnum in allowed for docnum in searcher.docs_for_query(query))
 
 
 def key_terms(text: str, count: int = 12) -> list[str]:

@@ -53,6 +53,13 @@ CANARIES = {
     "CANARY-COMMONS-DRAFT": ({"participant"}, {"participant"}),
     "CANARY-TEAM-ONLY-ADOPTION": (STAFF | {"participant"}, STAFF | {"participant"}),
     "CANARY-MOVED-RESOURCE": ({"member", "facilitator"}, {"member", "facilitator"}),
+    # chat
+    "CANARY-CHAT-SECRET-CHANNEL": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-CHAT-SECRET-MESSAGE": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-CHAT-TEAM-MESSAGE": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "CANARY-CHAT-DM": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-CHAT-EDITED-AWAY": (set(), set()),
+    "CANARY-CHAT-DELETED": (set(), set()),
 }
 
 
@@ -80,6 +87,7 @@ def _plant(world):
                   "CANARY-NOTIFICATION happened", "/", world.secret)
     _plant_forums(world)
     _plant_library(world)
+    _plant_chat(world)
     return world
 
 
@@ -110,6 +118,21 @@ def _plant_library(world):
     moved = new(world.facilitator, world.commons, "CANARY-MOVED-RESOURCE")
     adoption.toggle_vote(world.participant, moved)
     library.move(world.facilitator, moved, world.secret)
+
+
+def _plant_chat(world):
+    from hub.chat import services as chat
+    caucus = chat.create_channel(world.facilitator, world.secret, {"name": "CANARY-CHAT-SECRET-CHANNEL"})
+    chat.send(world.member, caucus, {"body": f"CANARY-CHAT-SECRET-MESSAGE @{world.facilitator.username}",
+                                     "client_id": "canary-1"})
+    edited, _ = chat.send(world.member, caucus, {"body": "CANARY-CHAT-EDITED-AWAY", "client_id": "canary-2"})
+    chat.edit(world.member, edited, {"body": "Nothing to see"})
+    deleted, _ = chat.send(world.facilitator, caucus, {"body": "CANARY-CHAT-DELETED", "client_id": "canary-3"})
+    chat.delete(world.facilitator, deleted)
+    team = chat.create_channel(world.admin, world.team.space, {"name": "team-room"})
+    chat.send(world.participant, team, {"body": "CANARY-CHAT-TEAM-MESSAGE", "client_id": "canary-4"})
+    dm = chat.start_dm(world.member, [world.facilitator])
+    chat.send(world.member, dm, {"body": "CANARY-CHAT-DM", "client_id": "canary-5"})
 
 
 def _plant_forums(world):
@@ -154,6 +177,7 @@ def _values(world) -> dict[str, list]:
     from hub.notify.models import Notification
     from hub.spaces.models import JoinRequest, Space
     from hub.people.models import Cohort, Team, User
+    from hub.chat.models import Channel, Message as ChatMessage
     ids = lambda model: [r for r in db.session.scalars(db.select(model.id))]  # noqa: E731
     return {
         "thread_id": ids(Thread) + [999_999], "post_id": ids(Post) + [999_999], "category_id": ids(Category),
@@ -163,6 +187,7 @@ def _values(world) -> dict[str, list]:
         "slug": list(db.session.scalars(db.select(Space.slug))) + ["missing-space"],
         "space_id": ids(Space) + [999_999], "person_id": ids(User), "user_id": ids(User),
         "request_id": ids(JoinRequest), "team_id": ids(Team), "cohort_id": ids(Cohort),
+        "channel_id": ids(Channel) + [999_999], "message_id": ids(ChatMessage) + [999_999],
         "token_id": [1], "invitation_id": [1], "token": ["not-a-token"], "filename": ["css/hub.css"],
         **_library_values(ids),
     }

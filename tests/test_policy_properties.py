@@ -268,3 +268,92 @@ def test_library_scope_audience_and_predicate_agree(app, data):
         some = {u.id for u in users[::2]}
         for row in rows[model]:
             assert policy.audience(row, among=some) == policy.audience(row) & some
+
+
+# Chat on top of the same worlds: channels in spaces (some archived), direct conversations
+# among random people, messages written before or after people joined narrow-history spaces.
+chat_worlds = st.fixed_dictionaries({
+    "world": worlds,
+    "narrow": st.booleans(),
+    "channels": st.lists(st.tuples(st.integers(0, 8), st.booleans()), max_size=3),
+    "dms": st.lists(st.lists(st.integers(0, 5), min_size=2, max_size=4), max_size=2),
+    "messages": st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(-2, 2), st.booleans()),
+                         min_size=2, max_size=12),
+})
+
+
+def _add_chat(data, users, all_spaces):
+    from datetime import timedelta
+
+    from hub.chat.models import Channel, ChannelParticipant, Message
+    from hub.extensions import utcnow
+
+    base = utcnow()
+    for space in all_spaces:
+        if data["narrow"] and space.kind == "affinity":
+            space.history_policy = "from_joining"
+    # Always one affinity space with a channel, its people joined at different times (and some
+    # not through its agreement yet), so "from joining" and agreement gating are always exercised.
+    caucus = spaces.new_space("affinity", "Caucus", visibility="secret", agreement_version=1,
+                              history_policy="from_joining" if data["narrow"] else "full")
+    db.session.flush()
+    for i, person in enumerate(users):
+        if i % 3 != 2:
+            db.session.add(SpaceMembership(space_id=caucus.id, user_id=person.id, agreement_accepted_version=i % 4 and 1,
+                                           role="facilitator" if i == 1 else "member"))
+    db.session.flush()
+    for membership in db.session.scalars(select(SpaceMembership)):
+        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
+    channels = [Channel(kind="space", space_id=caucus.id, name="caucus", slug="caucus")]
+    for s, archived in data["channels"]:
+        if s < len(all_spaces):
+            # Counted from the end, so the affinity and community spaces get channels most often.
+            channels.append(Channel(kind="space", space_id=all_spaces[-1 - s].id, name=f"c{len(channels)}",
+                                    slug=f"c{len(channels)}", archived_at=base if archived else None))
+    for i, people in enumerate(data["dms"]):
+        ids = sorted({users[p].id for p in people if p < len(users)})
+        if len(ids) >= 2:
+            channels.append(Channel(kind="dm", dm_key=f"k{i}-" + ",".join(map(str, ids)),
+                                    participants=[ChannelParticipant(user_id=u) for u in ids]))
+    db.session.add_all(channels)
+    db.session.flush()
+    for n, (c, u, offset, deleted) in enumerate(data["messages"]):
+        if c < len(channels) and u < len(users):
+            when = base + timedelta(minutes=offset)
+            db.session.add(Message(channel_id=channels[c].id, seq=n + 1, updated_seq=n + 1, author_id=users[u].id,
+                                   client_id=f"m{n}", body="b", body_html="b", created_at=when,
+                                   deleted_at=when if deleted else None))
+    db.session.commit()
+    db.session.expire_all()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=chat_worlds)
+def test_chat_scope_audience_and_predicate_agree(app, data):
+    from hub.chat.models import Channel, Message
+
+    users, all_spaces = _build(data["world"])
+    _add_chat(data, users, all_spaces)
+    channels = list(db.session.scalars(select(Channel)))
+    messages = list(db.session.scalars(select(Message)))
+    for viewer in users + [AnonymousUser()]:
+        scoped = {c.id for c in db.session.scalars(policy.scope(select(Channel), viewer))}
+        assert scoped == {c.id for c in channels if policy.can(viewer, "channel.view", c)}
+        scoped_messages = {m.id for m in db.session.scalars(policy.scope(select(Message), viewer))}
+        assert scoped_messages == {m.id for m in messages if policy.can(viewer, "message.view", m)}
+        for channel in channels:
+            if channel.kind == "dm":
+                assert policy.can(viewer, "channel.view", channel) is (
+                    policy.signed_in(viewer) and viewer.id in channel.participant_ids)
+            shortcut = set(db.session.scalars(select(Message.id).where(policy.messages_of_channel_clause(viewer, channel))))
+            assert shortcut == {m.id for m in messages if m.channel_id == channel.id and policy.can(viewer, "message.view", m)}
+            page = policy.message_permissions(viewer, channel, [m for m in messages if m.channel_id == channel.id])
+            for message in (m for m in messages if m.channel_id == channel.id):
+                for action, allowed in page[message.id].items():
+                    assert allowed == policy.can(viewer, action, message), (action, message.id)
+                if policy.can(viewer, "message.edit", message):
+                    assert message.author_id == viewer.id and policy.can(viewer, "channel.post", channel)
+    for channel in channels:
+        assert policy.audience(channel) == {u.id for u in users if policy.can(u, "channel.view", channel)}
+    for message in messages:
+        assert policy.audience(message) == {u.id for u in users if policy.can(u, "message.view", message)}

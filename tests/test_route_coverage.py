@@ -37,6 +37,9 @@ SIGNED_IN_HTML = {
     "library.delete", "library.review_queue", "library.new_collection", "library.collection",
     "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
     "library.remove_file",
+    # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
+    "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
+    "chat.archive_channel",
 }
 
 
@@ -68,7 +71,10 @@ def test_strangers_get_nothing_from_signed_in_routes(app, client):
 
 
 # Socket.IO handlers, per namespace: each must be classified like a route.
-SOCKET_EVENTS = {"/": {"connect", "disconnect"}}
+SOCKET_EVENTS = {"/": {"connect", "disconnect"},
+                 # chat: each handler asks who the socket is now and requires the policy (tests/test_chat_*.py)
+                 "/chat": {"connect", "disconnect", "join", "leave", "send", "edit", "delete", "react", "read",
+                           "typing", "presence"}}
 
 
 def test_every_socket_handler_is_classified(app):

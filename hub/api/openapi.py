@@ -177,6 +177,46 @@ ROUTES = [
     ("get", "/openapi.json", "This document", None, None, 200),
 ]
 
+# ---- chat (issue 7)
+SCHEMAS.update({
+    "Channel": _obj(id=INT, kind={"type": "string", "enum": ["space", "dm"]}, space_id={"type": ["integer", "null"]},
+                    name=STR, slug=STR, topic=STR, last_seq=INT, archived=BOOL, unread=INT,
+                    participants={"type": "array", "description": "Only on direct conversations"}),
+    "Message": _obj(channel_id=INT, id=INT, seq=INT, updated_seq=INT, author=_obj(id=INT, name=STR), body=STR,
+                    body_html=STR, created_at=STR, edited_at=NULL_STR, deleted=BOOL,
+                    parent_id={"type": ["integer", "null"]}, reply_count=INT, client_id=STR,
+                    reactions={"type": "object", "additionalProperties": {"type": "array", "items": INT}}),
+    "ReadState": _obj(channel_id=INT, last_read_seq=INT, last_seq=INT, unread=INT),
+})
+ROUTES.extend([
+    ("get", "/channels", "Your channels (spaces you belong to) and conversations, with unread counts", None,
+     ["Channel"], 200),
+    ("get", "/spaces/{space_id}/channels", "A space's channels", None, ["Channel"], 200),
+    ("post", "/spaces/{space_id}/channels", "Add a channel (the space's facilitators)", _obj(name=STR, topic=STR),
+     "Channel", 201),
+    ("post", "/dms", "Start (or find) a conversation with up to 7 people who share a space with you",
+     _obj(user_ids={"type": "array", "items": INT}), "Channel", 201),
+    ("get", "/channels/{channel_id}", "One channel", None, "Channel", 200),
+    ("patch", "/channels/{channel_id}", "Rename, change the topic, archive or reopen (the space's moderators)",
+     _obj(name=STR, topic=STR, archived=BOOL), "Channel", 200),
+    ("get", "/channels/{channel_id}/messages", "History: the newest page, ?before_seq= for older pages "
+     "(next is the before_seq of the page before), or ?after_seq= for everything new or changed since", None,
+     ["Message"], 200),
+    ("post", "/channels/{channel_id}/messages", "Send; a repeated client_id returns the stored message (200)",
+     _obj(body=STR, client_id=STR, parent_id=INT), "Message", 201),
+    ("get", "/messages/{message_id}", "One message", None, "Message", 200),
+    ("get", "/messages/{message_id}/replies", "Replies to a message", None, ["Message"], 200),
+    ("patch", "/messages/{message_id}", "Edit your message", _obj(body=STR), "Message", 200),
+    ("delete", "/messages/{message_id}", "Delete a message (its author or the space's moderators)", None, None, 204),
+    ("post", "/messages/{message_id}/reactions", "Toggle a reaction", _obj(kind=STR), "Message", 200),
+    ("get", "/channels/{channel_id}/read", "Your read state in a channel", None, "ReadState", 200),
+    ("post", "/channels/{channel_id}/read", "Mark read up to seq (never backwards)", _obj(seq=INT), "ReadState", 200),
+    ("get", "/channels/{channel_id}/mentionable", "Mention autocomplete: people who can see the channel (?q=)", None,
+     _obj(items={"type": "array"}, next=NULL_STR), 200),
+    ("get", "/channels/{channel_id}/presence", "Who has chat open among the channel's readers", None,
+     _obj(items={"type": "array"}, next=NULL_STR), 200),
+])
+
 
 def _query(*names_and_types) -> list[dict]:
     return [{"name": n, "in": "query", "schema": t} for n, t in names_and_types]

@@ -20,6 +20,9 @@ from hub.validation import ValidationError
 SUBJECT_TYPES = {"thread": Thread, "post": Post}
 from hub.library.models import Resource  # noqa: E402  (library notes are about a resource)
 SUBJECT_TYPES["resource"] = Resource
+# Chat messages are subjects too (issue 7): a mention is re-checked against the message.
+from hub.chat.models import Message as ChatMessage  # noqa: E402
+SUBJECT_TYPES["message"] = ChatMessage
 UNREAD_CAP = 500  # the badge counts at most this many (nobody reads a 500+ backlog one by one)
 
 
@@ -57,17 +60,13 @@ def _allowed(user: User, notes) -> list[Notification]:
 
 def _load_subjects(notes) -> dict[tuple, object]:
     from sqlalchemy.orm import selectinload
-    wanted: dict[str, set] = {"post": set(), "thread": set(), "space": set()}
+    wanted: dict[str, set] = {kind: set() for kind in SUBJECT_TYPES} | {"space": set()}
     for note in notes:
         if note.subject_type in wanted:
             wanted[note.subject_type].add(note.subject_id)
         elif note.subject_type is None and note.space_id is not None:
             wanted["space"].add(note.space_id)
     found: dict[tuple, object] = {}
-    for note in notes:  # other subject types (library resources) one by one: they are few
-        if note.subject_type in SUBJECT_TYPES and note.subject_type not in wanted:
-            found[(note.subject_type, note.subject_id)] = db.session.get(SUBJECT_TYPES[note.subject_type],
-                                                                         note.subject_id)
     if wanted["post"]:
         for post in db.session.scalars(select(Post).options(selectinload(Post.thread).selectinload(Thread.space))
                                        .where(Post.id.in_(wanted["post"]))):
@@ -76,6 +75,10 @@ def _load_subjects(notes) -> dict[tuple, object]:
         for thread in db.session.scalars(select(Thread).options(selectinload(Thread.space))
                                          .where(Thread.id.in_(wanted["thread"]))):
             found[("thread", thread.id)] = thread
+    for kind in set(SUBJECT_TYPES) - {"post", "thread"}:  # other subject types, by primary key
+        if wanted[kind]:
+            for row in db.session.scalars(select(SUBJECT_TYPES[kind]).where(SUBJECT_TYPES[kind].id.in_(wanted[kind]))):
+                found[(kind, row.id)] = row
     if wanted["space"]:
         for space in db.session.scalars(select(Space).where(Space.id.in_(wanted["space"]))):
             found[("space", space.id)] = space

@@ -149,6 +149,11 @@ def remove_team_member(actor: User, team: Team | None, person: User | None) -> l
     if membership is not None:
         db.session.delete(membership)
         db.session.commit()
+        # Out of the rooms (chat channels) of every space the person could read only through this team.
+        from hub import realtime
+        for space in [team.space] + [c.space for c in team.cohorts]:
+            if space is not None and not policy.can(person, "space.view", space):
+                realtime.evict_from_space(person.id, space.id)
     return team_size_warnings(team)
 
 

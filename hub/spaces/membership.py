@@ -92,6 +92,10 @@ def update_settings(actor: User, space: Space | None, data: dict) -> Space:
     if [c for c in changed if c != "agreement"]:
         audit(space, actor, "settings_changed", detail=", ".join(c for c in changed if c != "agreement"))
     db.session.commit()
+    if agreement_changed:  # members who must accept again are out of the space's rooms until they do
+        for row in list(space.memberships):
+            if row.agreement_accepted_version < space.agreement_version:
+                realtime.evict_from_space(row.user_id, space.id)
     return space
 
 

@@ -1,0 +1,1 @@
+"""Chat: channels in spaces, direct conversations, messages that are never lost or doubled."""

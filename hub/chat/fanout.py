@@ -1,0 +1,91 @@
+"""After a chat write is committed: who hears about it.
+
+Messages go to the channel's room: only sockets the policy admitted join it (hub.chat.events),
+and removal, deactivation and logout-everywhere take sockets out of it on every process
+(hub.chat.presence.evict / end). Mentions and replies notify people the policy lets see the
+message now (checked again by hub.notify at every later use)."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from hub import policy
+from hub.chat import payloads, presence
+from hub.chat.models import Channel, Message
+from hub.extensions import db, socketio
+from hub.notify import services as notify
+
+NAMESPACE = "/chat"
+
+
+def chat_user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def _text(message: str, **values):
+    return lambda: _(message, **values)
+
+
+def _emit_to_channel(event: str, message: Message) -> None:
+    socketio.emit(event, payloads.payload_of(message), to=f"chat:{message.channel_id}", namespace=NAMESPACE)
+
+
+def _where(message: Message) -> str:
+    channel = message.channel
+    return channel.name if channel.kind == "space" else _("a direct conversation")
+
+
+def after_send(actor, message: Message, prepared) -> None:
+    payload = payloads.payload_of(message)  # no reload of the message when nothing else is needed
+    socketio.emit("message", payload, to=f"chat:{payload['channel_id']}", namespace=NAMESPACE)
+    parent = db.session.get(Message, payload["parent_id"]) if payload["parent_id"] is not None else None
+    if parent is not None:
+        _emit_to_channel("message_edited", parent)  # its reply count changed
+    mentioned = {p.id for p in prepared.people} | {p.id for p in prepared.team_people}
+    if mentioned:
+        _notify_mentions(actor, message, mentioned)
+    if parent is not None and parent.author_id != actor.id:
+        _notify(actor, message, {parent.author_id}, "chat_reply",
+                _text("%(name)s replied to your message in %(where)s", name=actor.name, where=_where(message)))
+    in_dm = getattr(message, "in_dm", None)  # known to the service that wrote it; else look
+    channel = db.session.get(Channel, payload["channel_id"]) if in_dm is not False else None
+    if channel is not None and channel.kind == "dm":
+        # People of the conversation who do not have chat open hear of it (the others see it live).
+        others = channel.participant_ids - {actor.id} - mentioned
+        away = others - set(presence.statuses(others)) if others else set()
+        if away:
+            _notify(actor, message, away, "chat_dm", _text("%(name)s sent you a direct message", name=actor.name))
+
+
+def after_edit(actor, message: Message, prepared, mentioned_before: set[int]) -> None:
+    _emit_to_channel("message_edited", message)
+    _notify_mentions(actor, message, {p.id for p in prepared.people} - mentioned_before)
+
+
+def after_change(event: str, message: Message) -> None:
+    _emit_to_channel(event, message)
+
+
+def after_read(user, channel: Channel, last_read_seq: int) -> None:
+    """Every open chat page of the person updates its badge for the channel."""
+    from hub.chat import reading
+    socketio.emit("read", {"channel_id": channel.id, "last_read_seq": last_read_seq,
+                           "unread": reading.unread_counts(user, [channel.id]).get(channel.id, 0)},
+                  to=chat_user_room(user.id), namespace=NAMESPACE)
+
+
+def _notify_mentions(actor, message: Message, ids: set[int]) -> None:
+    _notify(actor, message, ids, "chat_mention",
+            _text("%(name)s mentioned you in %(where)s", name=actor.name, where=_where(message)))
+
+
+def _notify(actor, message: Message, ids: set[int], kind: str, text) -> None:
+    ids = set(ids) - {actor.id}
+    if not ids:
+        return
+    targets = ids & policy.audience(message, among=ids)
+    if not targets:
+        return
+    channel = message.channel
+    notify.notify(targets, kind, text, url_for("chat.permalink", message_id=message.id),
+                  channel.space if channel.kind == "space" else None, requires="message.view", subject=message)

@@ -1,0 +1,100 @@
+"""Read-side chat helpers; every one starts from the policy (scope or a require)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from hub import policy
+from hub.chat.models import Channel, ChannelParticipant, Message
+from hub.extensions import db
+from hub.people.models import User
+from hub.spaces.models import Space
+
+PAGE, MAX_PAGE, MISSED_LIMIT = 50, 200, 500
+
+
+def _loaded(stmt):
+    return stmt.options(selectinload(Message.author), selectinload(Message.reactions),
+                        selectinload(Message.channel))
+
+
+def my_channels(user) -> list[Channel]:
+    """The sidebar: channels of the spaces the person belongs to, then their conversations."""
+    member_spaces = policy.member_space_ids(user)
+    stmt = (policy.scope(select(Channel), user).outerjoin(Space, Space.id == Channel.space_id)
+            .where((Channel.kind == "dm") | Channel.space_id.in_(member_spaces))
+            .options(selectinload(Channel.space), selectinload(Channel.participants).selectinload(
+                ChannelParticipant.user))
+            .order_by(Channel.kind.desc(), Space.name, Channel.name, Channel.id))
+    return list(db.session.scalars(stmt))
+
+
+def visible_channels(user) -> list[Channel]:
+    stmt = (policy.scope(select(Channel), user)
+            .options(selectinload(Channel.space), selectinload(Channel.participants).selectinload(
+                ChannelParticipant.user)).order_by(Channel.id))
+    return list(db.session.scalars(stmt))
+
+
+def space_channels(user, space: Space) -> list[Channel]:
+    policy.require(user, "space.view", space)
+    return list(db.session.scalars(policy.scope(select(Channel), user)
+                                   .where(Channel.space_id == space.id).order_by(Channel.name)))
+
+
+def history(user, channel: Channel, before_seq: int | None = None, limit: int = PAGE) -> tuple[list[Message], bool]:
+    """A page of messages going back from `before_seq` (newest page without it), oldest first."""
+    policy.require(user, "channel.view", channel)
+    stmt = select(Message).where(policy.messages_of_channel_clause(user, channel))
+    if before_seq is not None:
+        stmt = stmt.where(Message.seq < before_seq)
+    rows = list(db.session.scalars(_loaded(stmt).order_by(Message.seq.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    return list(reversed(rows[:limit])), more
+
+
+def changes_since(user, channel: Channel, after_seq: int, limit: int = MISSED_LIMIT) -> tuple[list[Message], bool]:
+    """Every message new or changed (edited, deleted, reacted to) after `after_seq`, in the
+    order of those changes: what a client that last saw `after_seq` has missed."""
+    policy.require(user, "channel.view", channel)
+    stmt = select(Message).where(policy.messages_of_channel_clause(user, channel), Message.updated_seq > after_seq)
+    rows = list(db.session.scalars(_loaded(stmt).order_by(Message.updated_seq).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def replies(user, message: Message) -> list[Message]:
+    policy.require(user, "message.view", message)
+    stmt = select(Message).where(policy.messages_of_channel_clause(user, message.channel),
+                                 Message.parent_id == message.id)
+    return list(db.session.scalars(_loaded(stmt).order_by(Message.seq).limit(MAX_PAGE)))
+
+
+def mentionable(user, channel: Channel, prefix: str, limit: int = 8) -> list[User]:
+    """Mention autocomplete: only people who can see the channel (and the asker may see)."""
+    policy.require(user, "channel.view", channel)
+    prefix = prefix.strip().lower().lstrip("@")
+    stmt = policy.scope(select(User), user).where(User.id.in_(policy.audience(channel)), User.id != user.id)
+    if prefix:
+        like = prefix.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+        stmt = stmt.where((func.lower(User.username).like(like, escape="\\")) |
+                          (func.lower(User.name).like(like, escape="\\")))
+    return list(db.session.scalars(stmt.order_by(User.name).limit(limit)))
+
+
+def dm_candidates(user, limit: int = 200) -> list[User]:
+    """People the person may start a conversation with: those sharing a space with them."""
+    if not policy.signed_in(user):
+        return []
+    from hub.spaces.models import SpaceMembership
+    from hub.people.models import Team, TeamMembership, Cohort, cohort_teams  # noqa: F401
+    spaces = select(Space.id).where(policy._membership_clause(user.id))
+    explicit = select(SpaceMembership.user_id).where(SpaceMembership.space_id.in_(spaces))
+    teams = (select(TeamMembership.user_id).join(Team, Team.id == TeamMembership.team_id)
+             .where(Team.space_id.in_(spaces)))
+    cohorts = (select(TeamMembership.user_id).join(cohort_teams, cohort_teams.c.team_id == TeamMembership.team_id)
+               .join(Cohort, Cohort.id == cohort_teams.c.cohort_id).where(Cohort.space_id.in_(spaces)))
+    stmt = (select(User).where(User.active.is_(True), User.id != user.id,
+                               User.id.in_(explicit) | User.id.in_(teams) | User.id.in_(cohorts))
+            .order_by(User.name).limit(limit))
+    people = list(db.session.scalars(stmt))
+    return [p for p in people if policy.shares_a_space(user, p)]

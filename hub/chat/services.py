@@ -1,0 +1,314 @@
+"""Every chat write. Each takes the acting person, asks the policy, validates, commits, and only
+then (in one after-commit call to hub.chat.fanout per write) emits and notifies. Search indexing
+of messages belongs in those same after-commit calls.
+
+No loss, no doubles: a message is stored (and committed) before anyone is told, takes the next
+value of its channel's counter inside the same transaction (so `seq` follows commit order, on
+PostgreSQL through the counter row's lock, on SQLite through the database write lock), and is
+unique per (author, client_id): a retried send returns the stored message instead of a second.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import NotFound
+
+from hub import policy
+from hub.chat import fanout, payloads
+from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
+from hub.chat.ratelimit import check_send_rate
+from hub.extensions import db, utcnow
+from hub.forums.mentions import prepare
+from hub.forums.models import REACTIONS
+from hub.people.models import User
+from hub.spaces.models import Space
+from hub.spaces.services import slugify
+from hub.validation import ValidationError, require_text
+
+WRITE_ATTEMPTS = 6
+
+
+class _NoSpace:
+    """What a direct conversation offers the mention parser as its space: nothing can be quoted."""
+    id = None
+
+
+def _next_seq(channel_id: int) -> int:
+    return db.session.execute(update(Channel).where(Channel.id == channel_id)
+                              .values(last_seq=Channel.last_seq + 1).returning(Channel.last_seq)).scalar_one()
+
+
+def _body(data: dict, errors: dict) -> str:
+    return require_text(errors, "body", data.get("body"), _("Message"), current_app.config["CHAT_MAX_CHARS"])
+
+
+def _prepare(actor, channel: Channel, body: str):
+    space = channel.space if channel.kind == "space" else _NoSpace()
+    return prepare(actor, space, body, lambda person: policy.can(person, "channel.view", channel))
+
+
+def _client_id(data: dict) -> str:
+    value = str(data.get("client_id") or "").strip()
+    if not value:
+        return "srv-" + uuid.uuid4().hex
+    if len(value) > 64:
+        raise ValidationError({"client_id": _("client_id must be at most 64 characters.")})
+    return value
+
+
+def _stored(actor, client_id: str) -> Message | None:
+    return db.session.scalar(select(Message).where(Message.author_id == actor.id, Message.client_id == client_id))
+
+
+# ---------------------------------------------------------------- channels
+
+def create_channel(actor, space: Space | None, data: dict) -> Channel:
+    policy.require(actor, "channel.create", space)
+    errors: dict[str, str] = {}
+    name = require_text(errors, "name", data.get("name"), _("Channel name"), 80)
+    topic = require_text(errors, "topic", data.get("topic"), _("Topic"), 300, required=False)
+    slug = slugify(name)[:80] if name else ""
+    if name and not slug:
+        errors["name"] = _("Use some letters or numbers in the channel name.")
+    if slug and db.session.scalar(select(Channel.id).where(Channel.space_id == space.id, Channel.slug == slug)):
+        errors["name"] = _("This space already has a channel with that name.")
+    if errors:
+        raise ValidationError(errors)
+    channel = Channel(kind="space", space_id=space.id, name=name, slug=slug, topic=topic, created_by_id=actor.id)
+    db.session.add(channel)
+    db.session.commit()
+    return channel
+
+
+def update_channel(actor, channel: Channel | None, data: dict) -> Channel:
+    """The space's moderators rename a channel, change its topic, archive or reopen it (an
+    archived channel keeps its history readable and takes no new messages)."""
+    policy.require(actor, "channel.manage", channel)
+    errors: dict[str, str] = {}
+    if "name" in data:
+        name = require_text(errors, "name", data.get("name"), _("Channel name"), 80)
+        slug = slugify(name)[:80] if name else ""
+        taken = db.session.scalar(select(Channel.id).where(Channel.space_id == channel.space_id, Channel.slug == slug,
+                                                           Channel.id != channel.id)) if slug else None
+        if name and (not slug or taken):
+            errors["name"] = _("This space already has a channel with that name.") if taken else \
+                _("Use some letters or numbers in the channel name.")
+        if not errors:
+            channel.name, channel.slug = name, slug
+    if "topic" in data:
+        channel.topic = require_text(errors, "topic", data.get("topic"), _("Topic"), 300, required=False)
+    if "archived" in data:
+        if not isinstance(data["archived"], bool):
+            errors["archived"] = _("archived must be true or false.")
+        else:
+            channel.archived_at = utcnow() if data["archived"] else None
+    if errors:
+        db.session.rollback()
+        raise ValidationError(errors)
+    db.session.commit()
+    return channel
+
+
+def start_dm(actor, people) -> Channel:
+    """The conversation among the actor and `people` (one per group of people: asking again
+    returns the same one). Everyone must share a space with the actor."""
+    policy.require(actor, "directory.view")
+    others = {p.id: p for p in people if p is not None and p.id != actor.id}
+    if not others:
+        raise ValidationError({"user_ids": _("Choose at least one person to talk with.")})
+    if len(others) + 1 > MAX_DM_PEOPLE:
+        raise ValidationError({"user_ids": _("A conversation has at most %(n)d people.", n=MAX_DM_PEOPLE)})
+    for person in others.values():
+        policy.require(actor, "dm.start", person)
+    ids = sorted({actor.id, *others})
+    key = ",".join(str(i) for i in ids)
+    found = db.session.scalar(select(Channel).where(Channel.dm_key == key))
+    if found is not None:
+        return found
+    channel = Channel(kind="dm", dm_key=key, created_by_id=actor.id,
+                      participants=[ChannelParticipant(user_id=i) for i in ids])
+    db.session.add(channel)
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone started the same conversation a moment ago
+        db.session.rollback()
+        found = db.session.scalar(select(Channel).where(Channel.dm_key == key))
+        if found is None:
+            raise
+        return found
+    return channel
+
+
+# ---------------------------------------------------------------- messages
+
+def send(actor, channel: Channel | None, data: dict) -> tuple[Message, bool]:
+    """Store a message; returns (message, created). A retried client_id returns the stored one."""
+    policy.require(actor, "channel.post", channel)
+    client_id = _client_id(data)
+    existing = _stored(actor, client_id)
+    if existing is not None:
+        return _same_send(existing, channel), False
+    errors: dict[str, str] = {}
+    body = _body(data, errors)
+    parent = _parent(actor, channel, data.get("parent_id"), errors)
+    if errors:
+        raise ValidationError(errors)
+    check_send_rate(actor.id)
+    prepared = _prepare(actor, channel, body)
+    channel_id, parent_id = channel.id, parent.id if parent is not None else None
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            now = utcnow()
+            seq = _next_seq(channel_id)
+            message = Message(channel_id=channel_id, seq=seq, updated_seq=seq, author_id=actor.id, client_id=client_id,
+                              parent_id=parent_id, body=body, body_html=str(prepared.html), created_at=now)
+            db.session.add(message)
+            if parent_id is not None:
+                db.session.execute(update(Message).where(Message.id == parent_id).values(
+                    reply_count=Message.reply_count + 1, updated_seq=seq))
+            # The sender has read their own message (one statement; a first read mark is made by mark_read).
+            db.session.execute(update(ChannelRead).where(ChannelRead.user_id == actor.id,
+                                                         ChannelRead.channel_id == channel_id,
+                                                         ChannelRead.last_read_seq < seq).values(last_read_seq=seq))
+            db.session.flush()
+            # Built before the commit, while every value is at hand: after it, each would be reloaded.
+            message.payload = payloads.new_message_json(message, actor)
+            message.in_dm = channel.kind == "dm"
+            db.session.commit()
+            break
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            existing = _stored(actor, client_id)
+            if existing is not None:  # the same send, stored by a concurrent retry
+                return existing, False
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    # ---- after commit: emit, notify (and, later, index)
+    fanout.after_send(actor, message, prepared)
+    return message, True
+
+
+def _same_send(existing: Message, channel: Channel) -> Message:
+    if existing.channel_id != channel.id:
+        raise ValidationError({"client_id": _("This client_id was already used for another message.")})
+    return existing
+
+
+def _parent(actor, channel: Channel, parent_id, errors: dict) -> Message | None:
+    if parent_id in (None, ""):
+        return None
+    try:
+        parent = db.session.get(Message, int(parent_id))
+    except (TypeError, ValueError):
+        parent = None
+    if parent is None or parent.channel_id != channel.id or not policy.can(actor, "message.reply", parent):
+        errors["parent_id"] = _("You can reply only to a message in this channel that you can see.")
+        return None
+    return parent
+
+
+def _touch(message: Message) -> None:
+    """Give a changed message a fresh place in its channel's order of changes."""
+    message.updated_seq = _next_seq(message.channel_id)
+
+
+def edit(actor, message: Message | None, data: dict) -> Message:
+    policy.require(actor, "message.edit", message)
+    errors: dict[str, str] = {}
+    body = _body(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    if body == message.body:
+        return message
+    prepared = _prepare(actor, message.channel, body)
+    before = {p for p in _prepare_quietly(actor, message)}
+    message.body, message.body_html, message.edited_at = body, str(prepared.html), utcnow()
+    _touch(message)
+    db.session.commit()
+    # ---- after commit: emit, notify the newly mentioned (and, later, re-index)
+    fanout.after_edit(actor, message, prepared, before)
+    return message
+
+
+def _prepare_quietly(actor, message: Message) -> set[int]:
+    """Who the message mentioned before an edit (so only the newly mentioned hear of it)."""
+    try:
+        return {p.id for p in _prepare(actor, message.channel, message.body).people}
+    except ValidationError:
+        return set()
+
+
+def delete(actor, message: Message | None) -> Message:
+    policy.require(actor, "message.delete", message)
+    message.deleted_at, message.deleted_by_id = utcnow(), actor.id
+    _touch(message)
+    db.session.commit()
+    # ---- after commit: emit (and, later, remove from the index)
+    fanout.after_change("message_deleted", message)
+    return message
+
+
+def react(actor, message: Message | None, kind: str) -> Message:
+    """Toggle one reaction of the actor on a message."""
+    policy.require(actor, "message.react", message)
+    if kind not in REACTIONS:
+        raise ValidationError({"kind": _("Choose one of the offered reactions.")})
+    mine = next((r for r in message.reactions if r.user_id == actor.id and r.kind == kind), None)
+    if mine is not None:
+        message.reactions.remove(mine)
+    else:
+        message.reactions.append(MessageReaction(user_id=actor.id, kind=kind))
+    _touch(message)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same toggle twice at once: the first one stands
+        db.session.rollback()
+    db.session.refresh(message)
+    fanout.after_change("reaction", message)
+    return message
+
+
+# ---------------------------------------------------------------- read state
+
+def _read_to(user_id: int, channel_id: int, seq: int) -> None:
+    row = db.session.get(ChannelRead, (user_id, channel_id))
+    if row is None:
+        db.session.add(ChannelRead(user_id=user_id, channel_id=channel_id, last_read_seq=seq))
+    elif row.last_read_seq < seq:
+        row.last_read_seq = seq
+
+
+def mark_read(actor, channel: Channel | None, seq) -> int:
+    """Record that the person has read the channel up to `seq` (never backwards); returns the mark."""
+    policy.require(actor, "channel.view", channel)
+    try:
+        seq = max(0, min(int(seq), channel.last_seq))
+    except (TypeError, ValueError):
+        raise ValidationError({"seq": _("seq must be a number.")})
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            _read_to(actor.id, channel.id, seq)
+            db.session.commit()
+            break
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    row = db.session.get(ChannelRead, (actor.id, channel.id))
+    fanout.after_read(actor, channel, row.last_read_seq)
+    return row.last_read_seq
+
+
+def people_by_ids(ids) -> list[User]:
+    try:
+        wanted = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        raise ValidationError({"user_ids": _("Choose people from the list.")})
+    found = list(db.session.scalars(select(User).where(User.id.in_(wanted))))
+    if len(found) != len(wanted):
+        raise NotFound()  # a missing person answers like one the actor may not see
+    return found

@@ -1,0 +1,110 @@
+"""Chat pages: the chat home (channel list, conversations), a channel, a space's channels.
+Live sending happens over the /chat socket (static/js/chat.js); every form here also works
+without JavaScript, and every action has an API twin (hub/api/chat_views.py)."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hub import policy
+from hub.chat import queries, reading, services
+from hub.chat.models import Channel, Message
+from hub.chat.payloads import display_name
+from hub.chat.ratelimit import RateLimited
+from hub.extensions import db
+from hub.forums.models import REACTIONS
+from hub.spaces.views import space_by_slug
+from hub.validation import ValidationError
+
+bp = Blueprint("chat", __name__)
+
+
+def _sidebar() -> dict:
+    channels = queries.my_channels(current_user)
+    return {"channels": channels, "chat_unread": reading.unread_counts(current_user, [c.id for c in channels]),
+            "name_of": lambda c: display_name(c, current_user)}
+
+
+@bp.get("/chat")
+@login_required
+def index():
+    return render_template("chat/index.html", people=queries.dm_candidates(current_user), errors={}, **_sidebar())
+
+
+@bp.get("/chat/channels/<int:channel_id>")
+@login_required
+def channel(channel_id: int, errors=None, form=None):
+    found = db.session.get(Channel, channel_id)
+    policy.require(current_user, "channel.view", found)
+    before = request.args.get("before_seq", type=int)
+    messages, more = queries.history(current_user, found, before)
+    return render_template("chat/channel.html", channel=found, messages=messages, more=more,
+                           by_id={m.id: m for m in messages},  # a reply names its parent when it is on the page
+                           permissions=policy.message_permissions(current_user, found, messages),
+                           can_post=policy.can(current_user, "channel.post", found), reactions=REACTIONS,
+                           older=messages[0].seq if more and messages else None, errors=errors or {},
+                           form=form or {}, last_read=reading.last_read(current_user, found.id), **_sidebar())
+
+
+@bp.post("/chat/channels/<int:channel_id>/messages")
+@login_required
+def send(channel_id: int):
+    found = db.session.get(Channel, channel_id)
+    try:
+        services.send(current_user, found, request.form)
+    except ValidationError as err:
+        return channel(channel_id, errors=err.fields, form=request.form), 422
+    except RateLimited as err:
+        return channel(channel_id, errors={"body": err.message}, form=request.form), 429
+    return redirect(url_for("chat.channel", channel_id=channel_id))
+
+
+@bp.get("/chat/messages/<int:message_id>")
+@login_required
+def permalink(message_id: int):
+    message = db.session.get(Message, message_id)
+    policy.require(current_user, "message.view", message)
+    return redirect(url_for("chat.channel", channel_id=message.channel_id, before_seq=message.seq + 25)
+                    + f"#m-{message.id}")
+
+
+@bp.post("/chat/dm")
+@login_required
+def start_dm():
+    ids = request.form.getlist("user_ids")
+    try:
+        found = services.start_dm(current_user, services.people_by_ids(ids))
+    except ValidationError as err:
+        return render_template("chat/index.html", people=queries.dm_candidates(current_user), errors=err.fields,
+                               **_sidebar()), 422
+    return redirect(url_for("chat.channel", channel_id=found.id))
+
+
+@bp.get("/spaces/<slug>/chat")
+@login_required
+def space(slug: str, errors=None, form=None):
+    found = space_by_slug(slug)
+    policy.require(current_user, "space.view", found)
+    channels = queries.space_channels(current_user, found)
+    return render_template("chat/space.html", space=found, space_channels=channels, errors=errors or {},
+                           form=form or {}, space_unread=reading.unread_counts(current_user, [c.id for c in channels]))
+
+
+@bp.post("/spaces/<slug>/chat")
+@login_required
+def create_channel(slug: str):
+    found = space_by_slug(slug)
+    try:
+        made = services.create_channel(current_user, found, request.form)
+    except ValidationError as err:
+        return space(slug, errors=err.fields, form=request.form), 422
+    return redirect(url_for("chat.channel", channel_id=made.id))
+
+
+@bp.post("/chat/channels/<int:channel_id>/archive")
+@login_required
+def archive_channel(channel_id: int):
+    found = db.session.get(Channel, channel_id)
+    policy.require(current_user, "channel.view", found)
+    services.update_channel(current_user, found, {"archived": request.form.get("archived") == "1"})
+    return redirect(url_for("chat.space", slug=found.space.slug))

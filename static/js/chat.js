@@ -1,0 +1,391 @@
+// chat.js: live chat over the /chat socket. Nothing is lost or doubled:
+// - every message carries seq (its place in the channel) and updated_seq (its latest change);
+//   the page remembers the highest it has seen per channel (localStorage) and, on every
+//   (re)connect, joins with after_seq and gets what it missed; each message is shown once,
+//   by id, in seq order, replaced only by a newer version of itself;
+// - what you send waits in an outbox (localStorage) with its client_id until the server's ack
+//   says it is stored; a resend after a lost ack is stored once (the server dedups client_id).
+// Progressive enhancement: without JavaScript the composer form posts and the page reloads.
+(function () {
+  "use strict";
+
+  var OVERLAP = 50;  // re-ask a few seqs back: emits of concurrent commits may arrive out of order
+  var root, socket, channelId, userId, labels = {}, reactions = {}, seen = 0, outbox = [];
+  var typingTimer = null, lastTyping = 0, readTimer = null;
+
+  function $(id) { return document.getElementById(id); }
+  function store(key, value) { try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ } }
+  function load(key, fallback) {
+    try { var v = window.localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
+  }
+  function seqKey(id) { return "hub.chat.seq." + userId + "." + id; }
+  function outboxKey() { return "hub.chat.outbox." + userId; }
+  function label(name, values) {
+    var text = labels[name] || "";
+    Object.keys(values || {}).forEach(function (k) { text = text.replace("{" + k + "}", values[k]); });
+    return text;
+  }
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  // ------------------------------------------------------------ rendering
+  function list() { return $("chat-messages"); }
+
+  function buildMessage(m) {
+    var li = document.createElement("li");
+    li.className = "chat-message" + (m.deleted ? " deleted" : "");
+    li.id = "m-" + m.id;
+    li.dataset.id = m.id; li.dataset.seq = m.seq; li.dataset.updatedSeq = m.updated_seq;
+    li.dataset.authorId = m.author.id;
+    if (m.parent_id) { li.dataset.parentId = m.parent_id; }
+    var meta = document.createElement("p"); meta.className = "chat-meta";
+    var author = document.createElement("span"); author.className = "chat-author"; author.textContent = m.author.name;
+    var link = document.createElement("a"); link.className = "chat-time"; link.href = "/chat/messages/" + m.id;
+    var time = document.createElement("time"); time.setAttribute("datetime", m.created_at);
+    time.textContent = m.created_at.replace("T", " ").slice(0, 16);
+    link.appendChild(time);
+    meta.appendChild(author); meta.appendChild(document.createTextNode(" ")); meta.appendChild(link);
+    if (m.edited_at && !m.deleted) {
+      var edited = document.createElement("span"); edited.className = "chat-edited"; edited.textContent = " " + label("edited");
+      meta.appendChild(edited);
+    }
+    if (m.parent_id) {
+      var reply = document.createElement("a"); reply.className = "chat-reply-to"; reply.href = "#m-" + m.parent_id;
+      var parent = $("m-" + m.parent_id), parentAuthor = parent && parent.querySelector(".chat-author");
+      reply.textContent = " " + (parentAuthor ? label("replying", { name: parentAuthor.textContent }) : label("inReply"));
+      meta.appendChild(reply);
+    }
+    li.appendChild(meta);
+    if (m.deleted) {
+      var gone = document.createElement("p"); gone.className = "chat-body meta"; gone.textContent = label("deleted");
+      li.appendChild(gone);
+    } else {
+      var body = document.createElement("div"); body.className = "chat-body prose";
+      body.innerHTML = m.body_html;  // sanitized on the server by content.render
+      li.appendChild(body);
+      var reacts = document.createElement("div"); reacts.className = "chat-reactions";
+      Object.keys(m.reactions || {}).forEach(function (kind) {
+        var span = document.createElement("span"); span.className = "chat-reaction"; span.dataset.kind = kind;
+        span.textContent = (reactions[kind] || kind) + " " + m.reactions[kind].length;
+        reacts.appendChild(span);
+      });
+      li.appendChild(reacts);
+      li.dataset.body = m.body;
+    }
+    if (m.reply_count) {
+      var replies = document.createElement("p"); replies.className = "meta chat-replies";
+      replies.textContent = "↩ " + m.reply_count; li.appendChild(replies);
+    }
+    addActions(li, m);
+    return li;
+  }
+
+  function addActions(li, m) {
+    if (li.classList.contains("deleted") || (m && m.deleted) || root.dataset.canPost !== "true") { return; }
+    var mine = String(li.dataset.authorId) === String(userId);
+    var bar = document.createElement("div"); bar.className = "chat-actions";
+    function button(text, handler) {
+      var b = document.createElement("button"); b.type = "button"; b.className = "link-button"; b.textContent = text;
+      b.addEventListener("click", handler); bar.appendChild(b); return b;
+    }
+    button(label("reply"), function () { startReply(li); });
+    Object.keys(reactions).forEach(function (kind) {
+      var b = button(reactions[kind], function () { act("react", { message_id: Number(li.dataset.id), kind: kind }); });
+      b.setAttribute("aria-label", label("react", { kind: kind }));
+    });
+    if (mine) { button(label("edit"), function () { startEdit(li); }); }
+    if (mine || root.dataset.manage === "true") {
+      button(label("delete"), function () {
+        if (window.confirm(label("confirmDelete"))) { act("delete", { message_id: Number(li.dataset.id) }); }
+      });
+    }
+    li.appendChild(bar);
+  }
+
+  // Show a message once, in seq order; a copy we already have is replaced only by a newer one.
+  function upsert(m) {
+    if (String(m.channel_id) !== String(channelId)) { return; }
+    seen = Math.max(seen, m.updated_seq, m.seq);
+    store(seqKey(channelId), seen);
+    var existing = $("m-" + m.id);
+    if (existing) {
+      if (Number(existing.dataset.updatedSeq) >= m.updated_seq) { return; }
+      existing.replaceWith(buildMessage(m));
+      return;
+    }
+    if (root.dataset.newest !== "true") { return; }  // an older page: new messages belong on the newest
+    var pending = m.author.id === Number(userId) && m.client_id ? $("pending-" + m.client_id) : null;
+    if (pending) { pending.remove(); }
+    var li = buildMessage(m), items = list().querySelectorAll("li.chat-message:not(.pending)"), before = null;
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (Number(items[i].dataset.seq) < m.seq) { break; }
+      before = items[i];
+    }
+    var firstPending = list().querySelector("li.pending");
+    list().insertBefore(li, before || firstPending);
+    scheduleRead();
+  }
+
+  function showPending(item) {
+    if ($("pending-" + item.client_id)) { return; }
+    var li = document.createElement("li"); li.className = "chat-message pending"; li.id = "pending-" + item.client_id;
+    var p = document.createElement("p"); p.className = "chat-body"; p.textContent = item.body;
+    var state = document.createElement("p"); state.className = "meta"; state.textContent = label("sending");
+    li.appendChild(p); li.appendChild(state); list().appendChild(li);
+  }
+
+  // ------------------------------------------------------------ socket
+  function setConnection(text) { var el = $("chat-connection"); if (el) { el.textContent = text; } }
+
+  function joinCurrent() {
+    var after = Math.max(0, seen - OVERLAP);
+    socket.timeout(15000).emit("join", { channel_id: Number(channelId), after_seq: after }, function (err, ack) {
+      if (err || !ack) { return; }
+      if (ack.error) { setConnection(ack.error.message); return; }
+      ack.missed.forEach(upsert);
+      showPresence(ack.present || []);
+      if (ack.more) { catchUp(); }
+      flushOutbox();
+      scheduleRead();
+    });
+  }
+
+  function catchUp() {
+    fetch("/api/v1/channels/" + channelId + "/messages?limit=200&after_seq=" + seen,
+          { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) { (data.items || []).forEach(upsert); if (data.next) { catchUp(); } });
+  }
+
+  function joinOthers() {
+    document.querySelectorAll(".chat-sidebar a[data-channel-id]").forEach(function (a) {
+      var id = a.dataset.channelId;
+      if (id === String(channelId)) { return; }
+      socket.emit("join", { channel_id: Number(id), after_seq: Number(a.dataset.lastSeq) }, function (ack) {
+        if (ack && ack.ok) { setBadge(id, ack.unread); }
+      });
+    });
+  }
+
+  function setBadge(id, count) {
+    var badge = document.querySelector('[data-unread-for="' + id + '"]');
+    if (badge) { badge.textContent = count ? String(count) : ""; }
+  }
+
+  function onMessage(m) {
+    if (String(m.channel_id) === String(channelId)) {
+      upsert(m);
+      if (m.author.id !== Number(userId)) { window.hub.announce(label("newFrom", { name: m.author.name })); }
+      return;
+    }
+    if (m.author.id !== Number(userId)) {
+      var badge = document.querySelector('[data-unread-for="' + m.channel_id + '"]');
+      if (badge) { badge.textContent = String((Number(badge.textContent) || 0) + 1); }
+    }
+  }
+
+  function act(event, payload) {
+    socket.timeout(10000).emit(event, payload, function (err, ack) {
+      var box = $("chat-error");
+      if (err) { if (box) { box.textContent = label("offline"); } return; }
+      if (ack && ack.error) { if (box) { box.textContent = ack.error.message; } return; }
+      if (box) { box.textContent = ""; }
+      if (ack && ack.message) { upsert(ack.message); }
+    });
+  }
+
+  // ------------------------------------------------------------ sending
+  function saveOutbox() { store(outboxKey(), outbox); }
+
+  function flushOutbox() {
+    outbox.filter(function (item) { return String(item.channel_id) === String(channelId); }).forEach(sendItem);
+  }
+
+  function sendItem(item) {
+    if (!socket.connected || item.inFlight) { return; }
+    item.inFlight = true;
+    showPending(item);
+    socket.timeout(10000).emit("send", { channel_id: item.channel_id, body: item.body, client_id: item.client_id,
+                                         parent_id: item.parent_id || null }, function (err, ack) {
+      item.inFlight = false;
+      var box = $("chat-error");
+      if (err) { return; }  // no answer: it stays in the outbox and goes again on reconnect
+      if (ack.error && ack.error.code === "rate_limited") {
+        if (box) { box.textContent = ack.error.message; }
+        window.setTimeout(function () { sendItem(item); }, (ack.error.retry_after || 1) * 1000);
+        return;
+      }
+      outbox = outbox.filter(function (o) { return o.client_id !== item.client_id; });
+      saveOutbox();
+      if (ack.error) {  // refused: give the words back so nothing typed is lost
+        var pending = $("pending-" + item.client_id);
+        if (pending) { pending.remove(); }
+        var input = $("f-body");
+        if (input && !input.value) { input.value = item.body; }
+        if (box) { box.textContent = ack.error.message; }
+        return;
+      }
+      if (box) { box.textContent = ""; }
+      upsert(ack.message);
+    });
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    var form = $("chat-composer"), input = $("f-body"), body = input.value.trim();
+    if (!body) { return; }
+    var item = { channel_id: Number(channelId), body: body, client_id: newId(),
+                 parent_id: Number(form.elements.parent_id.value) || null };
+    outbox.push(item); saveOutbox();
+    input.value = ""; cancelReply();
+    showPending(item);
+    sendItem(item);
+  }
+
+  function startReply(li) {
+    var form = $("chat-composer"), note = $("chat-replying");
+    form.elements.parent_id.value = li.dataset.id;
+    note.textContent = label("replying", { name: li.querySelector(".chat-author").textContent });
+    note.hidden = false;
+    var cancel = document.createElement("button"); cancel.type = "button"; cancel.className = "link-button";
+    cancel.textContent = " " + label("cancel"); cancel.addEventListener("click", cancelReply); note.appendChild(cancel);
+    $("f-body").focus();
+  }
+  function cancelReply() {
+    var form = $("chat-composer"), note = $("chat-replying");
+    if (form) { form.elements.parent_id.value = ""; }
+    if (note) { note.hidden = true; note.textContent = ""; }
+  }
+
+  function startEdit(li) {
+    var body = li.querySelector(".chat-body");
+    if (!body || li.querySelector("textarea")) { return; }
+    var area = document.createElement("textarea"); area.value = li.dataset.body || body.textContent; area.rows = 3;
+    area.setAttribute("aria-label", label("edit"));
+    var save = document.createElement("button"); save.type = "button"; save.className = "button"; save.textContent = label("save");
+    var cancel = document.createElement("button"); cancel.type = "button"; cancel.className = "link-button"; cancel.textContent = label("cancel");
+    var box = document.createElement("div"); box.className = "chat-edit";
+    box.appendChild(area); box.appendChild(save); box.appendChild(cancel);
+    body.hidden = true; body.after(box); area.focus();
+    cancel.addEventListener("click", function () { box.remove(); body.hidden = false; });
+    save.addEventListener("click", function () { act("edit", { message_id: Number(li.dataset.id), body: area.value }); });
+  }
+
+  // ------------------------------------------------------------ read state, typing, presence
+  function scheduleRead() {
+    window.clearTimeout(readTimer);
+    readTimer = window.setTimeout(function () {
+      if (document.hidden || !socket.connected) { return; }
+      var items = list().querySelectorAll("li.chat-message:not(.pending)");
+      if (!items.length || root.dataset.newest !== "true") { return; }
+      socket.emit("read", { channel_id: Number(channelId), seq: Number(items[items.length - 1].dataset.seq) });
+    }, 800);
+  }
+
+  function onTyping(payload) {
+    if (String(payload.channel_id) !== String(channelId) || payload.user.id === Number(userId)) { return; }
+    var el = $("chat-typing");
+    el.textContent = label("typing", { name: payload.user.name });
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(function () { el.textContent = ""; }, 5000);
+  }
+
+  var present = {};
+  function showPresence(rows) {
+    present = {};
+    rows.forEach(function (row) { present[row.user_id] = row; });
+    renderPresence();
+  }
+  function renderPresence() {
+    var el = $("chat-present");
+    if (!el) { return; }
+    el.textContent = Object.keys(present).map(function (k) { return present[k]; })
+      .filter(function (row) { return row.status !== "offline"; })
+      .map(function (row) { return row.name + (row.status === "away" ? " (" + row.status + ")" : ""); }).join(", ");
+  }
+  function sendPresence() {
+    if (!socket.connected) { return; }
+    socket.emit("presence", { status: document.hidden ? "away" : "online", channel_id: Number(channelId) },
+                function (ack) {
+                  if (ack && ack.present) { showPresence(ack.present); }
+                  // Something was written that never reached us live (a lost event): fetch it.
+                  if (ack && ack.last_seq > seen) { catchUp(); }
+                });
+  }
+
+  // Mention autocomplete (static/js/chat_mentions.js): only people who can see this channel.
+  // Keys it does not take: Enter sends (Shift+Enter is a new line); typing tells the channel.
+  function wireMentions(input) {
+    window.hubChatMentions(input, $("chat-mentions"), "/api/v1/channels/" + channelId + "/mentionable?q=",
+      function (event) {
+        if (event.key === "Enter" && !event.shiftKey) { submit(event); return; }
+        if (Date.now() - lastTyping > 3000 && socket.connected) {
+          lastTyping = Date.now(); socket.emit("typing", { channel_id: Number(channelId) });
+        }
+      });
+  }
+
+  function wireOlder() {
+    var link = $("chat-older");
+    if (!link) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      fetch("/api/v1/channels/" + channelId + "/messages?before_seq=" + link.dataset.beforeSeq,
+            { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); }).then(function (data) {
+          var first = list().firstElementChild;
+          data.items.forEach(function (m) { if (!$("m-" + m.id)) { list().insertBefore(buildMessage(m), first); } });
+          if (data.next) { link.dataset.beforeSeq = data.next; } else { link.remove(); }
+        });
+    });
+  }
+
+  function start() {
+    root = $("chat");
+    if (!root || typeof window.io !== "function") { return; }
+    channelId = root.dataset.channelId; userId = root.dataset.userId;
+    Object.keys(root.dataset).forEach(function (k) {
+      if (k.indexOf("l") === 0 && k.length > 1 && k[1] === k[1].toUpperCase()) {
+        labels[k[1].toLowerCase() + k.slice(2)] = root.dataset[k];
+      }
+    });
+    reactions = JSON.parse(root.dataset.reactions || "{}");
+    // What the page already shows is current as of its rendering (when it is the newest page).
+    var rendered = root.dataset.newest === "true" ? Number(root.dataset.lastSeq) : 0;
+    seen = Math.max(Number(load(seqKey(channelId), 0)) || 0, rendered);
+    store(seqKey(channelId), seen);
+    outbox = load(outboxKey(), []).map(function (item) { item.inFlight = false; return item; });
+    list().querySelectorAll("li.chat-message").forEach(function (li) { addActions(li, null); });
+
+    socket = window.io("/chat", { transports: ["websocket"] });
+    window.hubChat = { socket: socket, seen: function () { return seen; } };
+    socket.on("connect", function () {
+      document.body.dataset.chat = "connected"; setConnection(label("online"));
+      joinCurrent(); joinOthers();
+    });
+    socket.on("disconnect", function () { document.body.dataset.chat = "disconnected"; setConnection(label("offline")); });
+    ["message", "message_edited", "message_deleted", "reaction"].forEach(function (name) {
+      socket.on(name, onMessage);
+    });
+    socket.on("typing", onTyping);
+    socket.on("presence", function (row) { present[row.user_id] = row; renderPresence(); });
+    socket.on("read", function (payload) { setBadge(payload.channel_id, payload.unread); });
+    socket.on("channel_access_ended", function (payload) {
+      if ((payload.channel_ids || []).map(String).indexOf(String(channelId)) >= 0) {
+        list().textContent = ""; window.location.reload();
+      }
+    });
+
+    var form = $("chat-composer");
+    if (form) { form.addEventListener("submit", submit); wireMentions($("f-body")); }
+    wireOlder();
+    document.addEventListener("visibilitychange", function () { sendPresence(); scheduleRead(); });
+    window.setInterval(sendPresence, 20000);
+    var last = list().lastElementChild;
+    if (last && !window.location.hash) { last.scrollIntoView({ block: "end" }); }
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();

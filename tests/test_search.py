@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -143,6 +144,8 @@ XSS = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata" / "x
 
 def test_xss_corpus_never_survives_a_snippet(world, ctx):
     if not XSS.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the shared XSS corpus is missing at {XSS} (required in CI)")
         pytest.skip(f"the shared XSS corpus is not here ({XSS}); it is in CI")
     payloads = [json.loads(line)["payload"] for line in XSS.read_text().splitlines() if line.strip()][::40]
     thread = f.thread(world.participant, world.commons, "Corpus equity", "Opening")

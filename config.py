@@ -65,6 +65,8 @@ class Config:
         self.SEARCH_INDEX_DIR = get("HUB_SEARCH_DIR") or str(instance / "search")
         self.UPLOAD_DIR = get("HUB_UPLOAD_DIR") or str(instance / "uploads")
         self.OUTBOX_DIR = str(instance / "outbox")
+        # Rendered thread pages kept per process (hub.page_cache); 0 turns keeping them off.
+        self.PAGE_CACHE_MB = float(get("HUB_PAGE_CACHE_MB", "32"))
 
         # Sessions and remember-me cookies: HttpOnly always, Secure whenever served over https.
         self.SESSION_COOKIE_NAME = "hub_session"

@@ -38,6 +38,9 @@ QUICK = {"posts": 10_000, "threads": 500, "spaces": 12, "users": 300, "seconds":
 PASSWORD = "bench-password-2026"
 MEASURED_POSTS = 120  # the measured thread has 3 pages; page 1 (50 posts) is measured
 GOAL_RATIO, GOAL_P99_MS = 0.6, 60.0
+# One user agent for signing in and for every request, as one browser would send: Flask-Login ties
+# the session to it, and a changed one makes every response rewrite the session cookie.
+USER_AGENT = "hub-bench/1.0"
 
 # ------------------------------------------------------------------ the ceiling
 # gunicorn imports this module in its workers and calls ceiling_app(): nothing of hub is imported,
@@ -182,7 +185,7 @@ def seed(env: dict, a) -> dict:
 # ------------------------------------------------------------------ servers and load
 def get(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    conn.request("GET", path, headers={"Cookie": cookie, "User-Agent": USER_AGENT} if cookie else {})
     resp = conn.getresponse()
     return resp.status, resp.read()
 
@@ -211,6 +214,7 @@ def sign_in(port: int, email: str) -> str:
     """One login per load-generator client (the endpoint is rate-limited). Returns a Cookie header."""
     import requests
     with requests.Session() as s:
+        s.headers["User-Agent"] = USER_AGENT
         token = re.search(r'name="csrf-token" content="([^"]+)"', s.get(f"http://127.0.0.1:{port}/login").text)[1]
         resp = s.post(f"http://127.0.0.1:{port}/login", allow_redirects=False,
                       data={"email": email, "password": PASSWORD, "csrf_token": token})
@@ -226,10 +230,11 @@ def load_round(port: int, path: str, cookies: list[str], marker: bytes, seconds:
 
     def client(cookie: str) -> None:
         # Sync workers close every connection; http.client reconnects by itself.
-        conn, mine, headers = http.client.HTTPConnection("127.0.0.1", port, timeout=30), [], {"Cookie": cookie}
+        conn, mine = http.client.HTTPConnection("127.0.0.1", port, timeout=30), []
+        headers = {"Cookie": cookie, "User-Agent": USER_AGENT} if cookie else {"User-Agent": USER_AGENT}
         try:
             while (began := time.perf_counter()) < deadline:
-                conn.request("GET", path, headers=headers if cookie else {})
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 body = resp.read()
                 mine.append(time.perf_counter() - began)

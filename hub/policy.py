@@ -290,6 +290,17 @@ def permissions(user, thread: Thread, posts) -> dict:
     return answers
 
 
+def require_thread(user, thread: Thread | None) -> SpaceFacts:
+    """require(user, "thread.view", thread), returning the facts it was decided on, for a thread
+    page that goes on to stamp itself with them (hub.forums.thread_pages) without asking again."""
+    if thread is None:
+        raise NotFound()
+    facts = space_facts(user, thread.space)
+    if not _thread_visible(facts, thread):
+        raise NotFound()
+    return facts
+
+
 class Asker:
     """Answers many questions for one person at once (a badge count, a listing), looking each
     space's facts up once. It lives for one call, so nothing is remembered past the moment."""
@@ -422,7 +433,7 @@ def require(user, action: str, obj: Any = None) -> None:
         raise NotFound()
     if obj is None and action in NEEDS_OBJECT:
         raise NotFound()
-    if not can(user, action, obj):
+    if action != existence and not can(user, action, obj):  # (asked already when they are one)
         raise Forbidden()
 
 

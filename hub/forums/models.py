@@ -50,6 +50,8 @@ class Thread(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0)
     accepted_post_id: Mapped[int | None] = mapped_column(Integer)  # no FK: posts are only ever soft-deleted
+    # Moves with every change to the thread, its posts, reactions and tags (hub.forums.thread_pages).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     space: Mapped["Space"] = relationship()  # noqa: F821
     category: Mapped[Category] = relationship()

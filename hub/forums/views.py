@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from hub import policy
 from hub.extensions import db
 from hub.forums import categories as category_service
-from hub.forums import drafts, queries, reading, services
+from hub.forums import drafts, queries, reading, services, thread_pages
 from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, Thread
 from hub.spaces.models import Space
 from hub.spaces.views import space_by_slug
@@ -20,7 +21,7 @@ bp = Blueprint("forums", __name__)
 
 
 def get_thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.space)])  # the policy reads it
     policy.require(current_user, "thread.view", thread)
     return thread
 
@@ -127,11 +128,24 @@ def new_thread(slug: str):
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
-    found = get_thread(thread_id)
-    return _render_thread(found, request.args.get("page", 1, type=int))
+    found = db.session.get(Thread, thread_id, options=[joinedload(Thread.space)])
+    user = current_user._get_current_object()  # the person, not the proxy: read dozens of times
+    facts = policy.require_thread(user, found)
+    page = request.args.get("page", 1, type=int)
+    return thread_pages.serve(user, found, facts, page, lambda: _thread_html(found, page))
 
 
 def _render_thread(found: Thread, page: int, form=None, errors=None):
+    """The page again with a refused reply in its composer (never kept: it holds what was typed)."""
+    html, read_to = _thread_html(found, page, form, errors)
+    if read_to is not None:
+        reading.mark_read_to(current_user, found, read_to)
+    return html, (422 if errors else 200)
+
+
+def _thread_html(found: Thread, page: int, form=None, errors=None) -> tuple[str, int | None]:
+    """The rendered page, and how far it marks the thread read (done by the caller, after rendering:
+    committing earlier would expire what the template shows)."""
     view = queries.thread_page(current_user, found, page)
     draft = drafts.get(current_user, f"reply:{found.id}") if form is None else None
     form = form if form is not None else ({"body": draft.body} if draft else {})
@@ -140,12 +154,10 @@ def _render_thread(found: Thread, page: int, form=None, errors=None):
     html = render_template("forums/thread.html", view=view, thread=found, space=found.space, form=form, perms=perms,
                            errors=errors or {}, level=reading.level_for(current_user, found), move_targets=movable,
                            reactions_offered=REACTIONS, ui=_post_ui(found))
-    # Marked read once the page is rendered: committing earlier would expire what it shows.
     # On the last page everything this person may see is seen, withdrawn posts included.
-    if view.posts:
-        read_to = found.last_post_number if view.page == view.pages else view.posts[-1].number
-        reading.mark_read_to(current_user, found, read_to)
-    return html, (422 if errors else 200)
+    if not view.posts:
+        return html, None
+    return html, (found.last_post_number if view.page == view.pages else view.posts[-1].number)
 
 
 REACTION_NAMES = {"thumbsup": _l("thumbs up"), "heart": _l("heart"), "tada": _l("celebrate"),

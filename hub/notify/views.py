@@ -1,7 +1,7 @@
 """The notification centre, the bell's unread count, and email preferences."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,13 @@ bp = Blueprint("notify", __name__)
 
 @bp.app_context_processor
 def unread_badge():
-    return {"unread_notifications": lambda: services.unread_count(current_user) if policy.signed_in(current_user) else 0}
+    def unread() -> int:
+        if not policy.signed_in(current_user):
+            return 0
+        if "unread_notifications" in g:  # already counted for this response (a kept thread page's stamp)
+            return g.unread_notifications
+        return services.unread_count(current_user)
+    return {"unread_notifications": unread}
 
 
 @bp.get("/notifications")

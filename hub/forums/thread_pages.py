@@ -1,0 +1,112 @@
+"""The thread page, kept rendered for each reader until anything it shows them changes.
+
+Reading is what a forum mostly does: the same people open the same threads again and again, and
+rendering fifty posts with their reactions and actions is most of a thread page's cost. So the
+rendered page is kept (hub.page_cache) under a stamp worked out on every request, after the
+policy has let the person in:
+
+- the person's SpaceFacts for the thread's space, the only policy input the page's rules read
+  (hub.policy.permissions), so losing or gaining a right changes the stamp;
+- `forum_threads.version`, moved in the same transaction as any change to the thread, its posts,
+  their reactions or its tags (the listener below: no writer has to remember it);
+- the people epoch (memberships, names, roles: what decides whose reactions count and what names
+  read), the person's read position, reply draft, watching levels and unread notification count;
+- the language, time zone, name and site role the page is rendered for, and the page number.
+
+Everything else the template reads is either in those rows or fixed for the person. A page with
+a flash message to show is never kept or served from here.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import g, session
+from flask_babel import get_locale, get_timezone
+from sqlalchemy import bindparam, event, select, update
+from sqlalchemy.orm import Session
+
+from hub import page_cache, policy
+from hub.extensions import db
+from hub.forums.models import Category, Draft, Post, Reaction, ReadState, Thread, ThreadTag
+from hub.notify import services as notify
+from hub.notify.models import Notification, Watch
+from hub.people.models import Cohort, Team, TeamMembership, User
+from hub.spaces.models import Space, SpaceMembership
+
+for _model in (Space, SpaceMembership, TeamMembership, Team, Cohort, Category):
+    page_cache.epoch_moves_with(_model)
+page_cache.epoch_moves_with(User, ("name", "active", "site_role"))
+
+
+def _bump_versions(session: Session, _flush_context) -> None:
+    """Move the version of every thread whose page this flush changes."""
+    threads: set[int] = set()
+    posts: set[int] = set()
+    for objects in (session.new, session.dirty, session.deleted):
+        for obj in objects:
+            if isinstance(obj, Thread):
+                threads.add(obj.id)
+            elif isinstance(obj, (Post, ThreadTag)):
+                threads.add(obj.thread_id)
+            elif isinstance(obj, Reaction):
+                posts.add(obj.post_id)
+    threads.discard(None)
+    posts.discard(None)
+    if not threads and not posts:
+        return
+    where = Thread.id.in_(sorted(threads))
+    if posts:
+        where = where | Thread.id.in_(select(Post.thread_id).where(Post.id.in_(sorted(posts))))
+    session.connection().execute(update(Thread.__table__).where(where).values(version=Thread.version + 1))
+
+
+event.listen(Session, "after_flush", _bump_versions)
+
+
+def _stamp_query():
+    """Built once: the rows a kept page depends on, for one person and thread."""
+    user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
+    mine = Watch.user_id == user_id
+    return select(
+        Thread.version, page_cache.epoch_column(),
+        select(ReadState.last_read_number).where(ReadState.user_id == user_id, ReadState.thread_id == Thread.id)
+        .scalar_subquery(),
+        select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery(),
+        select(Watch.level).where(mine, Watch.thread_id == Thread.id).scalar_subquery(),
+        select(Watch.level).where(mine, Watch.thread_id.is_(None), Watch.category_id == Thread.category_id)
+        .scalar_subquery(),
+        # Whether the bell has anything to count: most readers have nothing unread, and then the
+        # count (which asks the policy about each note's subject) needs no query of its own.
+        select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None)).limit(1)
+        .scalar_subquery(),
+    ).where(Thread.id == thread_id)
+
+
+STAMP_QUERY = _stamp_query()
+
+
+def stamp(user, thread: Thread, facts: policy.SpaceFacts, page: int) -> tuple:
+    """Everything the page shows this person that can change: the facts, one query and the bell."""
+    row = db.session.execute(STAMP_QUERY, {"user_id": user.id, "thread_id": thread.id,
+                                           "draft_key": f"reply:{thread.id}"}).one()
+    # The bell shows it; base.html reuses it.
+    g.unread_notifications = notify.unread_count(user) if row[-1] is not None else 0
+    return (facts, tuple(row[:-1]), g.unread_notifications, str(get_locale()), str(get_timezone()), user.name,
+            user.site_role, page)
+
+
+def serve(user, thread: Thread, facts: policy.SpaceFacts, page: int,
+          render: Callable[[], tuple[str, int | None]]) -> bytes | str:
+    """The thread page for `user`, whom policy.require_thread let in with `facts`; `render`
+    returns (html, read up to)."""
+    if session.get("_flashes"):
+        html, read_to = render()
+        last_read = None
+    else:
+        current = stamp(user, thread, facts, page)
+        html, read_to, _hit = page_cache.serve(("thread", user.id, thread.id, page), current, render)
+        last_read = current[1][2]
+    if read_to is not None and (last_read is None or read_to > last_read):
+        from hub.forums import reading
+        reading.mark_read_to(user, thread, read_to)
+    return html

@@ -23,7 +23,7 @@ from typing import Callable
 from flask import g, session
 from flask_babel import get_locale, get_timezone
 from sqlalchemy import bindparam, event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hub import page_cache, policy
 from hub.extensions import db
@@ -63,12 +63,14 @@ def _bump_versions(session: Session, _flush_context) -> None:
 event.listen(Session, "after_flush", _bump_versions)
 
 
-def _stamp_query():
-    """Built once: the rows a kept page depends on, for one person and thread."""
+def _load_query():
+    """Built once: the thread with its space, and the rows a kept page of it depends on for one
+    person, in one statement (they are the person's own rows: fetching them before the policy
+    has spoken shows nothing, and they are used only once it has)."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
     mine = Watch.user_id == user_id
     return select(
-        Thread.version, page_cache.epoch_column(),
+        Thread, Thread.version, page_cache.epoch_column(),
         select(ReadState.last_read_number).where(ReadState.user_id == user_id, ReadState.thread_id == Thread.id)
         .scalar_subquery(),
         select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery(),
@@ -79,33 +81,38 @@ def _stamp_query():
         # count (which asks the policy about each note's subject) needs no query of its own.
         select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None)).limit(1)
         .scalar_subquery(),
-    ).where(Thread.id == thread_id)
+    ).options(joinedload(Thread.space)).where(Thread.id == thread_id)
 
 
-STAMP_QUERY = _stamp_query()
+LOAD_QUERY = _load_query()
 
 
-def stamp(user, thread: Thread, facts: policy.SpaceFacts, page: int) -> tuple:
-    """Everything the page shows this person that can change: the facts, one query and the bell."""
-    row = db.session.execute(STAMP_QUERY, {"user_id": user.id, "thread_id": thread.id,
-                                           "draft_key": f"reply:{thread.id}"}).one()
+def load(user, thread_id: int) -> tuple[Thread | None, tuple]:
+    """The thread (None if there is none) and what its page's stamp reads, for policy.require_thread."""
+    row = db.session.execute(LOAD_QUERY, {"user_id": user.id, "thread_id": thread_id,
+                                          "draft_key": f"reply:{thread_id}"}).one_or_none()
+    return (row[0], tuple(row[1:])) if row is not None else (None, ())
+
+
+def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:
+    """Everything the page shows this person that can change: the facts, the rows and the bell."""
     # The bell shows it; base.html reuses it.
-    g.unread_notifications = notify.unread_count(user) if row[-1] is not None else 0
-    return (facts, tuple(row[:-1]), g.unread_notifications, str(get_locale()), str(get_timezone()), user.name,
+    g.unread_notifications = notify.unread_count(user) if rows[-1] is not None else 0
+    return (facts, rows[:-1], g.unread_notifications, str(get_locale()), str(get_timezone()), user.name,
             user.site_role, page)
 
 
-def serve(user, thread: Thread, facts: policy.SpaceFacts, page: int,
+def serve(user, thread: Thread, facts: policy.SpaceFacts, rows: tuple, page: int,
           render: Callable[[], tuple[str, int | None]]) -> bytes | str:
-    """The thread page for `user`, whom policy.require_thread let in with `facts`; `render`
-    returns (html, read up to)."""
+    """The thread page for `user`, whom policy.require_thread let in with `facts`; `rows` come from
+    `load`, and `render` returns (html, read up to)."""
     if session.get("_flashes"):
         html, read_to = render()
         last_read = None
     else:
-        current = stamp(user, thread, facts, page)
+        current = stamp(user, facts, rows, page)
         html, read_to, _hit = page_cache.serve(("thread", user.id, thread.id, page), current, render)
-        last_read = current[1][2]
+        last_read = rows[2]
     if read_to is not None and (last_read is None or read_to > last_read):
         from hub.forums import reading
         reading.mark_read_to(user, thread, read_to)

@@ -128,11 +128,11 @@ def new_thread(slug: str):
 @bp.get("/threads/<int:thread_id>")
 @login_required
 def thread(thread_id: int):
-    found = db.session.get(Thread, thread_id, options=[joinedload(Thread.space)])
     user = current_user._get_current_object()  # the person, not the proxy: read dozens of times
+    found, rows = thread_pages.load(user, thread_id)
     facts = policy.require_thread(user, found)
     page = request.args.get("page", 1, type=int)
-    return thread_pages.serve(user, found, facts, page, lambda: _thread_html(found, page))
+    return thread_pages.serve(user, found, facts, rows, page, lambda: _thread_html(found, page))
 
 
 def _render_thread(found: Thread, page: int, form=None, errors=None):

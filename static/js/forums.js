@@ -108,15 +108,43 @@
     }
   }
 
+  // Quote-reply: the words selected inside that post, or else its whole source, asked for when
+  // the button is pressed (the page does not carry every post's source twice).
+  function selectedIn(article) {
+    var selection = window.getSelection ? window.getSelection() : null;
+    var prose = article ? article.querySelector(".prose") : null;
+    if (!selection || selection.isCollapsed || !prose || !prose.contains(selection.anchorNode) ||
+        !prose.contains(selection.focusNode)) { return ""; }
+    return String(selection).trim();
+  }
+
   function wireQuotes() {
+    var posts = document.querySelector(".posts");
     document.querySelectorAll(".quote-button").forEach(function (button) {
+      var held = "";
+      // Read the selection before pressing can move it (keyboard users select, then Tab here).
+      button.addEventListener("pointerdown", function () { held = selectedIn(button.closest("article")); });
       button.addEventListener("click", function () {
         var input = document.querySelector(".composer textarea");
         if (!input) { return; }
-        var quote = "[quote=" + button.dataset.postId + "]\n" + button.dataset.source.trim() + "\n[/quote]\n\n";
-        input.value = (input.value ? input.value.replace(/\s*$/, "\n\n") : "") + quote;
-        input.focus();
-        input.dispatchEvent(new Event("input"));
+        var id = button.dataset.postId;
+        var selected = held || selectedIn(button.closest("article"));
+        held = "";
+        var words = selected ? Promise.resolve(selected) : api("GET", "/api/v1/posts/" + id).then(function (r) {
+          return r.ok ? r.data.body : null;
+        });
+        button.disabled = true;
+        words.then(function (text) {
+          button.disabled = false;
+          if (text === null) {
+            window.hub.announce(posts && posts.dataset.quoteFailed || "That post can no longer be quoted.");
+            return;
+          }
+          var quote = "[quote=" + id + "]\n" + text.trim() + "\n[/quote]\n\n";
+          input.value = (input.value ? input.value.replace(/\s*$/, "\n\n") : "") + quote;
+          input.focus();
+          input.dispatchEvent(new Event("input"));
+        });
       });
     });
   }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import run_axe, sign_in
 
@@ -84,3 +85,27 @@ def test_a_thread_page_is_accessible_and_keeps_a_refused_reply(page, live_server
     page.get_by_role("alert").wait_for()
     assert "Carmen Villanueva" in page.get_by_role("alert").inner_text()  # named: the Action Community's
     assert "@carmen.villanueva who cannot see it" in page.get_by_label("Your reply").input_value()
+
+
+def test_quote_reply_takes_the_selection_or_asks_for_the_whole_post(page, live_server):
+    sign_in(page, live_server, "participant@demo.hub")
+    page.goto(live_server + COHORT + "/forum")
+    page.get_by_role("link", name="Introduce your team").click()
+    maria = page.locator("#post-2")
+    reply = page.get_by_label("Your reply")
+    reply.fill("")
+    maria.get_by_role("button", name="Quote").click()  # nothing selected: the post's source, fetched
+    expect(reply).to_have_value(re.compile(r"\[/quote\]"))
+    quoted = reply.input_value()
+    assert re.match(r"^\[quote=\d+\]\n", quoted)
+    assert "**Riverside Diabetes Equity Team**" in quoted and "Our gap" in quoted  # the Markdown, not the page text
+    assert "data-source" not in page.content()  # the page no longer carries every source twice
+
+    reply.fill("")
+    maria.locator(".prose strong").select_text()  # only the team's name
+    maria.get_by_role("button", name="Quote").click()
+    expect(reply).to_have_value(re.compile(r"\[/quote\]"))
+    quoted = reply.input_value()
+    assert "Riverside Diabetes Equity Team" in quoted and "Our gap" not in quoted
+    assert quoted.count("[quote=") == 1
+    page.locator(".composer textarea:focus").wait_for()  # ready to write under the quote

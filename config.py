@@ -59,7 +59,9 @@ class Config:
 
         default_db = f"sqlite:///{instance / 'hub.sqlite3'}"
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(get("HUB_DATABASE_URL") or default_db)
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A server connection can die between requests; a SQLite file cannot (and the ping is a
+        # round trip on every request).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")}
         self.SQLITE_BUSY_TIMEOUT_MS = int(get("HUB_SQLITE_BUSY_TIMEOUT_MS", "5000"))
         self.REDIS_URL = get("HUB_REDIS_URL") or None
         self.SEARCH_INDEX_DIR = get("HUB_SEARCH_DIR") or str(instance / "search")

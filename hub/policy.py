@@ -58,9 +58,36 @@ def _staff_oversees(user, space: Space) -> bool:
     return is_staff(user) and space.kind != "affinity"
 
 
-def explicit_membership(user, space: Space) -> SpaceMembership | None:
+ASK = object()  # "read the membership now": the default of every rule below that needs it
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What the rules read of a SpaceMembership, when a caller fetched it in its own statement
+    (see `membership_columns`); a SpaceMembership row serves the same purpose."""
+    role: str
+    agreement_accepted_version: int
+    joined_at: Any
+
+
+def membership_columns(user_id, space_id) -> list:
+    """Scalar subqueries for a caller's own query that fetch, in that statement, the person's
+    explicit membership of a space; `membership_from` turns their values back into one."""
+    mine = and_(SpaceMembership.space_id == space_id, SpaceMembership.user_id == user_id)
+    return [select(column).where(mine).scalar_subquery() for column in
+            (SpaceMembership.role, SpaceMembership.agreement_accepted_version, SpaceMembership.joined_at)]
+
+
+def membership_from(values) -> Membership | None:
+    role, accepted, joined_at = values
+    return Membership(role, accepted, joined_at) if role is not None else None
+
+
+def explicit_membership(user, space: Space, membership=ASK) -> SpaceMembership | Membership | None:
     if not signed_in(user):
         return None
+    if membership is not ASK:
+        return membership
     return db.session.scalar(
         select(SpaceMembership).where(
             SpaceMembership.space_id == space.id, SpaceMembership.user_id == user.id
@@ -68,11 +95,11 @@ def explicit_membership(user, space: Space) -> SpaceMembership | None:
     )
 
 
-def is_member(user, space: Space) -> bool:
+def is_member(user, space: Space, membership=ASK) -> bool:
     """Explicit members, plus a team's people in its team space and its cohorts' spaces."""
     if not signed_in(user):
         return False
-    if explicit_membership(user, space) is not None:
+    if explicit_membership(user, space, membership) is not None:
         return True
     my_team_ids = {m.team_id for m in user.team_memberships}
     if space.kind == "team":
@@ -84,25 +111,25 @@ def is_member(user, space: Space) -> bool:
     return False
 
 
-def is_space_facilitator(user, space: Space) -> bool:
-    membership = explicit_membership(user, space)
+def is_space_facilitator(user, space: Space, membership=ASK) -> bool:
+    membership = explicit_membership(user, space, membership)
     return membership is not None and membership.role == "facilitator"
 
 
-def agreement_pending(user, space: Space) -> bool:
+def agreement_pending(user, space: Space, membership=ASK) -> bool:
     """An affinity member who has not accepted the current group agreement may not enter yet."""
     if space.kind != "affinity" or space.agreement_version <= 0:
         return False
-    membership = explicit_membership(user, space)
+    membership = explicit_membership(user, space, membership)
     return membership is not None and membership.agreement_accepted_version < space.agreement_version
 
 
-def _can_view_space(user, space: Space) -> bool:
+def _can_view_space(user, space: Space, membership=ASK) -> bool:
     if not signed_in(user):
         return False
     if _everyone_reads(space) or _staff_oversees(user, space):
         return True
-    return is_member(user, space) and not agreement_pending(user, space)
+    return is_member(user, space, membership) and not agreement_pending(user, space, membership)
 
 
 def _can_discover_space(user, space: Space) -> bool:
@@ -117,12 +144,12 @@ def _can_post_in_space(user, space: Space) -> bool:
     return not space.is_archived and _can_view_space(user, space)
 
 
-def _can_manage_space(user, space: Space) -> bool:
+def _can_manage_space(user, space: Space, membership=ASK) -> bool:
     # An affinity facilitator manages only after accepting the current agreement, like any
     # member: managing shows members' words (flags, the log), so it never comes before entry.
     if not signed_in(user):
         return False
-    if is_space_facilitator(user, space) and not agreement_pending(user, space):
+    if is_space_facilitator(user, space, membership) and not agreement_pending(user, space, membership):
         return True
     return _staff_oversees(user, space)
 
@@ -216,19 +243,23 @@ class SpaceFacts:
     cutoff: Any  # joining time in a narrow-history affinity space, else None
 
 
-def space_facts(user, space: Space) -> SpaceFacts:
-    view = _can_view_space(user, space)
+def space_facts(user, space: Space, membership=ASK) -> SpaceFacts:
+    """Everything the forum rules need of one person in one space. The membership is read once
+    (or comes fetched with the caller's own statement: `membership_columns`)."""
+    if membership is ASK:
+        membership = explicit_membership(user, space)
+    view = _can_view_space(user, space, membership)
     return SpaceFacts(user_id=user.id if signed_in(user) else None, view=view,
-                      post=view and not space.is_archived, manage=_can_manage_space(user, space),
-                      staff=is_staff(user), cutoff=history_cutoff(user, space) if view else None)
+                      post=view and not space.is_archived, manage=_can_manage_space(user, space, membership),
+                      staff=is_staff(user), cutoff=history_cutoff(user, space, membership) if view else None)
 
 
-def history_cutoff(user, space: Space):
+def history_cutoff(user, space: Space, membership=ASK):
     """In an affinity space whose newcomers see history "from joining", nothing posted before the
     person's (latest) joining is theirs to see, on any surface. None when there is no cut."""
     if space.kind != "affinity" or space.history_policy != "from_joining" or not signed_in(user):
         return None
-    membership = explicit_membership(user, space)
+    membership = explicit_membership(user, space, membership)
     return membership.joined_at if membership is not None else None
 
 
@@ -290,12 +321,12 @@ def permissions(user, thread: Thread, posts) -> dict:
     return answers
 
 
-def require_thread(user, thread: Thread | None) -> SpaceFacts:
+def require_thread(user, thread: Thread | None, membership=ASK) -> SpaceFacts:
     """require(user, "thread.view", thread), returning the facts it was decided on, for a thread
     page that goes on to stamp itself with them (hub.forums.thread_pages) without asking again."""
     if thread is None:
         raise NotFound()
-    facts = space_facts(user, thread.space)
+    facts = space_facts(user, thread.space, membership)
     if not _thread_visible(facts, thread):
         raise NotFound()
     return facts

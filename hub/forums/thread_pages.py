@@ -18,7 +18,7 @@ a flash message to show is never kept or served from here.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from flask import g, session
 from flask_babel import get_locale, get_timezone
@@ -81,17 +81,22 @@ def _load_query():
         # count (which asks the policy about each note's subject) needs no query of its own.
         select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None)).limit(1)
         .scalar_subquery(),
+        # The person's membership of the thread's space, for the policy's facts (the last three).
+        *policy.membership_columns(user_id, Thread.space_id),
     ).options(joinedload(Thread.space)).where(Thread.id == thread_id)
 
 
 LOAD_QUERY = _load_query()
 
 
-def load(user, thread_id: int) -> tuple[Thread | None, tuple]:
-    """The thread (None if there is none) and what its page's stamp reads, for policy.require_thread."""
+def load(user, thread_id: int) -> tuple[Thread | None, tuple, Any]:
+    """The thread (None if there is none), what its page's stamp reads, and the person's
+    membership of its space, to hand to policy.require_thread."""
     row = db.session.execute(LOAD_QUERY, {"user_id": user.id, "thread_id": thread_id,
                                           "draft_key": f"reply:{thread_id}"}).one_or_none()
-    return (row[0], tuple(row[1:])) if row is not None else (None, ())
+    if row is None:
+        return None, (), policy.ASK
+    return row[0], tuple(row[1:-3]), policy.membership_from(row[-3:])
 
 
 def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:

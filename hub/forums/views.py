@@ -129,8 +129,8 @@ def new_thread(slug: str):
 @login_required
 def thread(thread_id: int):
     user = current_user._get_current_object()  # the person, not the proxy: read dozens of times
-    found, rows = thread_pages.load(user, thread_id)
-    facts = policy.require_thread(user, found)
+    found, rows, membership = thread_pages.load(user, thread_id)
+    facts = policy.require_thread(user, found, membership)
     page = request.args.get("page", 1, type=int)
     return thread_pages.serve(user, found, facts, rows, page, lambda: _thread_html(found, page))
 

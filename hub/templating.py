@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timezone
+from functools import lru_cache
 
 from babel import dates
 from flask import Flask, current_app, g
@@ -38,8 +39,14 @@ def _datetime(value, fmt: str = "medium") -> str:
         return ""
     where = g.get("_datetime_context")
     if where is None:
-        where = g._datetime_context = (get_locale(), get_timezone())
+        where = g._datetime_context = (str(get_locale()), get_timezone())
     locale, zone = where
+    return _formatted(value, fmt, locale, zone)
+
+
+@lru_cache(maxsize=50_000)
+def _formatted(value, fmt: str, locale: str, zone) -> str:
+    # A pure function of its arguments, remembered: the same posts are shown to many readers.
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)

@@ -111,6 +111,22 @@ def test_unknown_actions_and_models_fail_closed(app):
     assert policy.audience(object()) == set()
 
 
+def _stagger_joining(narrow: bool, all_spaces):
+    """Content lands around `base` (returned): with `narrow`, affinity spaces show newcomers only
+    what came after they joined, and people joined at different times around `base`."""
+    from datetime import timedelta
+
+    from hub.extensions import utcnow
+
+    base = utcnow()
+    for space in all_spaces:
+        if narrow and space.kind == "affinity":
+            space.history_policy = "from_joining"
+    for membership in db.session.scalars(select(SpaceMembership)):
+        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
+    return base
+
+
 # Forum content on top of the same worlds: threads and posts, some hidden or deleted, written
 # before or after people joined, in spaces whose newcomers may see only what came after.
 forum_worlds = st.fixed_dictionaries({
@@ -126,17 +142,10 @@ forum_worlds = st.fixed_dictionaries({
 def _add_forum(data, users, all_spaces):
     from datetime import timedelta
 
-    from hub.extensions import utcnow
     from hub.forums.categories import categories_of
     from hub.forums.models import Post, Thread
 
-    base = utcnow()
-    for space in all_spaces:
-        if data["narrow"] and space.kind == "affinity":
-            space.history_policy = "from_joining"
-    for membership in db.session.scalars(select(SpaceMembership)):
-        # People joined at different times around `base`; content lands before or after.
-        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
+    base = _stagger_joining(data["narrow"], all_spaces)
     threads = []
     for s, u, offset, state in data["threads"]:
         if s < len(all_spaces) and u < len(users):
@@ -209,15 +218,9 @@ library_worlds = st.fixed_dictionaries({
 def _add_library(data, users, all_spaces):
     from datetime import date, timedelta
 
-    from hub.extensions import utcnow
     from hub.library.models import Adoption, Collection, Resource, ResourceFile
 
-    base = utcnow()
-    for space in all_spaces:
-        if data["narrow"] and space.kind == "affinity":
-            space.history_policy = "from_joining"
-    for membership in db.session.scalars(select(SpaceMembership)):
-        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
+    base = _stagger_joining(data["narrow"], all_spaces)
     resources = []
     for s, u, offset, status, state in data["resources"]:
         if s < len(all_spaces) and u < len(users):
@@ -286,12 +289,7 @@ def _add_chat(data, users, all_spaces):
     from datetime import timedelta
 
     from hub.chat.models import Channel, ChannelParticipant, Message
-    from hub.extensions import utcnow
 
-    base = utcnow()
-    for space in all_spaces:
-        if data["narrow"] and space.kind == "affinity":
-            space.history_policy = "from_joining"
     # Always one affinity space with a channel, its people joined at different times (and some
     # not through its agreement yet), so "from joining" and agreement gating are always exercised.
     caucus = spaces.new_space("affinity", "Caucus", visibility="secret", agreement_version=1,
@@ -302,8 +300,7 @@ def _add_chat(data, users, all_spaces):
             db.session.add(SpaceMembership(space_id=caucus.id, user_id=person.id, agreement_accepted_version=i % 4 and 1,
                                            role="facilitator" if i == 1 else "member"))
     db.session.flush()
-    for membership in db.session.scalars(select(SpaceMembership)):
-        membership.joined_at = base + timedelta(minutes=membership.id % 3 - 1)
+    base = _stagger_joining(data["narrow"], all_spaces)
     channels = [Channel(kind="space", space_id=caucus.id, name="caucus", slug="caucus")]
     for s, archived in data["channels"]:
         if s < len(all_spaces):

@@ -182,6 +182,26 @@ def test_unicode_and_hostile_names_are_sanitised_in_headers(app, world, tool):
     assert unquote(disposition.split("UTF-8''", 1)[1]) == "Guía _b_rápida_b__x.txt"
 
 
+def test_a_masquerading_name_is_stored_and_served_as_what_it_shows(app, world, tool):
+    fay = signed_in(app, world.facilitator)
+    stored = _upload(fay, tool.id, make_pdf("Invoice", ["Pay"]), "invoice\u202efdp.exe").get_json()
+    assert (stored["type"], stored["filename"]) == ("pdf", "invoicefdp.pdf")
+    disposition = fay.get(stored["url"]).headers["Content-Disposition"]
+    assert "%E2%80%AE" not in disposition.upper()  # the override is gone from the download's name too
+    assert unquote(disposition.split("UTF-8''", 1)[1]) == "invoicefdp.pdf"
+    page = fay.get(f"/resources/{tool.id}").get_data(as_text=True)
+    assert "invoicefdp.pdf" in page and "\u202e" not in page
+
+
+def test_the_csv_check_reads_the_cleaned_name(app, world, tool):
+    fay = signed_in(app, world.facilitator)
+    for name in ("rates.csv\u200b", "\uff52\uff41\uff54\uff45\uff53\uff0e\uff43\uff53\uff56", "rates\u2060.csv"):
+        stored = _upload(fay, tool.id, b"clinic,rate\nA,0.4\n", name).get_json()
+        assert (stored["type"], stored["filename"]) == ("csv", "rates.csv"), ascii(name)
+    assert uploads.detect(b"a,b\n", "x.\uff43\uff53\uff56").label == "csv"
+    assert uploads.detect(b"a,b\n", "x.c\u200bsv").label == "csv"
+
+
 # A wrong extension is dropped for the one the content really has.
 @pytest.mark.parametrize("original, label, shown", [
     ('Guía "rápida"\r\n<script>.txt', "text", "Guía _rápida__script_.txt"),
@@ -189,6 +209,14 @@ def test_unicode_and_hostile_names_are_sanitised_in_headers(app, world, tool):
     ("/etc/cron.d/job.sh", "text", "job.txt"),
     ("....", "png", "file.png"),
     ("a\u202egnp.exe", "jpeg", "agnp.jpg"),  # no right-to-left override tricks
+    ("invoice\u202efdp.exe", "pdf", "invoicefdp.pdf"),
+    ("in\u2067voice\u2069\u200e.exe", "pdf", "invoice.pdf"),  # bidi isolates and marks
+    ("re\u200bport\ufeff\u2060\u00ad.pdf", "pdf", "report.pdf"),  # zero-width and other format characters
+    ("\u3164\u115f\u034fhidden\ufe0f.png", "png", "hidden.png"),  # fillers and joiners that draw nothing
+    ("\uff52\uff45\uff50\uff4f\uff52\uff54\uff0e\uff43\uff53\uff56", "csv", "report.csv"),  # full-width
+    ("two\u2028lines\u2029here\u00a0\u3000now.txt", "text", "two lines here now.txt"),  # separators: one space
+    ("\uff0e\uff0e\uff0fsecret\uff3cplan.txt", "text", "plan.txt"),  # full-width path parts
+    ("cafe\u0301 menu.txt", "text", "caf\u00e9 menu.txt"),  # composed, one way only
     ("photo.JPEG", "jpeg", "photo.jpeg"),
     ("x" * 300 + ".csv", "csv", "x" * 100 + ".csv"),
 ])

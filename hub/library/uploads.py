@@ -54,7 +54,9 @@ class Detected:
 
 
 def detect(data: bytes, filename: str) -> Detected:
-    """What the bytes really are, or ValidationError when they are nothing we accept."""
+    """What the bytes really are, or ValidationError when they are nothing we accept. The name
+    only tells CSV from plain text, and is read cleaned (clean_name), as it will be shown."""
+    filename = clean_name(filename)
     refuse = ValidationError({"file": _("That file type is not accepted. Upload a PDF, Word, Excel or PowerPoint "
                                         "document, a CSV or plain-text file, or a PNG, JPEG, GIF or WebP image.")})
     if not data:
@@ -162,12 +164,32 @@ def _clip(text: str) -> str:
     return text.replace("\x00", "")[:MAX_EXTRACTED_CHARS]
 
 
-def safe_filename(original: str, label: str) -> str:
-    """A display name without paths, controls or shell and HTML specials, ending in the
-    extension of the type the content really is ("cv.html" that is a PNG becomes "cv.png")."""
+# Code points that draw nothing but are not in Unicode's category C (Python's unicodedata does not
+# expose Default_Ignorable_Code_Point): the combining grapheme joiner, Hangul and Khmer fillers,
+# Mongolian and other variation selectors.
+_INVISIBLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+                        "\U000e0100-\U000e01ef]")
+
+
+def clean_name(original: str) -> str:
+    r"""An uploaded name as a person will read it. NFKC turns full-width and other compatibility
+    forms into plain letters ("ｒｅｐｏｒｔ．ｃｓｖ" is "report.csv"); controls, bidi overrides and
+    isolates, zero-width and other format characters (Unicode category C) and the invisible code
+    points above are dropped; any space, line or paragraph separator becomes one plain space; only
+    the last path part is kept. So "invoice\u202efdp.exe" is "invoicefdp.exe", never a name that
+    shows as "invoiceexe.pdf", and what the extension looks like is what it is."""
     name = unicodedata.normalize("NFKC", str(original or ""))
+    name = "".join(" " if unicodedata.category(ch)[0] == "Z" else ch for ch in name
+                   if unicodedata.category(ch)[0] != "C" and not _INVISIBLE.match(ch))
+    name = unicodedata.normalize("NFKC", name)  # what a dropped character kept apart may combine now
     name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return re.sub(r" {2,}", " ", name).strip()
+
+
+def safe_filename(original: str, label: str) -> str:
+    """A display name (clean_name) without shell and HTML specials, ending in the extension of
+    the type the content really is ("cv.html" that is a PNG becomes "cv.png")."""
+    name = clean_name(original)
     name = re.sub(r'[<>:"|?*;&%$`\'{}\[\]=+]', "_", name).strip(" .")
     stem, dot, ext = name.rpartition(".")
     if not dot:

@@ -910,6 +910,37 @@ def visible_resource_ids(user):
     return select(Resource.id).where(_resource_clause(user))
 
 
+def reads_resource_clause(user_id, resource_id):
+    """SQL twin of audience(resource) for counting: true where the person `user_id` may view the
+    resource `resource_id` right now (both columns of the caller's rows, e.g. Vote's). A helpful
+    count, and the order by it, then counts exactly the people the who-voted list (audience)
+    shows: someone removed from the space, deactivated, or past a narrow history's cut stops
+    counting at once. Same rules as _resource_audience; the property test holds them together."""
+    resource, space, person = aliased(Resource), aliased(Space), aliased(User)
+    member = select(SpaceMembership.id).where(SpaceMembership.space_id == space.id,
+                                              SpaceMembership.user_id == person.id)
+    entered = member.where(or_(space.kind != "affinity",
+                               SpaceMembership.agreement_accepted_version >= space.agreement_version))
+    in_team = (select(TeamMembership.team_id).join(Team, Team.id == TeamMembership.team_id)
+               .where(Team.space_id == space.id, TeamMembership.user_id == person.id))
+    in_cohort = (select(TeamMembership.team_id).join(cohort_teams, cohort_teams.c.team_id == TeamMembership.team_id)
+                 .join(Cohort, Cohort.id == cohort_teams.c.cohort_id)
+                 .where(Cohort.space_id == space.id, TeamMembership.user_id == person.id))
+    staff_oversees = and_(person.site_role.in_(STAFF_ROLES), space.kind != "affinity")
+    reads_space = or_(and_(space.visibility == "community", space.kind != "affinity"), exists(entered),
+                      exists(in_team), exists(in_cohort), staff_oversees)
+    joined_later = member.where(space.kind == "affinity", space.history_policy == "from_joining",
+                                SpaceMembership.joined_at > resource.created_at)
+    moderates = or_(exists(member.where(SpaceMembership.role == "facilitator")), staff_oversees)
+    own = person.id == resource.author_id
+    return exists(select(resource.id).where(
+        resource.id == resource_id, person.id == user_id, space.id == resource.space_id,
+        person.active.is_(True), resource.deleted_at.is_(None), reads_space, ~exists(joined_later),
+        or_(resource.hidden_at.is_(None), own, moderates),
+        or_(resource.status == "published", space.kind == "team", own,
+            and_(resource.status != "draft", moderates))))
+
+
 def _adoption_clause(user):
     if not signed_in(user):
         return false()

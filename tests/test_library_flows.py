@@ -14,6 +14,7 @@ from hub.library import services as library
 from hub.library.demo_pdf import make_pdf
 from hub.library.models import Adoption, Component, Resource, ResourceFile
 from hub.notify.models import Notification
+from tests import factories as f
 from tests.helpers import api_write, csrf_token, login
 
 
@@ -160,6 +161,43 @@ def test_helpful_votes_discussion_and_lineage(app, world):
         library.review(world.facilitator, adaptation, "approve")
     assert "Dashboard for our clinic" in pat.get(f"/resources/{tool.id}").get_data(as_text=True)
     assert "Equity dashboard template" in pat.get(f"/resources/{adaptation.id}").get_data(as_text=True)
+
+
+def test_a_removed_members_helpful_vote_stops_counting_at_once(app, world):
+    """The count on the page, the listing's counts, the order by most helpful (HTML and API) and
+    the who-voted list agree with the policy: a vote counts while its voter may see the resource."""
+    secret = world.secret
+    leavers = [f.user("Lee Leaver"), f.user("Lou Leaver")]
+    for person in leavers:
+        f.join_space(person, secret)
+    with app.test_request_context():
+        popular = make_resource(world.facilitator, secret, "Popular with the leavers")
+        steady = make_resource(world.facilitator, secret, "Steady favourite")
+    for person in leavers:
+        form_post(signed_in(app, person), f"/resources/{popular.id}/vote", {})
+    form_post(signed_in(app, world.member), f"/resources/{steady.id}/vote", {})
+    fay = signed_in(app, world.facilitator)
+
+    def seen():
+        page = fay.get(f"/resources/{popular.id}").get_data(as_text=True)
+        count = re.search(r"(\d+) (?:person|people) found it helpful</a>", page).group(1)
+        listing = fay.get(f"/spaces/{secret.slug}/library?sort=helpful").get_data(as_text=True)
+        order = re.findall(r'class="resource-title"><a [^>]+>([^<]+)<', listing)
+        api = fay.get(f"/api/v1/spaces/{secret.id}/resources?sort=helpful").get_json()["items"]
+        voters = fay.get(f"/resources/{popular.id}/voters").get_data(as_text=True)
+        return (int(count), order, [(r["title"], r["helpful"]) for r in api],
+                fay.get(f"/api/v1/resources/{popular.id}").get_json()["helpful"], "Lee Leaver" in voters)
+
+    assert seen() == (2, ["Popular with the leavers", "Steady favourite"],
+                      [("Popular with the leavers", 2), ("Steady favourite", 1)], 2, True)
+    for person in leavers:
+        removed = form_post(fay, f"/spaces/{secret.slug}/members/{person.id}/remove", {"reason": "Left the group"})
+        assert removed.status_code == 302
+    assert seen() == (0, ["Steady favourite", "Popular with the leavers"],
+                      [("Steady favourite", 1), ("Popular with the leavers", 0)], 0, False)
+    # Their votes are kept: back in the group (full history), they count again.
+    f.join_space(leavers[0], secret)
+    assert seen()[0] == 1
 
 
 def test_collections_are_ordered_featured_and_pinned_to_the_cohort_home(app, world):

@@ -127,6 +127,21 @@ def _stagger_joining(narrow: bool, all_spaces):
     return base
 
 
+def _caucus(narrow: bool, users):
+    """An affinity space most people belong to (some not through its agreement yet, one its
+    facilitator), so that content in it always exercises "from joining" and agreement gating.
+    Call it before _stagger_joining, which staggers its people's joining too."""
+    caucus = spaces.new_space("affinity", "Caucus", visibility="secret", agreement_version=1,
+                              history_policy="from_joining" if narrow else "full")
+    db.session.flush()
+    for i, person in enumerate(users):
+        if i % 3 != 2:
+            db.session.add(SpaceMembership(space_id=caucus.id, user_id=person.id, agreement_accepted_version=i % 4 and 1,
+                                           role="facilitator" if i == 1 else "member"))
+    db.session.flush()
+    return caucus
+
+
 # Forum content on top of the same worlds: threads and posts, some hidden or deleted, written
 # before or after people joined, in spaces whose newcomers may see only what came after.
 forum_worlds = st.fixed_dictionaries({
@@ -202,7 +217,7 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
 
 # Library content on the same worlds: resources in every status, some hidden or deleted, written
 # before or after people joined narrow-history spaces; their files, adoptions (shared or
-# team-only) and collections.
+# team-only), collections, and a helpful vote from everyone for everything.
 library_worlds = st.fixed_dictionaries({
     "world": worlds,
     "narrow": st.booleans(),
@@ -218,18 +233,19 @@ library_worlds = st.fixed_dictionaries({
 def _add_library(data, users, all_spaces):
     from datetime import date, timedelta
 
-    from hub.library.models import Adoption, Collection, Resource, ResourceFile
+    from hub.library.models import Adoption, Collection, Resource, ResourceFile, Vote
 
+    # A resource whose space is past the world's lands in the caucus: history cuts always matter.
+    places = all_spaces + [_caucus(data["narrow"], users)]
     base = _stagger_joining(data["narrow"], all_spaces)
     resources = []
     for s, u, offset, status, state in data["resources"]:
-        if s < len(all_spaces) and u < len(users):
-            when = base + timedelta(minutes=offset)
-            resource = Resource(space_id=all_spaces[s].id, author_id=users[u].id, title="r", status=status,
-                                created_at=when, updated_at=when, hidden_at=when if state == "hidden" else None,
-                                deleted_at=when if state == "deleted" else None)
-            db.session.add(resource)
-            resources.append(resource)
+        when = base + timedelta(minutes=offset)
+        resource = Resource(space_id=places[min(s, len(places) - 1)].id, author_id=users[u % len(users)].id,
+                            title="r", status=status, created_at=when, updated_at=when,
+                            hidden_at=when if state == "hidden" else None, deleted_at=when if state == "deleted" else None)
+        db.session.add(resource)
+        resources.append(resource)
     db.session.flush()
     for resource in resources:
         db.session.add(ResourceFile(resource_id=resource.id, uploader_id=resource.author_id, filename="f.txt",
@@ -242,6 +258,7 @@ def _add_library(data, users, all_spaces):
     for s in data["collections"]:
         if s < len(all_spaces):
             db.session.add(Collection(space_id=all_spaces[s].id, created_by_id=users[0].id, title="c"))
+    db.session.add_all(Vote(resource_id=r.id, user_id=u.id) for r in resources for u in users)
     db.session.commit()
     db.session.expire_all()
 
@@ -249,6 +266,7 @@ def _add_library(data, users, all_spaces):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=library_worlds)
 def test_library_scope_audience_and_predicate_agree(app, data):
+    from hub.library import queries
     from hub.library.models import Adoption, Collection, Resource, ResourceFile
 
     users, all_spaces = _build(data["world"])
@@ -271,6 +289,15 @@ def test_library_scope_audience_and_predicate_agree(app, data):
         some = {u.id for u in users[::2]}
         for row in rows[model]:
             assert policy.audience(row, among=some) == policy.audience(row) & some
+    # The SQL twin of a resource's audience names the same people, so a helpful count (everyone
+    # voted for everything) is the audience's size, and the who-voted list never names more.
+    _tried, helpful = queries.counts(users[0], [r.id for r in rows[Resource]])
+    for resource in rows[Resource]:
+        readers = set(db.session.scalars(select(User.id).where(policy.reads_resource_clause(User.id, resource.id))))
+        assert readers == policy.audience(resource) and helpful.get(resource.id, 0) == len(readers), resource.id
+        for viewer in users:
+            if policy.can(viewer, "resource.view", resource):
+                assert {p.id for p in queries.voters(viewer, resource)} <= readers
 
 
 # Chat on top of the same worlds: channels in spaces (some archived), direct conversations
@@ -290,16 +317,8 @@ def _add_chat(data, users, all_spaces):
 
     from hub.chat.models import Channel, ChannelParticipant, Message
 
-    # Always one affinity space with a channel, its people joined at different times (and some
-    # not through its agreement yet), so "from joining" and agreement gating are always exercised.
-    caucus = spaces.new_space("affinity", "Caucus", visibility="secret", agreement_version=1,
-                              history_policy="from_joining" if data["narrow"] else "full")
-    db.session.flush()
-    for i, person in enumerate(users):
-        if i % 3 != 2:
-            db.session.add(SpaceMembership(space_id=caucus.id, user_id=person.id, agreement_accepted_version=i % 4 and 1,
-                                           role="facilitator" if i == 1 else "member"))
-    db.session.flush()
+    # Always one affinity space with a channel.
+    caucus = _caucus(data["narrow"], users)
     base = _stagger_joining(data["narrow"], all_spaces)
     channels = [Channel(kind="space", space_id=caucus.id, name="caucus", slug="caucus")]
     for s, archived in data["channels"]:

@@ -38,10 +38,16 @@ def tried_counts(user):
             .group_by(Adoption.resource_id).subquery())
 
 
+def _helpful_votes():
+    """Votes of people who may still see the resource they voted for (the who-voted list's people)."""
+    return select(Vote.resource_id, func.count().label("n")).where(
+        policy.reads_resource_clause(Vote.user_id, Vote.resource_id)).group_by(Vote.resource_id)
+
+
 def browse(user, space_ids=None, filters: dict | None = None, sort: str = "newest", page: int = 1) -> Listing:
     filters = filters or {}
     tried = tried_counts(user)
-    helpful = select(Vote.resource_id, func.count().label("n")).group_by(Vote.resource_id).subquery()
+    helpful = _helpful_votes().subquery()
     stmt = (policy.scope(select(Resource), user).where(Resource.status == "published")
             .outerjoin(tried, tried.c.resource_id == Resource.id).outerjoin(helpful, helpful.c.resource_id == Resource.id)
             .options(selectinload(Resource.tags), selectinload(Resource.space), selectinload(Resource.author)))
@@ -75,13 +81,12 @@ def _filtered(stmt, filters: dict):
 
 
 def counts(user, resource_ids) -> tuple[dict, dict]:
-    """({id: adoptions the user may see}, {id: helpful votes}) for these resources."""
+    """({id: adoptions the user may see}, {id: helpful votes of people who may still see it})."""
     if not resource_ids:
         return {}, {}
     tried = dict(db.session.execute(policy.scope(select(Adoption.resource_id, func.count()), user)
                                     .where(Adoption.resource_id.in_(resource_ids)).group_by(Adoption.resource_id)).all())
-    helpful = dict(db.session.execute(select(Vote.resource_id, func.count()).where(Vote.resource_id.in_(resource_ids))
-                                      .group_by(Vote.resource_id)).all())
+    helpful = dict(db.session.execute(_helpful_votes().where(Vote.resource_id.in_(resource_ids))).all())
     return tried, helpful
 
 

@@ -9,5 +9,6 @@ from hub.notify.models import EmailSettings, Watch  # noqa: F401
 from hub.search_queue import SearchQueue  # noqa: F401
 from hub.page_cache import PageEpoch  # noqa: F401
 from hub.library.models import (Adoption, Collection, CollectionItem, Component, Resource,  # noqa: F401
-                                 ResourceComponent, ResourceFile, ResourceTag, ResourceVersion, Vote)
+                                 ResourceComponent, ResourceEdit, ResourceFile, ResourceTag, ResourceVersion,
+                                 Vote)
 from hub.chat.models import Channel, ChannelParticipant, ChannelRead, ChatSocket, Message, MessageReaction  # noqa: F401

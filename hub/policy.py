@@ -782,12 +782,14 @@ def audience_of_posts(thread: Thread, posts, among=None) -> dict[int, set[int]]:
 # joining, in a narrow-history affinity space); drafts stay with their author, or with the team
 # in a team space; submissions also reach the space's moderators, who review them. Files,
 # adoptions and votes follow their resource; a team-only adoption also needs the team's space.
+# An edit proposed to a published resource (and the files it brings) is its editor's and the
+# space's moderators' until it is approved.
 
 from sqlalchemy import true  # noqa: E402
 
-from hub.library.models import Adoption, Collection, Component, Resource, ResourceFile  # noqa: E402
+from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile  # noqa: E402
 
-LIBRARY_TYPES = (Resource, ResourceFile, Collection, Adoption)
+LIBRARY_TYPES = (Resource, ResourceFile, Collection, Adoption, ResourceEdit)
 
 
 def _resource_visible(facts: SpaceFacts, space: Space, resource: Resource) -> bool:
@@ -831,6 +833,32 @@ def _resource_rule(action: str) -> Callable[[Any, Resource], bool]:
     return rule
 
 
+def _edit_rules(facts: SpaceFacts, space: Space, edit: ResourceEdit) -> dict[str, bool]:
+    view = _resource_visible(facts, space, edit.resource) and (
+        edit.editor_id == facts.user_id or facts.manage)
+    return {
+        "resource_edit.view": view,
+        # The moderators who may review a submission review an edit, while it waits.
+        "resource_edit.review": view and facts.manage and edit.status == "submitted",
+    }
+
+
+def _edit_rule(action: str) -> Callable[[Any, ResourceEdit], bool]:
+    def rule(user, edit):
+        if edit is None:
+            return False
+        space = edit.resource.space
+        return _edit_rules(space_facts(user, space), space, edit)[action]
+    return rule
+
+
+def _can_view_file(user, file: ResourceFile) -> bool:
+    """A resource's files follow it; a file brought by a proposed edit follows the edit."""
+    if file.edit_id is not None:
+        return can(user, "resource_edit.view", file.edit)
+    return can(user, "resource.download", file.resource)
+
+
 def _can_view_adoption(user, adoption: Adoption) -> bool:
     if not can(user, "resource.view", adoption.resource):
         return False
@@ -861,7 +889,8 @@ RESOURCE_ACTIONS = ("resource.view", "resource.download", "resource.edit", "reso
                     "resource.discuss")
 RULES.update({
     **{action: _resource_rule(action) for action in RESOURCE_ACTIONS},
-    "file.view": lambda user, file: can(user, "resource.download", file.resource),
+    **{action: _edit_rule(action) for action in ("resource_edit.view", "resource_edit.review")},
+    "file.view": _can_view_file,
     "collection.view": lambda user, collection: _can_view_collection(user, collection),
     "collection.curate": _can_curate_collection,
     # Pinning puts a collection on a cohort's home page.
@@ -871,9 +900,10 @@ RULES.update({
     "component.manage": lambda user, _obj: is_staff(user),
 })
 EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", Collection: "collection.view",
-                         Adoption: "adoption.view"})
+                         Adoption: "adoption.view", ResourceEdit: "resource_edit.view"})
 NEEDS_OBJECT |= set(RESOURCE_ACTIONS) | {"file.view", "collection.view", "collection.curate", "collection.pin",
-                                         "adoption.view", "adoption.remove"}
+                                         "adoption.view", "adoption.remove", "resource_edit.view",
+                                         "resource_edit.review"}
 
 
 def resource_asker_rules(asker: Asker, resource: Resource) -> dict[str, bool]:
@@ -908,6 +938,22 @@ def _resource_clause(user):
 def visible_resource_ids(user):
     """A subquery of the resources the user may see, for listings and counts to filter on."""
     return select(Resource.id).where(_resource_clause(user))
+
+
+def _edit_clause(user):
+    if not signed_in(user):
+        return false()
+    managed = select(Resource.id).where(Resource.space_id.in_(_managed_space_ids(user)))
+    return and_(ResourceEdit.resource_id.in_(visible_resource_ids(user)),
+                or_(ResourceEdit.editor_id == user.id, ResourceEdit.resource_id.in_(managed)))
+
+
+def _file_clause(user):
+    if not signed_in(user):
+        return false()
+    return and_(ResourceFile.resource_id.in_(visible_resource_ids(user)),
+                or_(ResourceFile.edit_id.is_(None), ResourceFile.edit_id.in_(select(ResourceEdit.id)
+                                                                              .where(_edit_clause(user)))))
 
 
 def reads_resource_clause(user_id, resource_id):
@@ -953,7 +999,8 @@ def _adoption_clause(user):
 
 SCOPES.update({
     Resource: _resource_clause,
-    ResourceFile: lambda user: ResourceFile.resource_id.in_(visible_resource_ids(user)),
+    ResourceFile: _file_clause,
+    ResourceEdit: _edit_clause,
     Collection: lambda user: and_(Collection.space_id.in_(select(Space.id).where(_space_view_clause(user))),
                                   _library_after_cutoff(user.id, Collection.space_id, Collection.created_at)),
     Adoption: _adoption_clause,
@@ -963,7 +1010,9 @@ SCOPES.update({
 
 def _library_audience(obj, among=None) -> set[int]:
     if isinstance(obj, ResourceFile):
-        return _resource_audience(obj.resource, among)
+        return _edit_audience(obj.edit, among) if obj.edit_id is not None else _resource_audience(obj.resource, among)
+    if isinstance(obj, ResourceEdit):
+        return _edit_audience(obj, among)
     if isinstance(obj, Collection):
         return _space_audience(obj.space, among)
     if isinstance(obj, Adoption):
@@ -988,6 +1037,12 @@ def _resource_audience(resource: Resource, among=None) -> set[int]:
             allowed |= moderators if moderators is not None else _moderator_ids(space)
         readers &= allowed
     return readers
+
+
+def _edit_audience(edit: ResourceEdit, among=None) -> set[int]:
+    return _resource_audience(edit.resource, among) & (_moderator_ids(edit.resource.space) | {edit.editor_id})
+
+
 # ================================================================ chat (issue 7)
 # Channels of a space follow the space (view, post, agreement gating, "from joining" history);
 # direct conversations are visible to their participants only. Hidden answers like missing:

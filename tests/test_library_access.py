@@ -116,8 +116,8 @@ def test_moving_to_a_narrower_space_withdraws_it_everywhere(app, world):
     outsider, participant, facilitator = world.outsider, world.participant, world.facilitator
     with app.test_request_context():
         idea = make_resource(outsider, world.commons, "Moving idea")
+        library.add_file(outsider, idea, Upload(b"moving file\n", "m.txt"))  # before approval: no edit to review
         library.review(facilitator, idea, "approve")
-        library.add_file(outsider, idea, Upload(b"moving file\n", "m.txt"))
         adoption.record(participant, idea, {"team_id": world.team.id, "tried_on": "2026-01-05",
                                             "what_changed": "Moved-adoption words"})
         adoption.toggle_vote(outsider, idea)
@@ -249,6 +249,9 @@ def test_an_editor_who_cannot_see_the_origin_neither_sees_nor_loses_the_lineage(
     from tests.test_library_flows import form_post
     form_post(olu, f"/resources/{copy.id}/edit", {"title": "Commons adaptation, edited", "summary": "New words",
                                                  "kind": "tool", "adapted_from_id": ""})
+    # The author's edit of a published resource waits for review, the lineage kept in it too.
+    assert "Team original" not in olu.get(f"/resources/{copy.id}").get_data(as_text=True)
+    form_post(signed_in(app, world.facilitator), f"/resources/{copy.id}/edit-review", {"decision": "approve"})
     db.session.expire_all()
     assert (copy.title, copy.adapted_from_id) == ("Commons adaptation, edited", origin.id)
     assert "Team original" in signed_in(app, world.participant).get(f"/resources/{copy.id}").get_data(as_text=True)

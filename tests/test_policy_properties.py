@@ -227,13 +227,18 @@ library_worlds = st.fixed_dictionaries({
                                     st.sampled_from(["shown", "shown", "hidden", "deleted"])), max_size=6),
     "adoptions": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), st.booleans()), max_size=4),
     "collections": st.lists(st.integers(0, 8), max_size=3),
+    # Edits proposed to resources (by anyone, in any state), each bringing a file of its own.
+    "edits": st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5),
+                                st.sampled_from(["submitted", "changes_requested", "approved", "declined",
+                                                 "withdrawn"])),
+                      max_size=3),
 })
 
 
 def _add_library(data, users, all_spaces):
     from datetime import date, timedelta
 
-    from hub.library.models import Adoption, Collection, Resource, ResourceFile, Vote
+    from hub.library.models import Adoption, Collection, Resource, ResourceEdit, ResourceFile, Vote
 
     # A resource whose space is past the world's lands in the caucus: history cuts always matter.
     places = all_spaces + [_caucus(data["narrow"], users)]
@@ -258,6 +263,15 @@ def _add_library(data, users, all_spaces):
     for s in data["collections"]:
         if s < len(all_spaces):
             db.session.add(Collection(space_id=all_spaces[s].id, created_by_id=users[0].id, title="c"))
+    for r, u, status in data["edits"]:
+        if r < len(resources):
+            edit = ResourceEdit(resource_id=resources[r].id, editor_id=users[u % len(users)].id, status=status,
+                                based_on_version=1, title="e")
+            db.session.add(edit)
+            db.session.flush()
+            db.session.add(ResourceFile(resource_id=resources[r].id, uploader_id=edit.editor_id, filename="e.txt",
+                                        content_type="text/plain", type_label="text", size=1, sha256="0" * 64,
+                                        edit_id=edit.id))
     db.session.add_all(Vote(resource_id=r.id, user_id=u.id) for r in resources for u in users)
     db.session.commit()
     db.session.expire_all()
@@ -267,13 +281,13 @@ def _add_library(data, users, all_spaces):
 @given(data=library_worlds)
 def test_library_scope_audience_and_predicate_agree(app, data):
     from hub.library import queries
-    from hub.library.models import Adoption, Collection, Resource, ResourceFile
+    from hub.library.models import Adoption, Collection, Resource, ResourceEdit, ResourceFile
 
     users, all_spaces = _build(data["world"])
     _add_library(data, users, all_spaces)
-    rows = {model: list(db.session.scalars(select(model))) for model in (Resource, ResourceFile, Adoption, Collection)}
     actions = {Resource: "resource.view", ResourceFile: "file.view", Adoption: "adoption.view",
-               Collection: "collection.view"}
+               Collection: "collection.view", ResourceEdit: "resource_edit.view"}
+    rows = {model: list(db.session.scalars(select(model))) for model in actions}
     for viewer in users + [AnonymousUser()]:
         asker = policy.Asker(viewer)
         for model, action in actions.items():
@@ -283,6 +297,15 @@ def test_library_scope_audience_and_predicate_agree(app, data):
             page = policy.resource_asker_rules(asker, resource)
             for name, allowed in page.items():
                 assert allowed == policy.can(viewer, name, resource), (name, resource.id)
+        for edit in rows[ResourceEdit]:
+            # Reviewing an edit is for those who moderate the space, while it waits; an editor
+            # who does not moderate only ever sees their own.
+            reviews = policy.can(viewer, "resource_edit.review", edit)
+            assert reviews == (policy.can(viewer, "resource_edit.view", edit) and edit.status == "submitted"
+                               and policy.can(viewer, "space.manage", edit.resource.space)), edit.id
+            if policy.can(viewer, "resource_edit.view", edit) and not policy.can(viewer, "space.manage",
+                                                                               edit.resource.space):
+                assert edit.editor_id == viewer.id
     for model, action in actions.items():
         for row in rows[model]:
             assert policy.audience(row) == {u.id for u in users if policy.can(u, action, row)}, (model.__name__, row.id)

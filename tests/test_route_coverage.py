@@ -36,7 +36,7 @@ SIGNED_IN_HTML = {
     "library.tried", "library.remove_adoption", "library.discuss", "library.curate", "library.move",
     "library.delete", "library.review_queue", "library.new_collection", "library.collection",
     "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
-    "library.remove_file",
+    "library.remove_file", "library.review_edit",
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
     "chat.archive_channel",

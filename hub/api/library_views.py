@@ -10,8 +10,8 @@ from hub import policy
 from hub.api import bp
 from hub.api.common import api_login_required, iso, json_body
 from hub.extensions import db
-from hub.library import adoption, curation, queries, services, uploads
-from hub.library.models import Adoption, Collection, Component, Resource, ResourceFile
+from hub.library import adoption, curation, edits, queries, services, uploads
+from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile
 from hub.spaces.models import Space
 from hub.validation import ValidationError
 
@@ -25,8 +25,20 @@ def _get(model, ident: int, action: str):
 def file_json(f: ResourceFile) -> dict:
     return {"id": f.id, "resource_id": f.resource_id, "filename": f.filename, "content_type": f.content_type,
             "type": f.type_label, "size": f.size, "sha256": f.sha256, "is_image": f.is_image,
-            "replaces_id": f.replaces_id, "current": f.superseded_at is None, "created_at": iso(f.created_at),
-            "url": f"/api/v1/files/{f.id}"}
+            "replaces_id": f.replaces_id, "current": f.superseded_at is None and f.edit_id is None,
+            "edit_id": f.edit_id, "created_at": iso(f.created_at), "url": f"/api/v1/files/{f.id}"}
+
+
+def edit_json(p: queries.Proposal) -> dict:
+    e = p.edit
+    return {"id": e.id, "status": e.status, "editor": {"id": e.editor.id, "name": e.editor.name},
+            "based_on_version": e.based_on_version, "title": e.title, "summary": e.summary, "body": e.body,
+            "kind": e.kind, "library": e.library, "url": e.url, "tags": e.tag_names, "component_ids": e.component_ids,
+            "population": e.population, "setting": e.setting, "languages": e.languages,
+            "evidence_level": e.evidence_level, "review_note": e.review_note, "created_at": iso(e.created_at),
+            "updated_at": iso(e.updated_at), "diff": [{"kind": k, "line": line} for k, line in p.diff],
+            "changed_fields": [key for key, _now, _proposed in p.details], "files": [file_json(f) for f in p.files],
+            "removed_file_ids": [f.id for f in p.removed]}
 
 
 def resource_json(r: Resource, detail: bool = False) -> dict:
@@ -45,6 +57,8 @@ def resource_json(r: Resource, detail: bool = False) -> dict:
                     helpful=helpful.get(r.id, 0), voted=queries.my_vote(current_user, r),
                     thread_id=r.thread_id if r.thread_id and _thread_visible(r.thread_id) else None,
                     review_note=r.review_note if policy.can(current_user, "resource.edit", r) else "")
+        proposal = queries.open_edit(current_user, r)
+        data["pending_edit"] = edit_json(proposal) if proposal else None
     return data
 
 
@@ -134,8 +148,8 @@ def update_resource(resource_id: int):
         services.move(current_user, resource, db.session.get(Space, value) if isinstance(value, int) else None)
         if not policy.can(current_user, "resource.view", resource):
             return jsonify(resource_json(resource))
-    if data:
-        services.update_resource(current_user, resource, data)
+    if data and isinstance(services.update_resource(current_user, resource, data), ResourceEdit):
+        return jsonify(resource_json(resource, detail=True)), 202  # held for review: pending_edit has it
     return jsonify(resource_json(resource, detail=True))
 
 
@@ -167,18 +181,32 @@ def review_resource(resource_id: int):
     return jsonify(resource_json(resource, detail=True))
 
 
+@bp.post("/resources/<int:resource_id>/edit-review")
+@api_login_required
+def review_edit(resource_id: int):
+    resource = _get(Resource, resource_id, "resource.view")
+    edit = edits.active_edit(resource)
+    policy.require(current_user, "resource_edit.review", edit)
+    data = json_body()
+    edits.review(current_user, edit, str(data.get("decision", "")), str(data.get("note", "")))
+    return jsonify(resource_json(resource, detail=True))
+
+
 @bp.get("/spaces/<int:space_id>/review-queue")
 @api_login_required
 def review_queue(space_id: int):
     space = _get(Space, space_id, "space.manage")
-    return jsonify({"items": [resource_json(r) for r in queries.review_queue(current_user, space)], "next": None})
+    items = [resource_json(r) | {"review": "submission"} for r in queries.review_queue(current_user, space)]
+    items += [resource_json(e.resource) | {"review": "edit", "edit_id": e.id}
+              for e in queries.edits_waiting(current_user, space)]
+    return jsonify({"items": items, "next": None})
 
 
 @bp.get("/resources/<int:resource_id>/files")
 @api_login_required
 def resource_files(resource_id: int):
     resource = _get(Resource, resource_id, "resource.view")
-    return jsonify({"items": [file_json(f) for f in queries.all_files(resource)], "next": None})
+    return jsonify({"items": [file_json(f) for f in queries.all_files(current_user, resource)], "next": None})
 
 
 @bp.post("/resources/<int:resource_id>/files")

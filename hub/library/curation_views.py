@@ -1,5 +1,6 @@
-"""Curation pages: a space's review queue, collections (ordered, pinned to a cohort's home) and
-the framework components. Routes live on the library blueprint."""
+"""Curation pages: a space's review queue (submissions, and edits to published resources),
+collections (ordered, pinned to a cohort's home) and the framework components. Routes live on
+the library blueprint."""
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
@@ -25,7 +26,8 @@ def get_collection(collection_id: int, action: str = "collection.view") -> Colle
 def review_queue(slug: str):
     space = space_by_slug(slug)
     policy.require(current_user, "space.manage", space)
-    return render_template("library/review_queue.html", space=space, queue=queries.review_queue(current_user, space))
+    return render_template("library/review_queue.html", space=space, queue=queries.review_queue(current_user, space),
+                           edits=queries.edits_waiting(current_user, space))
 
 
 @bp.route("/spaces/<slug>/collections/new", methods=["GET", "POST"])

@@ -13,27 +13,41 @@ from hub.validation import ValidationError
 
 
 def add_file(actor, resource: Resource, upload, replaces: ResourceFile | None = None) -> ResourceFile:
-    """Attach a file, or replace one (the old one is kept as an earlier version)."""
+    """Attach a file, or replace one (the old one is kept as an earlier version). On a published
+    resource, someone who may not curate it adds the file to their edit, held for review
+    (hub.library.edits): it becomes the resource's only when that edit is approved."""
+    from hub.library import edits, services
     policy.require(actor, "resource.edit", resource)
-    if replaces is not None and (replaces.resource_id != resource.id or replaces.superseded_at is not None):
+    if replaces is not None and (replaces.resource_id != resource.id or replaces.superseded_at is not None
+                                 or replaces.edit_id is not None):
         raise ValidationError({"replaces_id": _("Choose a current file of this resource to replace.")})
+    edit, entering = edits.hold_file(actor, resource) if services.edit_is_held(actor, resource) else (None, False)
     try:
-        stored = stage_file(actor, resource, upload, replaces)
+        stored = stage_file(actor, resource, upload, replaces, edit)
     except ValidationError:
         db.session.rollback()
         raise
     commit_or_unstore(stored)
     # after commit
+    if entering:
+        edits.submitted(actor, resource)
     return stored
 
 
 def remove_file(actor, stored: ResourceFile) -> None:
-    """Take a current file off the resource; it stays in the version history."""
+    """Take a current file off the resource; it stays in the version history. A file an edit
+    brought is withdrawn from it; on a published resource, someone who may not curate it asks
+    for the removal in their edit, held for review."""
+    from hub.library import edits, services
     policy.require(actor, "file.view", stored)
     policy.require(actor, "resource.edit", stored.resource)
-    if stored.superseded_at is None:
-        stored.superseded_at = utcnow()
-        db.session.commit()
+    if stored.superseded_at is not None:
+        return
+    if stored.edit_id is None and services.edit_is_held(actor, stored.resource):
+        edits.propose_removal(actor, stored)
+        return
+    stored.superseded_at = utcnow()
+    db.session.commit()
     # after commit
 
 
@@ -67,7 +81,9 @@ def check_quota(space_id: int, adding: int, field: str) -> None:
                                         n=quota_mb)})
 
 
-def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None) -> ResourceFile:
+def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None, edit=None) -> ResourceFile:
+    """Check and store the bytes as a new file row (flushed, not committed). With `edit`, the file
+    belongs to that edit and replaces nothing yet (approving the edit does)."""
     from flask import current_app
     config = current_app.config
     limit = config["LIBRARY_MAX_FILE_MB"] * 1024 * 1024
@@ -79,11 +95,12 @@ def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None)
     row = ResourceFile(resource_id=resource.id, uploader_id=actor.id,
                        filename=uploads.safe_filename(upload.filename, found.label), content_type=found.content_type,
                        type_label=found.label, size=len(data), sha256=uploads.sha256(data), is_image=found.is_image,
-                       extracted_text=found.text, replaces_id=replaces.id if replaces else None)
+                       extracted_text=found.text, replaces_id=replaces.id if replaces else None,
+                       edit_id=edit.id if edit is not None else None)
     db.session.add(row)
     db.session.flush()
     uploads.store(row.id, data)
-    if replaces is not None:
+    if replaces is not None and edit is None:
         replaces.superseded_at = utcnow()
         resource.updated_at = utcnow()
     return row

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +16,10 @@ LIBRARIES = ("tool", "idea")  # the tool library (facilitators publish) and the 
 # draft: the author's (and, in a team space, the team's); submitted: waiting for review;
 # changes_requested: back with the author, with a note; declined; published.
 STATUSES = ("draft", "submitted", "changes_requested", "declined", "published")
+# A proposed edit to a published resource: submitted (waiting for review), changes_requested (back
+# with its editor, with a note), approved (now the resource's text), declined (kept, closed) or
+# withdrawn (its editor took it back; kept only for the files it had brought).
+EDIT_STATUSES = ("submitted", "changes_requested", "approved", "declined", "withdrawn")
 EVIDENCE_LEVELS = ("", "promising", "emerging", "established")
 
 
@@ -117,6 +121,48 @@ class ResourceVersion(db.Model):
     editor: Mapped["User"] = relationship()  # noqa: F821
 
 
+class ResourceEdit(db.Model):
+    """An edit to a published resource by someone who may not curate it (its author), held for the
+    space's facilitators: the library keeps showing the approved text until they approve this one.
+    It holds every field the form edits; files added or replaced while it waits point to it
+    (ResourceFile.edit_id) and files it would take off are listed in removed_file_ids."""
+
+    __tablename__ = "library_resource_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("library_resources.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    based_on_version: Mapped[int] = mapped_column(Integer)  # the version of the resource it was written on
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="tool")
+    library: Mapped[str] = mapped_column(String(10), default="idea")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    population: Mapped[str] = mapped_column(String(200), default="")
+    setting: Mapped[str] = mapped_column(String(200), default="")
+    languages: Mapped[str] = mapped_column(String(200), default="")
+    evidence_level: Mapped[str] = mapped_column(String(20), default="")
+    adapted_from_id: Mapped[int | None] = mapped_column(ForeignKey("library_resources.id", ondelete="SET NULL"))
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    component_ids: Mapped[list] = mapped_column(JSON, default=list)
+    removed_file_ids: Mapped[list] = mapped_column(JSON, default=list)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    resource: Mapped[Resource] = relationship(foreign_keys=[resource_id])
+    editor: Mapped["User"] = relationship(foreign_keys=[editor_id])  # noqa: F821
+    adapted_from: Mapped["Resource | None"] = relationship(foreign_keys=[adapted_from_id])
+
+    @property
+    def tag_names(self) -> list[str]:
+        return list(self.tags or [])
+
+
 class ResourceFile(db.Model):
     """An uploaded file, stored under UPLOAD_DIR named by its id. A replaced file is kept
     (superseded_at set) so earlier versions stay downloadable."""
@@ -135,10 +181,15 @@ class ResourceFile(db.Model):
     extracted_text: Mapped[str] = mapped_column(Text, default="")  # for search (PDF, DOCX, plain text)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("library_files.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set while the file belongs to a proposed edit (and kept if that edit is declined): then it
+    # is its editor's and the reviewers', never the resource's current file.
+    edit_id: Mapped[int | None] = mapped_column(ForeignKey("library_resource_edits.id", ondelete="CASCADE"),
+                                                index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     resource: Mapped[Resource] = relationship()
     uploader: Mapped["User"] = relationship()  # noqa: F821
+    edit: Mapped[ResourceEdit | None] = relationship()
 
 
 class Collection(db.Model):

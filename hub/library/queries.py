@@ -10,7 +10,7 @@ from hub import policy
 from hub.extensions import db
 from hub.forums.queries import text_diff
 from hub.library.models import (Adoption, Collection, CollectionItem, Component, Resource, ResourceComponent,
-                                ResourceFile, ResourceTag, ResourceVersion, Vote)
+                                ResourceEdit, ResourceFile, ResourceTag, ResourceVersion, Vote)
 from hub.people.models import User
 from hub.spaces.models import Space
 
@@ -112,6 +112,66 @@ def review_queue(user, space: Space) -> list[Resource]:
     return [r for r in db.session.scalars(stmt.order_by(Resource.updated_at)) if policy.can(user, "resource.review", r)]
 
 
+def edits_waiting(user, space: Space) -> list[ResourceEdit]:
+    """Edits to the space's published resources waiting for this moderator's review."""
+    policy.require(user, "space.manage", space)
+    stmt = (policy.scope(select(ResourceEdit), user).join(Resource, Resource.id == ResourceEdit.resource_id)
+            .where(Resource.space_id == space.id, ResourceEdit.status == "submitted")
+            .options(selectinload(ResourceEdit.resource), selectinload(ResourceEdit.editor)))
+    return [e for e in db.session.scalars(stmt.order_by(ResourceEdit.updated_at))
+            if policy.can(user, "resource_edit.review", e)]
+
+
+def queue_size(user, space: Space) -> int:
+    return len(review_queue(user, space)) + len(edits_waiting(user, space))
+
+
+@dataclass
+class Proposal:
+    """An edit shown on its resource's page: the text diff against what the library shows now,
+    the other fields it changes, the files it brings and the ones it would take off."""
+    edit: ResourceEdit
+    diff: list
+    details: list  # [(field, now, proposed)]
+    files: list
+    removed: list
+    stale: bool  # the resource changed since the edit was written
+    names: dict  # current file id -> its name, for "replaces ..."
+
+
+def open_edit(user, resource: Resource) -> Proposal | None:
+    """The edit this person may see on the resource: one that is open (waiting, or back with its
+    editor), or, for its editor, their last one if it was declined."""
+    from hub.library.edits import files_of
+    edit = db.session.scalar(policy.scope(select(ResourceEdit), user).where(ResourceEdit.resource_id == resource.id)
+                             .order_by(ResourceEdit.id.desc()).limit(1))
+    if edit is None or edit.status in ("approved", "withdrawn") or (edit.status == "declined"
+                                                                    and edit.editor_id != user.id):
+        return None
+    now = {"title": resource.title, "body": _joined(resource.summary, resource.body)}
+    proposed = {"title": edit.title, "body": _joined(edit.summary, edit.body)}
+    current = current_files(resource)
+    return Proposal(edit, text_diff(now, proposed) if now != proposed else [], _details(user, resource, edit),
+                    files_of(edit) if edit.status != "declined" else [],
+                    [f for f in current if f.id in (edit.removed_file_ids or [])],
+                    edit.based_on_version != resource.version, {f.id: f.filename for f in current})
+
+
+def _details(user, resource: Resource, edit: ResourceEdit) -> list[tuple[str, str, str]]:
+    names = component_names()
+
+    def origin(resource_id):
+        found = db.session.get(Resource, resource_id) if resource_id else None
+        return found.title if found is not None and policy.can(user, "resource.view", found) else ""
+    pairs = [(key, getattr(resource, key), getattr(edit, key))
+             for key in ("kind", "library", "url", "population", "setting", "languages", "evidence_level")]
+    pairs += [("tags", ", ".join(resource.tag_names), ", ".join(edit.tag_names)),
+              ("component_ids", ", ".join(names.get(i, "") for i in resource.component_ids),
+               ", ".join(names.get(i, "") for i in sorted(edit.component_ids or []))),
+              ("adapted_from", origin(resource.adapted_from_id), origin(edit.adapted_from_id))]
+    return [(key, before, after) for key, before, after in pairs if before != after]
+
+
 def collections_of(user, space: Space) -> list[Collection]:
     return list(db.session.scalars(policy.scope(select(Collection), user).where(Collection.space_id == space.id)
                                    .order_by(Collection.featured.desc(), Collection.created_at.desc())))
@@ -149,14 +209,18 @@ def visible_origin(user, resource: Resource) -> Resource | None:
 
 
 def current_files(resource: Resource) -> list[ResourceFile]:
+    """The resource's files now (not replaced or removed, and none an edit brought that waits)."""
     return list(db.session.scalars(select(ResourceFile).where(ResourceFile.resource_id == resource.id,
-                                                              ResourceFile.superseded_at.is_(None))
+                                                              ResourceFile.superseded_at.is_(None),
+                                                              ResourceFile.edit_id.is_(None))
                                    .order_by(ResourceFile.id)))
 
 
-def all_files(resource: Resource) -> list[ResourceFile]:
-    return list(db.session.scalars(select(ResourceFile).where(ResourceFile.resource_id == resource.id)
-                                   .order_by(ResourceFile.id.desc())))
+def all_files(user, resource: Resource) -> list[ResourceFile]:
+    """Every file of the resource this person may see, newest first: earlier ones, and those of
+    edits for their editor and the moderators."""
+    return list(db.session.scalars(policy.scope(select(ResourceFile), user)
+                                   .where(ResourceFile.resource_id == resource.id).order_by(ResourceFile.id.desc())))
 
 
 def voters(user, resource: Resource) -> list[User]:
@@ -193,6 +257,20 @@ def _joined(summary: str, body: str) -> str:
 
 def component_names() -> dict[int, str]:
     return dict(db.session.execute(select(Component.id, Component.name)).all())
+
+
+def edit_form(user, resource: Resource) -> dict:
+    """What the edit form starts from: the resource, or this person's own edit still open on it
+    (so a second edit carries on from the first)."""
+    from hub.library.edits import active_edit
+    edit = active_edit(resource)
+    source = edit if edit is not None and edit.editor_id == user.id else resource
+    origin = source.adapted_from
+    return {"title": source.title, "summary": source.summary, "body": source.body, "kind": source.kind,
+            "url": source.url, "population": source.population, "setting": source.setting,
+            "languages": source.languages, "evidence_level": source.evidence_level, "library": source.library,
+            "tags": ", ".join(source.tag_names), "component_ids": [str(i) for i in source.component_ids],
+            "adapted_from_id": origin.id if origin is not None and policy.can(user, "resource.view", origin) else ""}
 
 
 def postable_spaces(user) -> list[Space]:

@@ -1,7 +1,8 @@
 """Library resources in the search index: title, summary, body, equity metadata and the text
-extracted from current attachments. Who finds a resource mirrors hub.policy's library rules:
-published ones (and everything in a team space) for the space's readers; submissions also for
-the space's moderators; drafts only for their author; deleted ones leave the index."""
+extracted from current attachments (the approved ones: an edit waiting for review is not in the
+index). Who finds a resource mirrors hub.policy's library rules: published ones (and everything
+in a team space) for the space's readers; submissions also for the space's moderators; drafts
+only for their author; deleted ones leave the index."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -29,7 +30,8 @@ def _hidden(resource: Resource) -> str:
 def resource_document(resource: Resource, files: list[ResourceFile]) -> dict | None:
     if resource.deleted_at is not None:
         return None
-    extracted = " ".join(f.extracted_text for f in files if f.superseded_at is None and f.extracted_text)
+    extracted = " ".join(f.extracted_text for f in files
+                         if f.superseded_at is None and f.edit_id is None and f.extracted_text)
     about = " ".join(part for part in (resource.summary, plain_text(resource.body), resource.population,
                                        resource.setting, resource.languages, extracted) if part)
     return with_digest({
@@ -74,7 +76,7 @@ def _resource_changed(resource: Resource, change: str):
 
 
 def _file_changed(file: ResourceFile, change: str):
-    if change == "dirty" and not changed(file, "extracted_text", "superseded_at", "resource_id"):
+    if change == "dirty" and not changed(file, "extracted_text", "superseded_at", "resource_id", "edit_id"):
         return []
     return [f"resource:{file.resource_id}"]
 

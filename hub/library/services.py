@@ -24,6 +24,8 @@ from hub.validation import ValidationError, require_text
 
 MAX_TAGS, MAX_SUMMARY = 8, 1000
 TEXT_FIELDS = ("title", "summary", "body")
+# The plain fields an edit changes (besides tags, components and "adapted from").
+EDITED = ("title", "summary", "body", "kind", "url", "population", "setting", "languages", "evidence_level", "library")
 
 
 def _text(message: str, **values):
@@ -113,8 +115,7 @@ def _adapted_from(actor, data: dict, current: Resource | None, errors: dict) -> 
 
 
 def _apply(resource: Resource, fields: dict) -> None:
-    for key in ("title", "summary", "body", "kind", "url", "population", "setting", "languages", "evidence_level",
-                "library"):
+    for key in EDITED:
         setattr(resource, key, fields[key])
     resource.body_html = str(content.render(fields["body"])) if fields["body"] else ""
     resource.adapted_from_id = fields["adapted_from"].id if fields["adapted_from"] else None
@@ -159,9 +160,9 @@ def _submitted(actor, resource: Resource) -> None:
                   subject=resource)
 
 
-def _reviewers(resource: Resource) -> set[int]:
+def _reviewers(resource: Resource, may=None) -> set[int]:
     """The space's own facilitators; where it has none, the site's facilitators (never in an
-    affinity space). Each must be able to review it now."""
+    affinity space). Each must be able to review it now (`may(person)`, else "resource.review")."""
     from hub.people.models import User
     from hub.spaces.models import SpaceMembership
     candidates = list(db.session.scalars(select(User).join(SpaceMembership, SpaceMembership.user_id == User.id)
@@ -169,30 +170,49 @@ def _reviewers(resource: Resource) -> set[int]:
                                                 SpaceMembership.role == "facilitator")))
     if not candidates and resource.space.kind != "affinity":
         candidates = list(db.session.scalars(select(User).where(User.site_role == "facilitator")))
-    return {u.id for u in candidates if policy.can(u, "resource.review", resource)}
+    may = may or (lambda person: policy.can(person, "resource.review", resource))
+    return {u.id for u in candidates if may(u)}
 
 
-def update_resource(actor, resource: Resource, data: dict) -> Resource:
-    """Keep the text it had as a version, then change it."""
+def edit_is_held(actor, resource: Resource) -> bool:
+    """Whether this person's edits to the resource wait for review (hub.library.edits): published
+    text is changed directly only by those who may curate it, the space's facilitators."""
+    return resource.status == "published" and not policy.can(actor, "resource.curate", resource)
+
+
+def update_resource(actor, resource: Resource, data: dict):
+    """Keep the text it had as a version, then change it, and return the resource. When the edit
+    is held for review (edit_is_held), the resource stays as it is and the ResourceEdit now
+    waiting is returned instead (or the resource, when the edit came back to the approved text)."""
     policy.require(actor, "resource.edit", resource)
+    if edit_is_held(actor, resource):
+        from hub.library import edits
+        return edits.propose(actor, resource, data) or resource
     fields = _validate(actor, resource.space, data, resource)
-    before = {key: getattr(resource, key) for key in ("title", "summary", "body", "kind", "url", "population",
-                                                      "setting", "languages", "evidence_level", "library")}
-    unchanged = all(before[key] == fields[key] for key in before) and fields["tags"] == resource.tag_names and \
+    if unchanged(resource, fields):
+        return resource
+    new_version(resource, fields, actor.id)
+    db.session.commit()
+    # after commit
+    return resource
+
+
+def unchanged(resource: Resource, fields: dict) -> bool:
+    """Whether validated fields (_validate) would leave the resource as it is."""
+    return all(getattr(resource, key) == fields[key] for key in EDITED) and fields["tags"] == resource.tag_names and \
         fields["component_ids"] == resource.component_ids and \
         (fields["adapted_from"].id if fields["adapted_from"] else None) == resource.adapted_from_id
-    if unchanged:
-        return resource
+
+
+def new_version(resource: Resource, fields: dict, editor_id: int) -> None:
+    """Keep the text it has as a version, then write the fields as the next one (not committed)."""
     db.session.add(ResourceVersion(resource_id=resource.id, number=resource.version, title=resource.title,
                                    summary=resource.summary, body=resource.body,
                                    editor_id=resource.edited_by_id or resource.author_id,
                                    created_at=resource.updated_at))
     _apply(resource, fields)
     resource.version += 1
-    resource.edited_by_id, resource.updated_at = actor.id, utcnow()
-    db.session.commit()
-    # after commit
-    return resource
+    resource.edited_by_id, resource.updated_at = editor_id, utcnow()
 
 
 def submit(actor, resource: Resource, target: Space | None = None) -> Resource:
@@ -219,14 +239,20 @@ def submit(actor, resource: Resource, target: Space | None = None) -> Resource:
     return resource
 
 
-def review(actor, resource: Resource, decision: str, note: str = "") -> Resource:
-    policy.require(actor, "resource.review", resource)
+def review_decision(decision: str, note: str) -> str:
+    """The reviewer's note, checked with the decision (a note is needed to ask for changes)."""
     errors: dict[str, str] = {}
     if decision not in ("approve", "request_changes", "decline"):
         errors["decision"] = _("Choose approve, request changes or decline.")
     note = require_text(errors, "note", note, _("Note to the author"), 2000, required=decision == "request_changes")
     if errors:
         raise ValidationError(errors)
+    return note
+
+
+def review(actor, resource: Resource, decision: str, note: str = "") -> Resource:
+    policy.require(actor, "resource.review", resource)
+    note = review_decision(decision, note)
     resource.review_note, resource.reviewed_by_id = note, actor.id
     if decision == "approve":
         resource.status, resource.published_at = "published", utcnow()

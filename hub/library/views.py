@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db
-from hub.library import adoption, curation, queries, services, uploads
+from hub.library import adoption, curation, edits, queries, services, uploads
 from hub.library.models import EVIDENCE_LEVELS, KINDS, Adoption, Collection, Resource, ResourceFile
 from hub.spaces.models import Space
 from hub.spaces.views import space_by_slug
@@ -55,7 +55,7 @@ def space(slug: str):
                            featured=queries.featured(current_user, found),
                            collections=queries.collections_of(current_user, found),
                            in_progress=queries.mine_in_progress(current_user, found),
-                           queue=len(queries.review_queue(current_user, found)) if manage else 0, **_choices())
+                           queue=queries.queue_size(current_user, found) if manage else 0, **_choices())
 
 
 def _form_data() -> dict:
@@ -103,6 +103,7 @@ def _resource_page(found: Resource, errors: dict, status: int = 200):
                  if policy.can(current_user, "collection.curate", c)] if rules["resource.curate"] else []
     return render_template(
         "library/resource.html", resource=found, rules=rules, errors=errors, files=queries.current_files(found),
+        proposal=queries.open_edit(current_user, found), held=services.edit_is_held(current_user, found),
         adoptions=queries.adoptions(current_user, found), tried=tried.get(found.id, 0),
         helpful=helpful.get(found.id, 0), voted=queries.my_vote(current_user, found),
         origin=queries.visible_origin(current_user, found), adaptations=queries.adaptations(current_user, found),
@@ -115,12 +116,7 @@ def _resource_page(found: Resource, errors: dict, status: int = 200):
 @login_required
 def edit(resource_id: int):
     found = get_resource(resource_id, "resource.edit")
-    form = {"title": found.title, "summary": found.summary, "body": found.body, "kind": found.kind,
-            "url": found.url, "population": found.population, "setting": found.setting,
-            "languages": found.languages, "evidence_level": found.evidence_level, "library": found.library,
-            "tags": ", ".join(found.tag_names), "component_ids": [str(i) for i in found.component_ids],
-            "adapted_from_id": getattr(queries.visible_origin(current_user, found), "id", "")}
-    errors = {}
+    form, errors = queries.edit_form(current_user, found), {}
     if request.method == "POST":
         form = _form_data()
         try:
@@ -130,7 +126,8 @@ def edit(resource_id: int):
         else:
             return redirect(url_for("library.resource", resource_id=found.id))
     return render_template("library/form.html", space=found.space, resource=found, form=form, errors=errors,
-                           manage=policy.can(current_user, "space.manage", found.space), **_choices()), \
+                           manage=policy.can(current_user, "space.manage", found.space),
+                           held=services.edit_is_held(current_user, found), **_choices()), \
         422 if errors else 200
 
 
@@ -161,6 +158,19 @@ def review(resource_id: int):
     return redirect(url_for("library.review_queue", slug=found.space.slug))
 
 
+@bp.post("/resources/<int:resource_id>/edit-review")
+@login_required
+def review_edit(resource_id: int):
+    found = get_resource(resource_id)
+    edit = edits.active_edit(found)
+    policy.require(current_user, "resource_edit.review", edit)
+    try:
+        edits.review(current_user, edit, request.form.get("decision", ""), request.form.get("note", ""))
+    except ValidationError as err:
+        return _resource_page(found, err.fields, 422)
+    return redirect(url_for("library.review_queue", slug=found.space.slug))
+
+
 @bp.post("/resources/<int:resource_id>/files")
 @login_required
 def upload(resource_id: int):
@@ -168,10 +178,11 @@ def upload(resource_id: int):
     replaces_id = request.form.get("replaces_id", "")
     replaces = db.session.get(ResourceFile, int(replaces_id)) if replaces_id.isdigit() else None
     try:
-        services.add_file(current_user, found, _upload(), replaces)
+        stored = services.add_file(current_user, found, _upload(), replaces)
     except ValidationError as err:
         return _resource_page(found, err.fields, 422)
-    return redirect(url_for("library.resource", resource_id=found.id) + "#files")
+    anchor = "#proposed-edit" if stored.edit_id else "#files"  # a file held with an edit shows there
+    return redirect(url_for("library.resource", resource_id=found.id) + anchor)
 
 
 @bp.get("/library/files/<int:file_id>")
@@ -204,7 +215,7 @@ def remove_file(file_id: int):
 def history(resource_id: int):
     found = get_resource(resource_id)
     return render_template("library/history.html", resource=found, versions=queries.history(current_user, found),
-                           files=queries.all_files(found))
+                           files=queries.all_files(current_user, found))
 
 
 @bp.post("/resources/<int:resource_id>/vote")

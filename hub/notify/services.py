@@ -18,8 +18,9 @@ from hub.spaces.models import Space
 from hub.validation import ValidationError
 
 SUBJECT_TYPES = {"thread": Thread, "post": Post}
-from hub.library.models import Resource  # noqa: E402  (library notes are about a resource)
+from hub.library.models import Resource, ResourceEdit  # noqa: E402  (library notes are about a resource)
 SUBJECT_TYPES["resource"] = Resource
+SUBJECT_TYPES["resource_edit"] = ResourceEdit  # "please review this edit" lasts while the edit waits
 # Chat messages are subjects too (issue 7): a mention is re-checked against the message.
 from hub.chat.models import Message as ChatMessage  # noqa: E402
 SUBJECT_TYPES["message"] = ChatMessage

@@ -1,6 +1,6 @@
 """The library in a real browser: a participant submits an idea with a PDF, a facilitator approves
-it and adds it to a featured collection, another team records "we tried this" (axe on every
-page on the way). Then every hostile file from ../shared/testdata/xss/upload-files/ is uploaded,
+it and adds it to a featured collection, another team records "we tried this", the author's
+later edit waits for review and is approved (axe on every page on the way). Then every hostile file from ../shared/testdata/xss/upload-files/ is uploaded,
 and each one that is accepted is opened in the browser: nothing runs, and nothing is in our origin."""
 from __future__ import annotations
 
@@ -80,10 +80,33 @@ def test_submit_approve_collect_and_we_tried_this(browser, live_server, tmp_path
         assert "We tried this: 1 team" in tried.inner_text()
         _axe_clean(aisha)
 
+        # The author edits the published idea: it waits for review, readers keep the approved text.
+        pat.goto(live_server + "/library")
+        pat.get_by_role("link", name="Interpreter huddle before clinic").first.click()
+        pat.get_by_role("link", name="Edit", exact=True).click()
+        pat.get_by_role("note").wait_for()
+        _axe_clean(pat)
+        pat.get_by_label("Summary").fill("Five minutes each morning, and a second check at noon.")
+        pat.get_by_role("button", name="Send the edit for review").click()
+        pat.locator("#proposed-edit").get_by_text("Your edit is waiting").wait_for()
+        _axe_clean(pat)
+        aisha.reload()
+        assert "second check at noon" not in aisha.locator("main").inner_text()
+        fay.goto(live_server + COHORT + "/library/review")
+        fay.get_by_role("link", name="Interpreter huddle before clinic").click()
+        proposal = fay.locator("#proposed-edit")
+        proposal.get_by_text("second check at noon").wait_for()
+        _axe_clean(fay)
+        proposal.get_by_role("button", name="Approve the edit").click()
+        fay.get_by_role("heading", level=1, name=re.compile("Review queue")).wait_for()
+        aisha.reload()
+        aisha.get_by_text("second check at noon").wait_for()
+
         # The author heard about each step.
         pat.goto(live_server + "/notifications")
         text = pat.locator("main").inner_text()
         assert "was approved" in text and "Mesa Valley Maternal Health Team tried" in text
+        assert "Your edit to “Interpreter huddle before clinic” was approved" in text
     finally:
         for context in contexts:
             context.close()

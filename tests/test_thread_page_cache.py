@@ -276,3 +276,30 @@ def test_secrets_are_cut_out_and_the_next_requests_joined_in():
     parts = cut(page, "TOK", "NON")
     assert b"TOK" not in b"".join(parts[::2]) and b"NON" not in b"".join(parts[::2])
     assert joined(parts, b"new", b"n2") == b'<meta content="new"><script nonce="n2"></script><input value="new">'
+
+
+def test_a_kept_community_thread_page_costs_one_statement(app, world, reader, ctx):
+    """The person's row, the thread and everything its stamp reads come in one statement; the
+    sign-in check finds the person already loaded, and a community space's facts need nothing."""
+    thread = f.thread(world.teammate, world.commons, "Welcome, everyone", "Say hello")
+    settled(reader, thread)
+    seen = []
+    listener = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert reader.get(f"/threads/{thread.id}").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(seen) == 1 and "FROM users JOIN forum_threads" in seen[0].replace("\n", " ")
+
+
+def test_signed_in_by_a_remember_me_cookie_the_page_is_the_persons_own(app, world, ctx):
+    from tests.helpers import login as sign_in
+    thread = f.thread(world.teammate, world.commons, "Remembered", "Hello again")
+    browser = app.test_client()
+    sign_in(browser, world.participant, remember=True)
+    browser.delete_cookie("hub_session")  # the browser was closed: only the remember-me cookie is left
+    page = browser.get(f"/threads/{thread.id}")
+    assert page.status_code == 200 and world.participant.name in page.get_data(as_text=True).split("</header>")[0]
+    stranger = app.test_client()
+    assert stranger.get(f"/threads/{thread.id}").status_code == 302  # to the sign-in page

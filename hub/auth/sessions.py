@@ -18,6 +18,15 @@ def load_user_from_session_id(session_id: str) -> User | None:
     return user
 
 
+def claimed_user_id() -> int | None:
+    """The user id this request's session cookie names, before anything checks it: for a page that
+    fetches the person's row in its own first statement, so that the loader above (which makes
+    every check) finds it already loaded instead of asking again."""
+    from flask import session
+    user_id, _, _version = str(session.get("_user_id") or "").partition(":")
+    return int(user_id) if user_id.isdigit() else None
+
+
 def configure_login(login_manager) -> None:
     login_manager.user_loader(load_user_from_session_id)
     login_manager.anonymous_user = AnonymousUser

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from flask import g, session
 from flask_babel import get_locale, get_timezone
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, event, select, true, update
 from sqlalchemy.orm import Session, joinedload
 
 from hub import page_cache, policy
@@ -64,13 +64,14 @@ event.listen(Session, "after_flush", _bump_versions)
 
 
 def _load_query():
-    """Built once: the thread with its space, and the rows a kept page of it depends on for one
-    person, in one statement (they are the person's own rows: fetching them before the policy
-    has spoken shows nothing, and they are used only once it has)."""
+    """Built once: the person's own row, the thread with its space, and the rows a kept page of it
+    depends on for that person, in one statement. The person's row lands in the session's
+    identity map, where the sign-in check (hub.auth.sessions) then finds it; the other rows are
+    theirs and are used only once the sign-in and the policy have spoken."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
     mine = Watch.user_id == user_id
     return select(
-        Thread, Thread.version, page_cache.epoch_column(),
+        User, Thread, Thread.version, page_cache.epoch_column(),
         select(ReadState.last_read_number).where(ReadState.user_id == user_id, ReadState.thread_id == Thread.id)
         .scalar_subquery(),
         select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery(),
@@ -83,20 +84,23 @@ def _load_query():
         .scalar_subquery(),
         # The person's membership of the thread's space, for the policy's facts (the last three).
         *policy.membership_columns(user_id, Thread.space_id),
-    ).options(joinedload(Thread.space)).where(Thread.id == thread_id)
+    ).join_from(User, Thread, true()).options(joinedload(Thread.space)).where(  # one row each: by key
+        User.id == user_id, Thread.id == thread_id)
 
 
 LOAD_QUERY = _load_query()
 
 
-def load(user, thread_id: int) -> tuple[Thread | None, tuple, Any]:
-    """The thread (None if there is none), what its page's stamp reads, and the person's
-    membership of its space, to hand to policy.require_thread."""
-    row = db.session.execute(LOAD_QUERY, {"user_id": user.id, "thread_id": thread_id,
+def load(user_id: int, thread_id: int) -> tuple[Thread | None, tuple, Any, User | None]:
+    """The thread (None if there is none, or no such person), what its page's stamp reads for the
+    person, their membership of its space (to hand to policy.require_thread), and their row,
+    which the caller holds on to until the sign-in check has found it (the session keeps only
+    weak references to what it loaded)."""
+    row = db.session.execute(LOAD_QUERY, {"user_id": user_id, "thread_id": thread_id,
                                           "draft_key": f"reply:{thread_id}"}).one_or_none()
     if row is None:
-        return None, (), policy.ASK
-    return row[0], tuple(row[1:-3]), policy.membership_from(row[-3:])
+        return None, (), policy.ASK, None
+    return row[1], tuple(row[2:-3]), policy.membership_from(row[-3:]), row[0]
 
 
 def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:

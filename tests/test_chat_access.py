@@ -202,3 +202,31 @@ def test_a_newcomer_hears_nothing_about_messages_from_before_they_joined(app, ma
     assert old_member == {"message_edited", "reaction"}, "a member from before hears all of it"
     assert emit(fay, "delete", {"message_id": early["id"]})["ok"]
     assert [m["name"] for m in nia.get_received("/chat")] == []
+
+
+def test_a_refused_mention_in_a_direct_conversation_speaks_of_the_conversation(app, make_client, world):
+    kim = factories.user("Kim Colleague")
+    factories.join_team(kim, world.team)  # shares the team with Pat, but is not in the conversation
+    with app.test_request_context():
+        dm = services.start_dm(world.participant, [world.teammate])
+    pat = _joined(app, make_client, world.participant, dm)
+    refused = send(pat, dm.id, f"asking @{kim.username} too")["error"]
+    assert refused["code"] == "invalid"
+    assert refused["message"] == ("These people aren't in this conversation, so they can't be mentioned here: "
+                                  "Kim Colleague. Remove the mention, or start a conversation that includes them.")
+    team_handle = world.other_team.space.slug
+    nobody = send(pat, dm.id, f"hello @{team_handle}")["error"]["message"]
+    assert nobody == f"Nobody from Hospital Team is in this conversation, so @{team_handle} reaches no one."
+    quoted = send(pat, dm.id, "[quote=1]\nwords\n[/quote]")["error"]["message"]
+    assert "direct conversation" in quoted
+    assert not [m for m in (refused["message"], nobody, quoted) if "space" in m]
+    client = make_client()
+    login(client, world.participant)
+    over_api = api_write(client, "POST", f"/api/v1/channels/{dm.id}/messages",
+                         {"body": f"@{kim.username} ?", "client_id": "dm-api-1"})
+    assert over_api.status_code == 422 and "aren't in this conversation" in over_api.get_json()["error"]["message"]
+    ok = send(pat, dm.id, f"@{world.teammate.username} just us")
+    assert ok["ok"] and f"/people/{world.teammate.id}" in ok["message"]["body_html"]
+    general = channel(app, world.team.space)
+    in_space = send(_joined(app, make_client, world.teammate, general), general.id, f"@{world.outsider.username}")
+    assert "can't see this space" in in_space["error"]["message"], "a space channel keeps the space's words"

@@ -1028,15 +1028,16 @@ def _message_clause(user):
     return and_(Message.channel_id.in_(visible_channel_ids(user)), _message_after_cutoff_clause(user.id))
 
 
-def messages_of_channel_clause(user, channel: Channel):
+def messages_of_channel_clause(user, channel: Channel, model=Message):
     """SQL for the messages of one channel this user may see, with the channel's facts known in
-    Python (the same rules as _message_clause, checked by the property test)."""
+    Python (the same rules as _message_clause, checked by the property test). `model` may be an
+    alias of Message (a thread's replies ask about their parent)."""
     facts = channel_facts(user, channel)
     if not facts.view:
         return false()
-    clause = Message.channel_id == channel.id
+    clause = model.channel_id == channel.id
     if facts.cutoff is not None:
-        clause = and_(clause, Message.created_at >= facts.cutoff)
+        clause = and_(clause, model.created_at >= facts.cutoff)
     return clause
 
 

@@ -233,6 +233,8 @@ def _parent(actor, channel: Channel, parent_id, errors: dict) -> Message | None:
         parent = db.session.get(Message, int(parent_id))
     except (TypeError, ValueError):
         parent = None
+    if parent is not None and parent.parent_id is not None:  # threads are one level: a reply joins its thread
+        parent = db.session.get(Message, parent.parent_id)
     if parent is None or parent.channel_id != channel.id or not policy.can(actor, "message.reply", parent):
         errors["parent_id"] = _("You can reply only to a message in this channel that you can see.")
         return None

@@ -133,7 +133,8 @@ def test_a_member_removed_from_an_affinity_space_hears_nothing_more_from_its_cha
 
 
 def test_a_new_group_agreement_takes_members_out_until_they_accept_and_tells_no_one_else(hub):
-    circle, cohort_chat, general = hub.channel("check-ins", "hannah.cohen@demo.hub"), hub.channel("cohort-chat"), hub.channel("general")
+    circle = hub.channel("check-ins", "hannah.cohen@demo.hub")
+    cohort_chat, general = hub.channel("cohort-chat"), hub.channel("general")
     hannah = hub.client("hannah.cohen@demo.hub", circle, cohort_chat)
     jamal = hub.client("coach@demo.hub", circle, cohort_chat)
     pat = hub.client("participant@demo.hub", general)  # never a member: must hear nothing of the circle

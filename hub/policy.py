@@ -459,6 +459,9 @@ def require(user, action: str, obj: Any = None) -> None:
         if not can(user, action, obj):
             raise Forbidden()
         return
+    known = KNOWN_CHECKS.get(action.split(".", 1)[0])
+    if known is not None and action in NEEDS_OBJECT:
+        known(user, obj)  # NotFound for missing and unseen alike, with the same work either way
     existence = EXISTENCE_ACTION.get(type(obj)) if obj is not None else None
     if existence is not None and not can(user, existence, obj):
         raise NotFound()
@@ -466,6 +469,12 @@ def require(user, action: str, obj: Any = None) -> None:
         raise NotFound()
     if action != existence and not can(user, action, obj):  # (asked already when they are one)
         raise Forbidden()
+
+
+# Per kind of action ("channel", "message"): a check that raises NotFound for a missing object
+# and for one the user may not see after the same single query, so that timing cannot tell them
+# apart (ids are typed into addresses as easily as slugs). Filled in by the sections below.
+KNOWN_CHECKS: dict[str, Callable[[Any, Any], None]] = {}
 
 
 def _require_known_space(user, action: str, space: Space | None) -> None:
@@ -1121,6 +1130,32 @@ RULES.update({
 EXISTENCE_ACTION.update({Channel: "channel.view", Message: "message.view"})
 NEEDS_OBJECT |= {a for a in RULES if a.split(".")[0] in ("channel", "message", "dm")}
 
+
+def _known_channel_ids(user) -> frozenset[int]:
+    return frozenset(db.session.scalars(visible_channel_ids(user))) if signed_in(user) else frozenset()
+
+
+def _require_known_channel(user, channel) -> None:
+    """A hidden channel's NotFound costs what a missing one's does: one set query either way
+    (before this, only an existing channel went on to the space's membership questions)."""
+    if channel is not None and not isinstance(channel, Channel):
+        return  # channel.create asks about a space
+    known = _known_channel_ids(user)  # asked first: a missing channel costs the same query
+    if channel is None or channel.id not in known:
+        raise NotFound()
+
+
+def _require_known_message(user, message) -> None:
+    """The same for a message: its channel is asked about with the same one query. (A message
+    before a newcomer's joining, in a channel they read, is still told apart by the cut-off
+    check; they already know the channel, and message ids are a public sequence.)"""
+    known = _known_channel_ids(user)
+    if message is None or message.channel_id not in known:
+        raise NotFound()
+
+
+KNOWN_CHECKS.update({"channel": _require_known_channel, "message": _require_known_message})
+
 _CHANNEL_ALIAS = aliased(Channel)
 
 
@@ -1156,15 +1191,16 @@ def _message_clause(user):
     return and_(Message.channel_id.in_(visible_channel_ids(user)), _message_after_cutoff_clause(user.id))
 
 
-def messages_of_channel_clause(user, channel: Channel):
+def messages_of_channel_clause(user, channel: Channel, model=Message):
     """SQL for the messages of one channel this user may see, with the channel's facts known in
-    Python (the same rules as _message_clause, checked by the property test)."""
+    Python (the same rules as _message_clause, checked by the property test). `model` may be an
+    alias of Message (a thread's replies ask about their parent)."""
     facts = channel_facts(user, channel)
     if not facts.view:
         return false()
-    clause = Message.channel_id == channel.id
+    clause = model.channel_id == channel.id
     if facts.cutoff is not None:
-        clause = and_(clause, Message.created_at >= facts.cutoff)
+        clause = and_(clause, model.created_at >= facts.cutoff)
     return clause
 
 

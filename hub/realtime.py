@@ -103,20 +103,55 @@ def emit_to_space(space, event: str, payload: dict) -> None:
 
 
 def evict_from_space(user_id: int, space_id: int) -> None:
-    """After removal or leaving: tell the person's open pages, and take this process's sockets
-    out of any room of that space (rooms are only ever joined after policy.require)."""
-    socketio.emit("space_access_ended", {"space_id": space_id}, to=user_room(user_id), namespace="/")
-    for hook in EVICT_HOOKS:
-        hook(user_id, space_id)
-    manager = socketio.server.manager
-    prefix = f"space:{space_id}"
-    for sid in _sids_of(user_id):
+    """After removal or leaving: tell the person's open pages, and take their sockets out of any
+    room of that space, on every process (rooms are only ever joined after policy.require)."""
+    evict_people_from_space({user_id}, space_id)
+
+
+def evict_people_from_space(user_ids, space_id: int) -> None:
+    """evict_from_space for several people at once (one query for who is connected)."""
+    from hub.auth.models import SocketConnection
+
+    ids = {int(i) for i in user_ids}
+    if not ids:
+        return
+    rows = db.session.execute(db.select(SocketConnection.sid, SocketConnection.user_id)
+                              .where(SocketConnection.user_id.in_(sorted(ids)))).all()
+    for user_id in sorted({user_id for _sid, user_id in rows}):
+        socketio.emit("space_access_ended", {"space_id": space_id}, to=user_room(user_id), namespace="/")
+    for sid, _user_id in rows:
         # The space's own room, on whichever process holds the socket (through Redis).
-        socketio.server.leave_room(sid, prefix, namespace="/")
-    for sid, _eio_sid in list(manager.get_participants("/", user_room(user_id))):
-        for room in list(manager.get_rooms(sid, "/")):
-            if str(room).startswith(prefix + ":"):
-                socketio.server.leave_room(sid, room, namespace="/")
+        socketio.server.leave_room(sid, f"space:{space_id}", namespace="/")
+    for hook in EVICT_HOOKS:
+        hook(ids, space_id)
+
+
+# A change that may narrow who reads a space (its settings, a group agreement) or what one person
+# reads (their site role) asks the policy before it writes and again after it commits; whoever
+# could read before and cannot now is evicted at once, instead of at their next heartbeat.
+
+def readers_of(space) -> set[int]:
+    """Before the change: who reads the space now (policy.audience)."""
+    return set(policy.audience(space))
+
+
+def evict_lost_readers(space, before: set[int]) -> None:
+    """After the change has committed: everyone of `before` the policy no longer admits leaves
+    the space's rooms, on every process, and their open pages are told."""
+    if before:
+        evict_people_from_space(set(before) - policy.audience(space), space.id)
+
+
+def spaces_read_by(user) -> frozenset[int]:
+    """Before the change: the spaces the person reads now (policy.visible_space_ids)."""
+    return policy.visible_space_ids(user)
+
+
+def evict_from_lost_spaces(user, before) -> None:
+    """After the change has committed: the person leaves the rooms of every space of `before`
+    they no longer read."""
+    for space_id in sorted(set(before) - policy.visible_space_ids(user)):
+        evict_people_from_space({user.id}, space_id)
 
 
 def end_sessions(user_id: int) -> None:
@@ -135,7 +170,7 @@ def end_sessions(user_id: int) -> None:
 
 # Other namespaces (hub.chat) register here how their sockets leave a space's rooms and how
 # they are cut when a person's sessions end; both run wherever eviction and ending run.
-EVICT_HOOKS: list = []  # hook(user_id, space_id)
+EVICT_HOOKS: list = []  # hook(user_ids: set[int], space_id)
 END_HOOKS: list = []  # hook(user_id)
 
 

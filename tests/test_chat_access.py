@@ -172,3 +172,61 @@ def test_a_lost_eviction_is_caught_at_the_next_heartbeat(app, make_client, world
     assert [e["channel_ids"] for e in received(mo, "channel_access_ended")] == [[caucus.id]]
     send(fay, caucus.id, "after the lost eviction")
     assert received(mo) == []
+
+
+def test_a_newcomer_hears_nothing_about_messages_from_before_they_joined(app, make_client, world):
+    """In a "from joining" space, an edit, a reaction, a deletion or a new reply count of an
+    earlier message carries that message to the channel's room: a newcomer's sockets are left
+    out of those events, while a reply written after they joined reaches them."""
+    world.secret.history_policy = "from_joining"
+    db.session.commit()
+    caucus = channel(app, world.secret, by=world.facilitator)
+    fay = _joined(app, make_client, world.facilitator, caucus)
+    early = send(fay, caucus.id, "written before the newcomer")["message"]
+    time.sleep(0.01)
+    newcomer = factories.user("Nia Newcomer")
+    factories.join_space(newcomer, world.secret)
+    nia = _joined(app, make_client, newcomer, caucus)
+    mo = _joined(app, make_client, world.member, caucus)
+    assert emit(fay, "edit", {"message_id": early["id"], "body": "edited, still early"})["ok"]
+    assert emit(fay, "react", {"message_id": early["id"], "kind": "heart"})["ok"]
+    reply = emit(fay, "send", {"channel_id": caucus.id, "body": "a reply after she joined", "client_id": "late-r",
+                               "parent_id": early["id"]})
+    assert reply["ok"], reply
+    heard = [(m["name"], (m["args"] if m["name"] == "message" else m["args"][0])) for m in nia.get_received("/chat")]
+    assert [(name, data["body"]) for name, data in heard] == [("message", "a reply after she joined")], heard
+    assert not [d for _n, d in heard if d["id"] == early["id"]], "nothing about the earlier message"
+    old_member = {name for name, data in
+                  ((m["name"], m["args"] if m["name"] == "message" else m["args"][0]) for m in mo.get_received("/chat"))
+                  if data.get("id") == early["id"]}
+    assert old_member == {"message_edited", "reaction"}, "a member from before hears all of it"
+    assert emit(fay, "delete", {"message_id": early["id"]})["ok"]
+    assert [m["name"] for m in nia.get_received("/chat")] == []
+
+
+def test_a_refused_mention_in_a_direct_conversation_speaks_of_the_conversation(app, make_client, world):
+    kim = factories.user("Kim Colleague")
+    factories.join_team(kim, world.team)  # shares the team with Pat, but is not in the conversation
+    with app.test_request_context():
+        dm = services.start_dm(world.participant, [world.teammate])
+    pat = _joined(app, make_client, world.participant, dm)
+    refused = send(pat, dm.id, f"asking @{kim.username} too")["error"]
+    assert refused["code"] == "invalid"
+    assert refused["message"] == ("These people aren't in this conversation, so they can't be mentioned here: "
+                                  "Kim Colleague. Remove the mention, or start a conversation that includes them.")
+    team_handle = world.other_team.space.slug
+    nobody = send(pat, dm.id, f"hello @{team_handle}")["error"]["message"]
+    assert nobody == f"Nobody from Hospital Team is in this conversation, so @{team_handle} reaches no one."
+    quoted = send(pat, dm.id, "[quote=1]\nwords\n[/quote]")["error"]["message"]
+    assert "direct conversation" in quoted
+    assert not [m for m in (refused["message"], nobody, quoted) if "space" in m]
+    client = make_client()
+    login(client, world.participant)
+    over_api = api_write(client, "POST", f"/api/v1/channels/{dm.id}/messages",
+                         {"body": f"@{kim.username} ?", "client_id": "dm-api-1"})
+    assert over_api.status_code == 422 and "aren't in this conversation" in over_api.get_json()["error"]["message"]
+    ok = send(pat, dm.id, f"@{world.teammate.username} just us")
+    assert ok["ok"] and f"/people/{world.teammate.id}" in ok["message"]["body_html"]
+    general = channel(app, world.team.space)
+    in_space = send(_joined(app, make_client, world.teammate, general), general.id, f"@{world.outsider.username}")
+    assert "can't see this space" in in_space["error"]["message"], "a space channel keeps the space's words"

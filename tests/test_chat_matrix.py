@@ -126,3 +126,35 @@ def test_chat_socket_join_send_and_missed(app, world, channels, persona):
         if name not in READS[persona]:
             assert f"words-in-{name}" not in texts
 
+
+
+def test_a_hidden_channel_or_message_costs_the_same_queries_as_a_missing_one(app, world, channels):
+    """Timing must not tell a hidden channel from a missing one (bench/not_found_timing.py measures
+    it): a 404 for either runs the same statements, on the page, in the API and on the socket."""
+    import re
+
+    from sqlalchemy import event
+    outsider = _client(app, world, "outsider")
+    channel_id, message_id, _author = channels["secret"]
+    sock = chat_socket(app, app.test_client(), world.outsider)
+
+    def statements(call) -> list[str]:
+        seen: list[str] = []
+
+        def keep(_conn, _cursor, statement, *_args):
+            seen.append(re.sub(r"\s+", " ", statement))
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            call()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        return seen
+
+    for surface in ("/chat/channels/{c}", "/api/v1/channels/{c}/messages", "/api/v1/messages/{m}",
+                    "/api/v1/messages/{m}/replies"):
+        hidden = statements(lambda: outsider.get(surface.format(c=channel_id, m=message_id)))
+        missing = statements(lambda: outsider.get(surface.format(c=MISSING, m=MISSING)))
+        assert hidden == missing, (surface, hidden, missing)
+    hidden = statements(lambda: emit(sock, "join", {"channel_id": channel_id, "after_seq": 0}))
+    missing = statements(lambda: emit(sock, "join", {"channel_id": MISSING, "after_seq": 0}))
+    assert hidden == missing

@@ -88,7 +88,7 @@ def test_moderators_archive_and_reopen_a_channel_whose_history_stays_readable(ap
     assert again.status_code == 201
 
 
-def test_a_reply_names_its_parent_only_when_the_reader_can_see_it(app, make_client, world):
+def test_a_reply_lives_in_its_thread_unless_the_reader_cannot_open_the_thread(app, make_client, world):
     import time
     from hub.chat import services
     from tests import factories
@@ -104,6 +104,13 @@ def test_a_reply_names_its_parent_only_when_the_reader_can_see_it(app, make_clie
     mo, nia = make_client(), make_client()
     login(mo, world.member)
     login(nia, newcomer)
-    assert "Replying to a message by Fay Facilitator" in mo.get(f"/chat/channels/{caucus.id}").get_data(as_text=True)
+    timeline = mo.get(f"/chat/channels/{caucus.id}").get_data(as_text=True)
+    assert "an early thought" in timeline and "answering it" not in timeline, "the reply is in the thread"
+    assert f'href="/chat/channels/{caucus.id}?thread={first.id}"' in timeline and ">1 reply</a>" in timeline
+    opened = mo.get(f"/chat/channels/{caucus.id}?thread={first.id}").get_data(as_text=True)
+    assert "answering it" in opened and 'id="r-' in opened
+    # Nia joined after the first message: she cannot open its thread, so the reply stays on her
+    # timeline, naming no parent.
     page = nia.get(f"/chat/channels/{caucus.id}").get_data(as_text=True)
     assert "answering it" in page and "Fay Facilitator" not in page and "an early thought" not in page
+    assert nia.get(f"/chat/channels/{caucus.id}?thread={first.id}").status_code == 404

@@ -1,7 +1,7 @@
 """Chat across processes: two gunicorn gevent servers on one PostgreSQL and one Redis, clients
-on each. Every message reaches every member exactly once; a removal made through one server
-silences the removed member's socket on the other within a second; when a server dies, its
-clients reconnect to the other and get what they missed, once."""
+on each. Every message reaches every member exactly once; a removal, a new group agreement or a
+site role taken back, made through one server, silences the socket on the other within a second;
+when a server dies, its clients reconnect to the other and get what they missed, once."""
 from __future__ import annotations
 
 import threading
@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 
+from tests.chat_support import ChatClient, wait_for as _wait
 from tests.test_scaleout import _csrf, _session, cluster, services  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.services
@@ -28,46 +29,8 @@ def _generous_send_limit():
         os.environ["HUB_CHAT_SEND_LIMIT"] = before
 
 
-class ChatClient:
-    def __init__(self, base: str, session: requests.Session):
-        import socketio
-        self.events: list[tuple[str, dict]] = []
-        self.lock = threading.Lock()
-        self.sio = socketio.Client(reconnection=False)
-        for name in ("message", "message_edited", "channel_access_ended"):
-            self.sio.on(name, self._keeper(name), namespace="/chat")
-        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
-        self.sio.connect(base, headers={"Cookie": cookie}, transports=["websocket"], namespaces=["/chat"])
-
-    def _keeper(self, name):
-        def keep(data):
-            with self.lock:
-                self.events.append((name, data))
-        return keep
-
-    def call(self, event: str, data: dict):
-        return self.sio.call(event, data, namespace="/chat", timeout=10)
-
-    def messages(self):
-        with self.lock:
-            return [data for name, data in self.events if name == "message"]
-
-    def close(self):
-        if self.sio.connected:
-            self.sio.disconnect()
-
-
 def _channel(s: requests.Session, base: str, name: str) -> dict:
     return next(c for c in s.get(base + "/api/v1/channels").json()["items"] if c["name"] == name)
-
-
-def _wait(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def test_every_message_reaches_every_member_once_across_two_servers(cluster):  # noqa: F811
@@ -139,6 +102,57 @@ def test_a_member_removed_through_one_server_hears_nothing_more_on_the_other(clu
         assert [m["body"] for m in listening.messages()] == ["before"], "nothing more arrives"
         refused = listening.call("join", {"channel_id": caucus_chat["id"], "after_seq": 0})
         assert refused["error"]["code"] == "not_found"
+    finally:
+        listening.close()
+        speaking.close()
+
+
+def _silenced_across_servers(listening, speaking, lost: dict, kept: dict, asked: float, key: str) -> None:
+    """Evicted within a second on the other server; then a message in the lost channel never
+    arrives, while one sent after it in a channel still readable does (emitted in that order)."""
+    assert _wait(lambda: lost["id"] in {i for n, d in listening.events if n == "channel_access_ended"
+                                        for i in d["channel_ids"]}, 3)
+    assert time.monotonic() - asked < 1.0, "evicted within a second"
+    speaking.call("send", {"channel_id": lost["id"], "body": "after", "client_id": f"{key}-after"})
+    speaking.call("send", {"channel_id": kept["id"], "body": "still yours", "client_id": f"{key}-kept"})
+    assert _wait(lambda: "still yours" in [m["body"] for m in listening.messages()])
+    assert "after" not in [m["body"] for m in listening.messages()], "nothing more arrives"
+    assert listening.call("join", {"channel_id": lost["id"], "after_seq": 0})["error"]["code"] == "not_found"
+
+
+def test_a_new_agreement_made_on_one_server_takes_members_out_on_the_other(cluster):  # noqa: F811
+    a, b = cluster
+    hannah, jamal = _session(a, "hannah.cohen@demo.hub"), _session(b, "coach@demo.hub")
+    circle, cohort_chat = _channel(hannah, a, "check-ins"), _channel(hannah, a, "cohort-chat")
+    listening, speaking = ChatClient(a, hannah), ChatClient(b, jamal)
+    try:
+        for client in (listening, speaking):
+            for ch in (circle, cohort_chat):
+                assert client.call("join", {"channel_id": ch["id"], "after_seq": ch["last_seq"]})["ok"]
+        changed = jamal.patch(f"{b}/api/v1/spaces/{circle['space_id']}", json={"agreement": "Revised: accept again."},
+                              headers={"X-CSRFToken": _csrf(jamal, b)})
+        assert changed.status_code == 200, changed.text
+        _silenced_across_servers(listening, speaking, circle, cohort_chat, time.monotonic(), "agreement")
+    finally:
+        listening.close()
+        speaking.close()
+
+
+def test_a_site_role_taken_back_on_one_server_takes_the_person_out_on_the_other(cluster):  # noqa: F811
+    a, b = cluster
+    lucia, avery = _session(a, "trainer@demo.hub"), _session(b, "admin@demo.hub")
+    renee = _session(b, "facilitator@demo.hub")
+    huddle, general = _channel(_session(a, "rosa.delgado@demo.hub"), a, "huddle"), _channel(lucia, a, "general")
+    listening, speaking = ChatClient(a, lucia), ChatClient(b, renee)
+    try:
+        for client in (listening, speaking):
+            for ch in (huddle, general):
+                assert client.call("join", {"channel_id": ch["id"], "after_seq": ch["last_seq"]})["ok"]
+        me = lucia.get(a + "/api/v1/me").json()
+        changed = avery.patch(f"{b}/api/v1/people/{me['id']}", json={"site_role": "participant"},
+                              headers={"X-CSRFToken": _csrf(avery, b)})
+        assert changed.status_code == 200, changed.text
+        _silenced_across_servers(listening, speaking, huddle, general, time.monotonic(), "role")
     finally:
         listening.close()
         speaking.close()

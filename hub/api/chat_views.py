@@ -84,14 +84,16 @@ def chat_update_channel(channel_id: int):
 @bp.get("/channels/<int:channel_id>/messages")
 @api_login_required
 def chat_messages(channel_id: int):
-    """Newest page, `?before_seq=` for the page before it, or `?after_seq=` for what changed since."""
+    """Newest page, `?before_seq=` for the page before it, or `?after_seq=` for what changed since;
+    `?timeline=1` leaves out replies that live in their thread."""
     found = _get(Channel, channel_id, "channel.view")
     after = _arg_int("after_seq")
     if after is not None:
         rows, more = queries.changes_since(current_user, found, after, limit=_limit())
         return jsonify({"items": [message_json(m) for m in rows],
                         "next": str(rows[-1].updated_seq) if more and rows else None})
-    rows, more = queries.history(current_user, found, _arg_int("before_seq"), limit=_limit())
+    rows, more = queries.history(current_user, found, _arg_int("before_seq"), limit=_limit(),
+                                 timeline=request.args.get("timeline") == "1")
     return jsonify({"items": [message_json(m) for m in rows], "next": str(rows[0].seq) if more and rows else None})
 
 
@@ -116,8 +118,10 @@ def chat_message(message_id: int):
 @bp.get("/messages/<int:message_id>/replies")
 @api_login_required
 def chat_replies(message_id: int):
+    """A thread: the replies to a message, oldest first; `?after_seq=` for the page after (next)."""
     found = _get(Message, message_id, "message.view")
-    return jsonify({"items": [message_json(m) for m in queries.replies(current_user, found)], "next": None})
+    rows, more = queries.replies(current_user, found, _arg_int("after_seq"), limit=_limit())
+    return jsonify({"items": [message_json(m) for m in rows], "next": str(rows[-1].seq) if more and rows else None})
 
 
 @bp.patch("/messages/<int:message_id>")

@@ -200,12 +200,14 @@ ROUTES.extend([
     ("patch", "/channels/{channel_id}", "Rename, change the topic, archive or reopen (the space's moderators)",
      _obj(name=STR, topic=STR, archived=BOOL), "Channel", 200),
     ("get", "/channels/{channel_id}/messages", "History: the newest page, ?before_seq= for older pages "
-     "(next is the before_seq of the page before), or ?after_seq= for everything new or changed since", None,
-     ["Message"], 200),
+     "(next is the before_seq of the page before), or ?after_seq= for everything new or changed since; "
+     "?timeline=1 leaves out replies that live in their thread", None, ["Message"], 200),
     ("post", "/channels/{channel_id}/messages", "Send; a repeated client_id returns the stored message (200)",
      _obj(body=STR, client_id=STR, parent_id=INT), "Message", 201),
     ("get", "/messages/{message_id}", "One message", None, "Message", 200),
-    ("get", "/messages/{message_id}/replies", "Replies to a message", None, ["Message"], 200),
+    ("get", "/messages/{message_id}/replies", "A message's thread: its replies you may see, oldest first "
+     "(next is the after_seq of the page after); a message you may not see answers 404, like a missing one", None,
+     ["Message"], 200),
     ("patch", "/messages/{message_id}", "Edit your message", _obj(body=STR), "Message", 200),
     ("delete", "/messages/{message_id}", "Delete a message (its author or the space's moderators)", None, None, 204),
     ("post", "/messages/{message_id}/reactions", "Toggle a reaction", _obj(kind=STR), "Message", 200),
@@ -228,6 +230,9 @@ QUERY_PARAMS = {
                                ("cursor", STR), ("limit", INT),
                                ("typeahead", {"type": "string", "description": "1: the last word is a prefix"})),
     ("get", "/search/similar"): _query(("title", STR), ("body", STR), ("space_id", INT)),
+    ("get", "/channels/{channel_id}/messages"): _query(("before_seq", INT), ("after_seq", INT),
+                                                       ("timeline", {"type": "string", "enum": ["1"]})),
+    ("get", "/messages/{message_id}/replies"): _query(("after_seq", INT)),
 }
 
 

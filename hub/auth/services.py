@@ -274,6 +274,8 @@ def set_site_role(actor: User, person: User | None, site_role: str) -> User:
     policy.require(actor, "person.change_role", person)
     if site_role not in SITE_ROLES:
         raise ValidationError({"site_role": _("Choose a site role from the list.")})
+    readable = realtime.spaces_read_by(person)  # staff read every cohort and team space
     person.site_role = site_role
     db.session.commit()
+    realtime.evict_from_lost_spaces(person, readable)
     return person

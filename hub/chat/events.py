@@ -7,6 +7,7 @@ client -> server
   join      {"channel_id", "after_seq"}            ack {"ok", "channel_id", "missed": [message...], "more",
                                                         "last_seq", "last_read_seq", "unread", "present"}
   send      {"channel_id", "body", "client_id", "parent_id"?}   ack {"ok", "message", "duplicate"}
+            (with parent_id, a reply in that message's thread; a reply to a reply joins its thread)
   leave     {"channel_id"}                         ack {"ok"}
   edit      {"message_id", "body"}                 ack {"ok", "message"}
   delete    {"message_id"}                         ack {"ok", "message"}
@@ -15,7 +16,8 @@ client -> server
   typing    {"channel_id"}                         ack {"ok"}
   presence  {"status": "online"|"away", "channel_id"?}   ack {"ok", "status", "present"?, "last_seq"?}  (a heartbeat)
 server -> client
-  message, message_edited, message_deleted, reaction   a message payload (hub.chat.payloads)
+  message, message_edited, message_deleted, reaction   a message payload (hub.chat.payloads); a new
+            reply comes as `message` (parent_id set) followed by `message_edited` of its parent (reply_count)
   typing    {"channel_id", "user": {"id", "name"}}
   presence  {"user_id", "name", "status"}             (to the person's direct conversations)
   read      {"channel_id", "last_read_seq", "unread"}   (to the person's own sockets)

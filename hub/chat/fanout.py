@@ -27,7 +27,21 @@ def _text(message: str, **values):
 
 
 def _emit_to_channel(event: str, message: Message) -> None:
-    socketio.emit(event, payloads.payload_of(message), to=f"chat:{message.channel_id}", namespace=NAMESPACE)
+    """An event about an existing message (edited, deleted, reacted to, replied to) carries that
+    message to its channel's room, minus the sockets of readers the policy does not let see it:
+    newcomers of a "from joining" space, for a message written before they joined."""
+    socketio.emit(event, payloads.payload_of(message), to=f"chat:{message.channel_id}",
+                  skip_sid=_sockets_not_shown(message) or None, namespace=NAMESPACE)
+
+
+def _sockets_not_shown(message: Message) -> list[str]:
+    live = presence.live_sockets()
+    if not live:
+        return []
+    people = {user_id for _sid, user_id in live}
+    readers = policy.audience(message.channel, among=people)
+    hidden = readers - policy.audience(message, among=readers) if readers else set()
+    return sorted(sid for sid, user_id in live if user_id in hidden)
 
 
 def _where(message: Message) -> str:

@@ -96,20 +96,31 @@ def _announce_if_changed(user_id: int, before: str) -> None:
         socketio.emit("presence", payload, to=f"chat:{channel_id}", namespace=NAMESPACE)
 
 
+def live_sockets() -> list[tuple[str, int]]:
+    """(sid, user id) of every open /chat socket, on every process."""
+    return [tuple(row) for row in db.session.execute(select(ChatSocket.sid, ChatSocket.user_id)).all()]
+
+
 def sids_of(user_id: int) -> list[str]:
     return list(db.session.scalars(select(ChatSocket.sid).where(ChatSocket.user_id == user_id)))
 
 
-def evict(user_id: int, space_id: int) -> None:
-    """After removal or leaving: the person's /chat sockets leave the rooms of the space's
-    channels, on whichever process holds them (python-socketio forwards through Redis)."""
-    channel_ids = db.session.scalars(select(Channel.id).where(Channel.space_id == space_id)).all()
-    sids = sids_of(user_id)
-    for sid in sids:
+def evict(user_ids, space_id: int) -> None:
+    """After removal, leaving or a narrowing of the space: these people's /chat sockets leave the
+    rooms of the space's channels, on whichever process holds them (python-socketio forwards
+    through Redis), and each person's chat pages hear `channel_access_ended`. Runs after the
+    change has committed, so a join racing with it either sees the change or is found here."""
+    ids = sorted({int(i) for i in user_ids})
+    channel_ids = list(db.session.scalars(select(Channel.id).where(Channel.space_id == space_id)
+                                          .order_by(Channel.id)))
+    if not ids or not channel_ids:
+        return
+    rows = db.session.execute(select(ChatSocket.sid, ChatSocket.user_id).where(ChatSocket.user_id.in_(ids))).all()
+    for sid, _user_id in rows:
         for channel_id in channel_ids:
             socketio.server.leave_room(sid, f"chat:{channel_id}", namespace=NAMESPACE)
-    if sids:
-        socketio.emit("channel_access_ended", {"space_id": space_id, "channel_ids": list(channel_ids)},
+    for user_id in sorted({user_id for _sid, user_id in rows}):
+        socketio.emit("channel_access_ended", {"space_id": space_id, "channel_ids": channel_ids},
                       to=f"user:{user_id}", namespace=NAMESPACE)
 
 

@@ -1,8 +1,9 @@
 """Read-side chat helpers; every one starts from the policy (scope or a require)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+from werkzeug.exceptions import NotFound
 
 from hub import policy
 from hub.chat.models import Channel, ChannelParticipant, Message
@@ -42,15 +43,29 @@ def space_channels(user, space: Space) -> list[Channel]:
                                    .where(Channel.space_id == space.id).order_by(Channel.name)))
 
 
-def history(user, channel: Channel, before_seq: int | None = None, limit: int = PAGE) -> tuple[list[Message], bool]:
-    """A page of messages going back from `before_seq` (newest page without it), oldest first."""
+def history(user, channel: Channel, before_seq: int | None = None, limit: int = PAGE,
+            timeline: bool = False) -> tuple[list[Message], bool]:
+    """A page of messages going back from `before_seq` (newest page without it), oldest first.
+    With `timeline`, only what the channel's own timeline shows (see timeline_clause)."""
     policy.require(user, "channel.view", channel)
     stmt = select(Message).where(policy.messages_of_channel_clause(user, channel))
+    if timeline:
+        stmt = stmt.where(timeline_clause(user, channel))
     if before_seq is not None:
         stmt = stmt.where(Message.seq < before_seq)
     rows = list(db.session.scalars(_loaded(stmt).order_by(Message.seq.desc()).limit(limit + 1)))
     more = len(rows) > limit
     return list(reversed(rows[:limit])), more
+
+
+def timeline_clause(user, channel: Channel):
+    """The channel's timeline: messages that start a thread, and replies whose thread this
+    reader cannot open (its first message is hidden from them, say written before they joined a
+    "from joining" space). Every other reply lives in its thread."""
+    parent = aliased(Message)
+    shown = exists(select(parent.id).where(parent.id == Message.parent_id,
+                                           policy.messages_of_channel_clause(user, channel, parent)))
+    return or_(Message.parent_id.is_(None), ~shown)
 
 
 def changes_since(user, channel: Channel, after_seq: int, limit: int = MISSED_LIMIT) -> tuple[list[Message], bool]:
@@ -62,11 +77,39 @@ def changes_since(user, channel: Channel, after_seq: int, limit: int = MISSED_LI
     return rows[:limit], len(rows) > limit
 
 
-def replies(user, message: Message) -> list[Message]:
+def replies(user, message: Message, after_seq: int | None = None, limit: int = MAX_PAGE) -> tuple[list[Message], bool]:
+    """A page of a thread: the replies to `message` the person may see, oldest first, after
+    `after_seq` (from the first without it); and whether more follow."""
     policy.require(user, "message.view", message)
     stmt = select(Message).where(policy.messages_of_channel_clause(user, message.channel),
                                  Message.parent_id == message.id)
-    return list(db.session.scalars(_loaded(stmt).order_by(Message.seq).limit(MAX_PAGE)))
+    if after_seq is not None:
+        stmt = stmt.where(Message.seq > after_seq)
+    rows = list(db.session.scalars(_loaded(stmt).order_by(Message.seq).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def thread_of(user, message: Message) -> Message:
+    """The first message of the thread `message` belongs to (itself when it starts one), if the
+    person may see it; else NotFound, as for a missing message."""
+    root = db.session.get(Message, message.parent_id) if message.parent_id is not None else message
+    policy.require(user, "message.view", root)
+    return root
+
+
+def open_thread(user, channel: Channel, message_id: int | None, after_seq: int | None = None):
+    """For a channel page with a thread open beside it: the thread's first message, a page of its
+    replies, and the after_seq of the next page (None when none). No thread: (None, [], None).
+    A message one may not see, or of another channel, is NotFound like a missing one."""
+    if not message_id:
+        return None, [], None
+    message = db.session.get(Message, message_id)
+    policy.require(user, "message.view", message)
+    if message.channel_id != channel.id:
+        raise NotFound()
+    root = thread_of(user, message)
+    rows, more = replies(user, root, after_seq)
+    return root, rows, (rows[-1].seq if more and rows else None)
 
 
 def mentionable(user, channel: Channel, prefix: str, limit: int = 8) -> list[User]:

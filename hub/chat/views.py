@@ -33,37 +33,51 @@ def index():
 
 @bp.get("/chat/channels/<int:channel_id>")
 @login_required
-def channel(channel_id: int, errors=None, form=None):
+def channel(channel_id: int, errors=None, form=None, thread_id=None):
+    """A channel's timeline; with ?thread=<message id>, that message's thread open beside it."""
     found = db.session.get(Channel, channel_id)
     policy.require(current_user, "channel.view", found)
     before = request.args.get("before_seq", type=int)
-    messages, more = queries.history(current_user, found, before)
+    messages, more = queries.history(current_user, found, before, timeline=True)
+    root, replies, later = queries.open_thread(current_user, found, thread_id or request.args.get("thread", type=int),
+                                               request.args.get("thread_after", type=int))
+    shown = messages + ([root] if root is not None else []) + replies
     return render_template("chat/channel.html", channel=found, messages=messages, more=more,
-                           by_id={m.id: m for m in messages},  # a reply names its parent when it is on the page
-                           permissions=policy.message_permissions(current_user, found, messages),
+                           by_id={m.id: m for m in shown},  # a reply names its parent when it is on the page
+                           permissions=policy.message_permissions(current_user, found, shown),
                            can_post=policy.can(current_user, "channel.post", found), reactions=REACTIONS,
                            older=messages[0].seq if more and messages else None, errors=errors or {},
-                           form=form or {}, last_read=reading.last_read(current_user, found.id), **_sidebar())
+                           form=form or {}, last_read=reading.last_read(current_user, found.id),
+                           thread=root, thread_replies=replies, thread_later=later, **_sidebar())
 
 
 @bp.post("/chat/channels/<int:channel_id>/messages")
 @login_required
 def send(channel_id: int):
     found = db.session.get(Channel, channel_id)
+    thread_id = request.form.get("parent_id", type=int)
     try:
-        services.send(current_user, found, request.form)
-    except ValidationError as err:
-        return channel(channel_id, errors=err.fields, form=request.form), 422
+        message, _created = services.send(current_user, found, request.form)
+    except ValidationError as err:  # a refused parent re-opens no thread
+        thread_id = None if "parent_id" in err.fields else thread_id
+        return channel(channel_id, errors=err.fields, form=request.form, thread_id=thread_id), 422
     except RateLimited as err:
-        return channel(channel_id, errors={"body": err.message}, form=request.form), 429
+        return channel(channel_id, errors={"body": err.message}, form=request.form, thread_id=thread_id), 429
+    if message.parent_id is not None:
+        return redirect(url_for("chat.channel", channel_id=channel_id, thread=message.parent_id) + f"#r-{message.id}")
     return redirect(url_for("chat.channel", channel_id=channel_id))
 
 
 @bp.get("/chat/messages/<int:message_id>")
 @login_required
 def permalink(message_id: int):
+    """A message in its place: on the timeline, or (a reply) in its thread, opened beside it."""
     message = db.session.get(Message, message_id)
     policy.require(current_user, "message.view", message)
+    parent = db.session.get(Message, message.parent_id) if message.parent_id is not None else None
+    if parent is not None and policy.can(current_user, "message.view", parent):
+        return redirect(url_for("chat.channel", channel_id=message.channel_id, before_seq=parent.seq + 25,
+                                thread=parent.id) + f"#r-{message.id}")
     return redirect(url_for("chat.channel", channel_id=message.channel_id, before_seq=message.seq + 25)
                     + f"#m-{message.id}")
 

@@ -78,6 +78,8 @@ def update_settings(actor: User, space: Space | None, data: dict) -> Space:
         raise ValidationError(fields)
     changed = [k for k, v in values.items() if getattr(space, k) != v]
     agreement_changed = "agreement" in changed
+    # A new agreement or a narrower visibility can shut readers out: asked before and after.
+    readers = realtime.readers_of(space) if agreement_changed or "visibility" in changed else set()
     for key in changed:
         setattr(space, key, values[key])
     space.join_policy = "request" if space.visibility == "listed" else "invite"
@@ -92,10 +94,8 @@ def update_settings(actor: User, space: Space | None, data: dict) -> Space:
     if [c for c in changed if c != "agreement"]:
         audit(space, actor, "settings_changed", detail=", ".join(c for c in changed if c != "agreement"))
     db.session.commit()
-    if agreement_changed:  # members who must accept again are out of the space's rooms until they do
-        for row in list(space.memberships):
-            if row.agreement_accepted_version < space.agreement_version:
-                realtime.evict_from_space(row.user_id, space.id)
+    # Members who must accept again, and anyone a narrower space no longer admits, leave its rooms now.
+    realtime.evict_lost_readers(space, readers)
     return space
 
 

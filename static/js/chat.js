@@ -5,13 +5,16 @@
 //   by id, in seq order, replaced only by a newer version of itself;
 // - what you send waits in an outbox (localStorage) with its client_id until the server's ack
 //   says it is stored; a resend after a lost ack is stored once (the server dedups client_id).
+// - a reply lives in its thread (static/js/chat_thread.js), not on the timeline; the timeline
+//   shows its parent's live reply count, and a reply whose thread this reader cannot open
+//   (the server answers 404 for its parent) stays on the timeline.
 // Progressive enhancement: without JavaScript the composer form posts and the page reloads.
 (function () {
   "use strict";
 
   var OVERLAP = 50;  // re-ask a few seqs back: emits of concurrent commits may arrive out of order
-  var root, socket, channelId, userId, labels = {}, reactions = {}, seen = 0, outbox = [];
-  var typingTimer = null, lastTyping = 0, readTimer = null;
+  var root, socket, channelId, userId, labels = {}, reactions = {}, seen = 0, newest = 0, outbox = [];
+  var typingTimer = null, lastTyping = 0, readTimer = null, thread = null, parentShown = {};
 
   function $(id) { return document.getElementById(id); }
   function store(key, value) { try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ } }
@@ -33,10 +36,19 @@
   // ------------------------------------------------------------ rendering
   function list() { return $("chat-messages"); }
 
-  function buildMessage(m) {
+  function threadUrl(id) { return "/chat/channels/" + channelId + "?thread=" + id; }
+  function threadLink(id, className, text) {
+    var a = document.createElement("a"); a.className = "chat-thread-open " + className; a.href = threadUrl(id);
+    a.dataset.threadId = id; a.textContent = text; return a;
+  }
+  function replyCount(n) { return n === 1 ? label("oneReply") : label("replies", { n: n }); }
+
+  // prefix: "m" on the timeline, "tp" a thread's first message, "r" a reply in the thread panel.
+  function buildMessage(m, prefix) {
+    prefix = prefix || "m";
     var li = document.createElement("li");
     li.className = "chat-message" + (m.deleted ? " deleted" : "");
-    li.id = "m-" + m.id;
+    li.id = prefix + "-" + m.id;
     li.dataset.id = m.id; li.dataset.seq = m.seq; li.dataset.updatedSeq = m.updated_seq;
     li.dataset.authorId = m.author.id;
     if (m.parent_id) { li.dataset.parentId = m.parent_id; }
@@ -51,10 +63,8 @@
       var edited = document.createElement("span"); edited.className = "chat-edited"; edited.textContent = " " + label("edited");
       meta.appendChild(edited);
     }
-    if (m.parent_id) {
-      var reply = document.createElement("a"); reply.className = "chat-reply-to"; reply.href = "#m-" + m.parent_id;
-      var parent = $("m-" + m.parent_id), parentAuthor = parent && parent.querySelector(".chat-author");
-      reply.textContent = " " + (parentAuthor ? label("replying", { name: parentAuthor.textContent }) : label("inReply"));
+    if (m.parent_id && prefix === "m") {  // on the timeline only when its thread is closed to this reader
+      var reply = document.createElement("span"); reply.className = "chat-reply-to"; reply.textContent = label("inReply");
       meta.appendChild(reply);
     }
     li.appendChild(meta);
@@ -74,9 +84,17 @@
       li.appendChild(reacts);
       li.dataset.body = m.body;
     }
-    if (m.reply_count) {
-      var replies = document.createElement("p"); replies.className = "meta chat-replies";
-      replies.textContent = "↩ " + m.reply_count; li.appendChild(replies);
+    if (!m.parent_id && prefix === "tp") {
+      var count = document.createElement("p"); count.className = "meta chat-replies";
+      count.textContent = replyCount(m.reply_count); li.appendChild(count);
+    } else if (!m.parent_id && prefix === "m") {
+      var links = document.createElement("p"); links.className = "chat-thread-links";
+      if (m.reply_count) { links.appendChild(threadLink(m.id, "chat-replies", replyCount(m.reply_count))); }
+      if (!m.deleted && root.dataset.canPost === "true") {
+        links.appendChild(document.createTextNode(" "));
+        links.appendChild(threadLink(m.id, "chat-reply-link", label("replyInThread")));
+      }
+      if (links.childNodes.length) { li.appendChild(links); }
     }
     addActions(li, m);
     return li;
@@ -90,7 +108,6 @@
       var b = document.createElement("button"); b.type = "button"; b.className = "link-button"; b.textContent = text;
       b.addEventListener("click", handler); bar.appendChild(b); return b;
     }
-    button(label("reply"), function () { startReply(li); });
     Object.keys(reactions).forEach(function (kind) {
       var b = button(reactions[kind], function () { act("react", { message_id: Number(li.dataset.id), kind: kind }); });
       b.setAttribute("aria-label", label("react", { kind: kind }));
@@ -105,19 +122,39 @@
   }
 
   // Show a message once, in seq order; a copy we already have is replaced only by a newer one.
+  // Returns true when it is new on the timeline.
   function upsert(m) {
-    if (String(m.channel_id) !== String(channelId)) { return; }
+    if (String(m.channel_id) !== String(channelId)) { return false; }
     seen = Math.max(seen, m.updated_seq, m.seq);
+    newest = Math.max(newest, m.seq);
     store(seqKey(channelId), seen);
+    if (thread) { thread.update(m); }
     var existing = $("m-" + m.id);
     if (existing) {
-      if (Number(existing.dataset.updatedSeq) >= m.updated_seq) { return; }
-      existing.replaceWith(buildMessage(m));
-      return;
+      if (Number(existing.dataset.updatedSeq) < m.updated_seq) { existing.replaceWith(buildMessage(m)); }
+      return false;
     }
-    if (root.dataset.newest !== "true") { return; }  // an older page: new messages belong on the newest
     var pending = m.author.id === Number(userId) && m.client_id ? $("pending-" + m.client_id) : null;
     if (pending) { pending.remove(); }
+    if (m.parent_id) { timelineIfThreadClosed(m); scheduleRead(); return false; }
+    return insertOnTimeline(m);
+  }
+
+  // A reply goes on the timeline only when its reader may not open its thread (its first
+  // message is hidden from them): the server says so with a 404, asked once per thread.
+  function timelineIfThreadClosed(m) {
+    var known = parentShown[m.parent_id];
+    if (known === true || $("m-" + m.parent_id) || (thread && thread.isOpen(m.parent_id))) { return; }
+    if (known === false) { insertOnTimeline(m); return; }
+    fetch("/api/v1/messages/" + m.parent_id, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        parentShown[m.parent_id] = r.status !== 404;
+        if (r.status === 404 && !$("m-" + m.id)) { insertOnTimeline(m); }
+      });
+  }
+
+  function insertOnTimeline(m) {
+    if (root.dataset.newest !== "true") { return false; }  // an older page: new messages belong on the newest
     var li = buildMessage(m), items = list().querySelectorAll("li.chat-message:not(.pending)"), before = null;
     for (var i = items.length - 1; i >= 0; i--) {
       if (Number(items[i].dataset.seq) < m.seq) { break; }
@@ -126,14 +163,18 @@
     var firstPending = list().querySelector("li.pending");
     list().insertBefore(li, before || firstPending);
     scheduleRead();
+    return true;
   }
 
-  function showPending(item) {
-    if ($("pending-" + item.client_id)) { return; }
+  function pendingItem(item) {
     var li = document.createElement("li"); li.className = "chat-message pending"; li.id = "pending-" + item.client_id;
     var p = document.createElement("p"); p.className = "chat-body"; p.textContent = item.body;
     var state = document.createElement("p"); state.className = "meta"; state.textContent = label("sending");
-    li.appendChild(p); li.appendChild(state); list().appendChild(li);
+    li.appendChild(p); li.appendChild(state); return li;
+  }
+  function showPending(item) {
+    if (item.parent_id) { if (thread) { thread.showPending(item); } return; }  // a reply waits in its thread
+    if (!$("pending-" + item.client_id)) { list().appendChild(pendingItem(item)); }
   }
 
   // ------------------------------------------------------------ socket
@@ -174,10 +215,11 @@
     if (badge) { badge.textContent = count ? String(count) : ""; }
   }
 
+  // A new message (edits, deletions and reactions go straight to upsert): announced when it
+  // lands on the timeline (the thread panel announces its replies), counted in other channels.
   function onMessage(m) {
     if (String(m.channel_id) === String(channelId)) {
-      upsert(m);
-      if (m.author.id !== Number(userId)) { window.hub.announce(label("newFrom", { name: m.author.name })); }
+      if (upsert(m) && m.author.id !== Number(userId)) { window.hub.announce(label("newFrom", { name: m.author.name })); }
       return;
     }
     if (m.author.id !== Number(userId)) {
@@ -210,7 +252,7 @@
     socket.timeout(10000).emit("send", { channel_id: item.channel_id, body: item.body, client_id: item.client_id,
                                          parent_id: item.parent_id || null }, function (err, ack) {
       item.inFlight = false;
-      var box = $("chat-error");
+      var box = item.parent_id && thread ? thread.composer().error : $("chat-error");
       if (err) { return; }  // no answer: it stays in the outbox and goes again on reconnect
       if (ack.error && ack.error.code === "rate_limited") {
         if (box) { box.textContent = ack.error.message; }
@@ -222,7 +264,7 @@
       if (ack.error) {  // refused: give the words back so nothing typed is lost
         var pending = $("pending-" + item.client_id);
         if (pending) { pending.remove(); }
-        var input = $("f-body");
+        var input = item.parent_id && thread ? thread.composer().input : $("f-body");
         if (input && !input.value) { input.value = item.body; }
         if (box) { box.textContent = ack.error.message; }
         return;
@@ -232,31 +274,20 @@
     });
   }
 
-  function submit(event) {
-    event.preventDefault();
-    var form = $("chat-composer"), input = $("f-body"), body = input.value.trim();
-    if (!body) { return; }
-    var item = { channel_id: Number(channelId), body: body, client_id: newId(),
-                 parent_id: Number(form.elements.parent_id.value) || null };
+  // What is written goes to the outbox first (on the timeline, or as a reply in a thread).
+  function queue(body, parentId) {
+    var item = { channel_id: Number(channelId), body: body, client_id: newId(), parent_id: parentId || null };
     outbox.push(item); saveOutbox();
-    input.value = ""; cancelReply();
     showPending(item);
     sendItem(item);
   }
 
-  function startReply(li) {
-    var form = $("chat-composer"), note = $("chat-replying");
-    form.elements.parent_id.value = li.dataset.id;
-    note.textContent = label("replying", { name: li.querySelector(".chat-author").textContent });
-    note.hidden = false;
-    var cancel = document.createElement("button"); cancel.type = "button"; cancel.className = "link-button";
-    cancel.textContent = " " + label("cancel"); cancel.addEventListener("click", cancelReply); note.appendChild(cancel);
-    $("f-body").focus();
-  }
-  function cancelReply() {
-    var form = $("chat-composer"), note = $("chat-replying");
-    if (form) { form.elements.parent_id.value = ""; }
-    if (note) { note.hidden = true; note.textContent = ""; }
+  function submit(event) {
+    event.preventDefault();
+    var input = $("f-body"), body = input.value.trim();
+    if (!body) { return; }
+    input.value = "";
+    queue(body, null);
   }
 
   function startEdit(li) {
@@ -279,8 +310,9 @@
     readTimer = window.setTimeout(function () {
       if (document.hidden || !socket.connected) { return; }
       var items = list().querySelectorAll("li.chat-message:not(.pending)");
-      if (!items.length || root.dataset.newest !== "true") { return; }
-      socket.emit("read", { channel_id: Number(channelId), seq: Number(items[items.length - 1].dataset.seq) });
+      var last = items.length ? Number(items[items.length - 1].dataset.seq) : 0;
+      if (Math.max(last, newest) <= 0 || root.dataset.newest !== "true") { return; }
+      socket.emit("read", { channel_id: Number(channelId), seq: Math.max(last, newest) });
     }, 800);
   }
 
@@ -317,10 +349,10 @@
 
   // Mention autocomplete (static/js/chat_mentions.js): only people who can see this channel.
   // Keys it does not take: Enter sends (Shift+Enter is a new line); typing tells the channel.
-  function wireMentions(input) {
-    window.hubChatMentions(input, $("chat-mentions"), "/api/v1/channels/" + channelId + "/mentionable?q=",
+  function wireMentions(input, box, onEnter) {
+    window.hubChatMentions(input, box, "/api/v1/channels/" + channelId + "/mentionable?q=",
       function (event) {
-        if (event.key === "Enter" && !event.shiftKey) { submit(event); return; }
+        if (event.key === "Enter" && !event.shiftKey) { onEnter(event); return; }
         if (Date.now() - lastTyping > 3000 && socket.connected) {
           lastTyping = Date.now(); socket.emit("typing", { channel_id: Number(channelId) });
         }
@@ -332,7 +364,7 @@
     if (!link) { return; }
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      fetch("/api/v1/channels/" + channelId + "/messages?before_seq=" + link.dataset.beforeSeq,
+      fetch("/api/v1/channels/" + channelId + "/messages?timeline=1&before_seq=" + link.dataset.beforeSeq,
             { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.json(); }).then(function (data) {
           var first = list().firstElementChild;
@@ -354,21 +386,27 @@
     reactions = JSON.parse(root.dataset.reactions || "{}");
     // What the page already shows is current as of its rendering (when it is the newest page).
     var rendered = root.dataset.newest === "true" ? Number(root.dataset.lastSeq) : 0;
+    newest = rendered;
     seen = Math.max(Number(load(seqKey(channelId), 0)) || 0, rendered);
     store(seqKey(channelId), seen);
     outbox = load(outboxKey(), []).map(function (item) { item.inFlight = false; return item; });
-    list().querySelectorAll("li.chat-message").forEach(function (li) { addActions(li, null); });
+    document.querySelectorAll("#chat-messages li.chat-message, #chat-thread li.chat-message").forEach(function (li) {
+      addActions(li, null);
+    });
 
     socket = window.io("/chat", { transports: ["websocket"] });
     window.hubChat = { socket: socket, seen: function () { return seen; } };
+    if (window.hubChatThread) {
+      thread = window.hubChatThread({ build: buildMessage, pendingItem: pendingItem, queue: queue, label: label,
+                                      userId: userId, wireMentions: wireMentions });
+    }
     socket.on("connect", function () {
       document.body.dataset.chat = "connected"; setConnection(label("online"));
       joinCurrent(); joinOthers();
     });
     socket.on("disconnect", function () { document.body.dataset.chat = "disconnected"; setConnection(label("offline")); });
-    ["message", "message_edited", "message_deleted", "reaction"].forEach(function (name) {
-      socket.on(name, onMessage);
-    });
+    socket.on("message", onMessage);
+    ["message_edited", "message_deleted", "reaction"].forEach(function (name) { socket.on(name, upsert); });
     socket.on("typing", onTyping);
     socket.on("presence", function (row) { present[row.user_id] = row; renderPresence(); });
     socket.on("read", function (payload) { setBadge(payload.channel_id, payload.unread); });
@@ -379,7 +417,7 @@
     });
 
     var form = $("chat-composer");
-    if (form) { form.addEventListener("submit", submit); wireMentions($("f-body")); }
+    if (form) { form.addEventListener("submit", submit); wireMentions($("f-body"), $("chat-mentions"), submit); }
     wireOlder();
     document.addEventListener("visibilitychange", function () { sendPresence(); scheduleRead(); });
     window.setInterval(sendPresence, 20000);

@@ -12,7 +12,7 @@
     }
     function close() {
       box.hidden = true; active = -1;
-      input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant");
+      input.removeAttribute("aria-activedescendant");  // a textarea (textbox) takes no aria-expanded
     }
     function highlight(i) {
       var options = box.querySelectorAll("li");
@@ -34,7 +34,7 @@
         li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item.handle); });
         box.appendChild(li);
       });
-      box.hidden = false; input.setAttribute("aria-expanded", "true"); highlight(0);
+      box.hidden = false; highlight(0);
     }
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
@@ -53,7 +53,7 @@
         if ((event.key === "Enter" || event.key === "Tab") && options[active]) {
           event.preventDefault(); choose(options[active].dataset.handle); return;
         }
-        if (event.key === "Escape") { close(); return; }
+        if (event.key === "Escape") { event.preventDefault(); close(); return; }  // not the thread panel too
       }
       otherKeys(event);
     });

@@ -104,10 +104,12 @@ def _register_search_documents() -> None:
 
 
 def _register_cross_cutting(app: Flask) -> None:
-    from hub import cli, errors, realtime, search_queue, security, templating
+    from hub import cli, errors, every_request, realtime, search_queue, security, templating
+    from hub.extensions import limiter
 
     search_queue.init_app(app)
     security.register(app)
+    every_request.init_app(app, limiter)  # after the blueprints: it looks at their rate limits
     errors.register(app)
     templating.register(app)
     realtime.init_app(app)

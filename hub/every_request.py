@@ -1,0 +1,120 @@
+"""What every request pays before and after its view, done once where once gives the same answer.
+
+A signed-in page view checks its session cookie's signature, signs a CSRF token for its forms and
+asks the rate limiter about itself. For the most read pages that is a third of their cost, and
+the answers only change when their inputs do:
+
+- **Session cookies.** Checking a signature is a pure function of the cookie's bytes and the
+  secret keys, so a cookie this process has checked is not checked again; its age is still
+  compared with the session lifetime on every request, as Flask does.
+- **CSRF tokens.** With no time limit on tokens (WTF_CSRF_TIME_LIMIT = None), any token signed
+  for a session's raw token is as good as a fresh one, so one is signed per session and reused.
+  A configured time limit turns this off: tokens are then signed per request again.
+- **Rate limits.** Flask-Limiter checks each request for default, application, meta and
+  blueprint limits. When none is configured that check can find nothing, and is left out; the
+  limits on single views (sign-in, say) are checked by their decorators as before.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from functools import lru_cache
+
+from flask import Flask, Request, current_app, g, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+REMEMBERED = 4096  # cookies and tokens per process: a few KB each way
+
+
+class CheckedOnceSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with each cookie's signature checked once per process."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if not app.secret_key:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        checked = self._checked(app, keys, cookie)
+        if checked is None:
+            return self.session_class()
+        data, signed_at = checked
+        age = time.time() - signed_at
+        if age < 0 or age > app.permanent_session_lifetime.total_seconds():
+            return self.session_class()  # expired, as itsdangerous's max_age would say
+        return self.session_class(self.serializer.loads(data))
+
+    @lru_cache(maxsize=REMEMBERED)  # noqa: B019  (one interface per app; the cache is its memory)
+    def _checked(self, app: Flask, keys: tuple, cookie: str) -> tuple[str, int] | None:
+        """(the session's data as serialized text, when it was signed), or None for a cookie whose
+        signature does not hold under `keys` (app's keys at the time: part of what is remembered)."""
+        signer = self.get_signing_serializer(app)
+        try:
+            data, signed_at = signer.loads(cookie, return_timestamp=True)
+        except BadSignature:
+            return None
+        return self.serializer.dumps(data), int(signed_at.timestamp())
+
+
+class SignedCsrfTokens:
+    """One signed CSRF token per session's raw token, for forms on every page it renders."""
+
+    def __init__(self, app: Flask):
+        self.field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        self._tokens: OrderedDict[str, tuple] = OrderedDict()  # raw token: (secret key, signed token)
+        self._lock = threading.Lock()
+        if app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is None:
+            app.before_request(self.reuse)
+            app.after_request(self.remember)
+
+    @staticmethod
+    def _secret(app: Flask):
+        return app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+
+    def reuse(self) -> None:
+        raw = session.get(self.field)
+        known = self._tokens.get(raw) if raw else None
+        if known is not None and known[0] == self._secret(current_app):
+            setattr(g, self.field, known[1])  # what Flask-WTF's generate_csrf returns when present
+            g.csrf_token_reused = True
+
+    def remember(self, response):
+        token = g.get(self.field)
+        if token is not None and not g.get("csrf_token_reused"):
+            raw = session.get(self.field)
+            if raw:
+                with self._lock:
+                    self._tokens[raw] = (self._secret(current_app), token)
+                    while len(self._tokens) > REMEMBERED:
+                        self._tokens.popitem(last=False)  # the oldest first
+        return response
+
+
+def limiter_has_request_wide_limits(limiter) -> bool:
+    """Whether Flask-Limiter's per-request check could apply anything. Anything it cannot tell
+    (its internals changed, say) counts as yes, so the check stays."""
+    manager = getattr(limiter, "limit_manager", None)
+    try:
+        return bool(manager.default_limits or manager.application_limits or manager._blueprint_limits
+                    or limiter._meta_limits or limiter._in_memory_fallback)
+    except AttributeError:
+        return True
+
+
+def drop_idle_rate_limit_check(app: Flask, limiter) -> None:
+    """Leave out the limiter's per-request check when it can find nothing (after every blueprint,
+    with its limits, is registered)."""
+    if limiter_has_request_wide_limits(limiter):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [f for f in hooks if getattr(f, "__func__", None)
+                                      is not type(limiter)._check_request_limit]
+
+
+def init_app(app: Flask, limiter) -> None:
+    app.session_interface = CheckedOnceSessionInterface()
+    app.extensions["hub_csrf_tokens"] = SignedCsrfTokens(app)
+    drop_idle_rate_limit_check(app, limiter)

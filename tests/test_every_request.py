@@ -1,0 +1,116 @@
+"""Work every request does once per value (hub.every_request): the answers stay those of the
+libraries it saves asking — a forged, expired or re-keyed cookie is still refused, a reused CSRF
+token still only works for its own session, and a configured rate limit still applies."""
+from __future__ import annotations
+
+import time
+from unittest import mock
+
+from flask_login.utils import _create_identifier
+
+from hub.auth.sessions import session_identifier
+from hub.every_request import limiter_has_request_wide_limits
+from hub.extensions import limiter
+from tests import factories
+from tests.helpers import csrf_token, login, post_form
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("hub_session").value
+
+
+def test_a_checked_cookie_still_signs_in_and_a_forged_one_does_not(app, make_client):
+    person = factories.user()
+    first = make_client()
+    login(first, person)
+    cookie = _session_cookie(first)
+    for _ in range(2):  # the second time from what the process remembers
+        assert first.get("/settings/security").status_code == 200
+    forged = make_client()
+    forged.set_cookie("hub_session", cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB"))
+    assert forged.get("/settings/security").status_code == 302, "a changed signature is refused, remembered or not"
+    copied = make_client()
+    copied.set_cookie("hub_session", cookie)
+    assert copied.get("/settings/security").status_code == 200, "the same bytes are the same session"
+
+
+def test_a_remembered_cookie_still_expires(app, make_client):
+    person = factories.user()
+    client = make_client()
+    login(client, person)
+    assert client.get("/settings/security").status_code == 200
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    late = make_client()  # the same cookie, presented once the session's lifetime has passed
+    late.set_cookie("hub_session", _session_cookie(client))
+    with mock.patch("hub.every_request.time.time", return_value=later):
+        assert late.get("/settings/security").status_code == 302, "past the session lifetime: signed out"
+    assert client.get("/settings/security").status_code == 200, "and within it, signed in"
+
+
+def test_a_new_secret_key_refuses_cookies_checked_under_the_old_one(app, make_client):
+    person = factories.user()
+    client = make_client()
+    login(client, person)
+    assert client.get("/settings/security").status_code == 200
+    rekeyed = make_client()
+    rekeyed.set_cookie("hub_session", _session_cookie(client))
+    old = app.secret_key
+    app.secret_key = "another-secret-" + "y" * 40
+    try:
+        assert rekeyed.get("/settings/security").status_code == 302
+    finally:
+        app.secret_key = old
+    assert client.get("/settings/security").status_code == 200, "under the old key again: signed in"
+
+
+def test_one_csrf_token_per_session_works_and_only_for_that_session(app, make_client):
+    person = factories.user()
+    mine, theirs = make_client(), make_client()
+    login(mine, person)
+    login(theirs, factories.user())
+    token = csrf_token(mine, "/settings/security")
+    assert csrf_token(mine, "/settings/security") == token, "signed once, reused on every page of the session"
+    assert csrf_token(theirs, "/settings/security") != token
+    refused = theirs.post("/logout", data={"csrf_token": token})
+    assert refused.status_code == 400, "another session's token is refused"
+    assert theirs.get("/settings/security").status_code == 200
+    accepted = mine.post("/logout", data={"csrf_token": token})
+    assert accepted.status_code in (302, 303)
+    assert mine.get("/settings/security").status_code == 302
+
+
+def test_csrf_tokens_are_signed_per_request_when_they_have_a_time_limit(tmp_path):
+    from tests.conftest import make_app
+    app = make_app(tmp_path, WTF_CSRF_TIME_LIMIT=3600)
+    assert "hub_csrf_tokens" in app.extensions
+    hooks = [getattr(f, "__func__", f).__qualname__ for f in app.before_request_funcs[None]]
+    assert "SignedCsrfTokens.reuse" not in hooks
+
+
+def test_the_limiters_per_request_check_is_left_out_only_when_it_has_nothing_to_do(app, client):
+    assert not limiter_has_request_wide_limits(limiter)
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    # Limits on single views still hold: tests/test_auth_sessions.py asserts their 429s.
+
+
+def test_a_configured_default_limit_applies_to_every_page(tmp_path):
+    from tests.conftest import make_app
+    try:
+        app = make_app(tmp_path, RATELIMIT_DEFAULT="2 per minute")
+        with app.app_context():
+            client = app.test_client()
+            statuses = [client.get("/login").status_code for _ in range(3)]
+    finally:  # the limiter is one object for every app a test process makes
+        limiter.limit_manager.set_default_limits([])
+    assert statuses == [200, 200, 429]
+
+
+def test_the_session_fingerprint_is_flask_logins_own(app):
+    for agent in ("hub-bench/1.0", None, "Mozilla/5.0 (ünïcode)"):
+        headers = {"User-Agent": agent} if agent else {}
+        for forwarded in (None, "203.0.113.9, 10.0.0.1"):
+            if forwarded:
+                headers["X-Forwarded-For"] = forwarded
+            with app.test_request_context("/", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.4"}):
+                assert session_identifier() == _create_identifier()
+                assert session_identifier() == _create_identifier(), "and the same when remembered"

@@ -18,7 +18,6 @@ never hands one person's token to anyone.
 """
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -87,14 +86,14 @@ event.listen(Session, "after_flush", _bump_epoch)
 @dataclass
 class Kept:
     stamp: tuple
-    # The UTF-8 page cut where the request's secrets were: text, secret name, text, ... The next
-    # request's secrets are joined in (a join costs a twentieth of replacing in 90 KB twice).
-    parts: list[bytes]
+    # The UTF-8 page cut where the request's secrets were (see `cut`); the next request's secrets
+    # are joined in (a join costs a twentieth of replacing in 90 KB twice).
+    parts: list[list[bytes]]
     extra: Any  # what the caller needs again when serving (e.g. how far the page marks read)
     size: int = 0
 
     def __post_init__(self):
-        self.size = sum(len(part) for part in self.parts)
+        self.size = sum(len(chunk) for piece in self.parts for chunk in piece)
 
 
 class Pages:
@@ -140,23 +139,19 @@ class Pages:
 # everything else a kept page's request does.
 _MARK = secrets.token_hex(12).encode()
 CSRF_MARK, NONCE_MARK = b"\x00" + _MARK + b"csrf\x00", b"\x00" + _MARK + b"nonce\x00"
-_SPLIT = re.compile(b"\x00" + _MARK + b"(csrf|nonce)\x00")
 
 
-def cut(html: bytes, token: str | None, nonce: str | None) -> list[bytes]:
-    """The page split at its secrets: [text, b"csrf" or b"nonce", text, ...]."""
+def cut(html: bytes, token: str | None, nonce: str | None) -> list[list[bytes]]:
+    """The page split at its secrets: the pieces between nonces, each split at its CSRF tokens."""
     if token:
         html = html.replace(token.encode(), CSRF_MARK)
     if nonce:
         html = html.replace(nonce.encode(), NONCE_MARK)
-    return _SPLIT.split(html)
+    return [piece.split(CSRF_MARK) for piece in html.split(NONCE_MARK)]
 
 
-def joined(parts: list[bytes], token: bytes, nonce: bytes) -> bytes:
-    out = list(parts)
-    for i in range(1, len(out), 2):
-        out[i] = token if out[i] == b"csrf" else nonce
-    return b"".join(out)
+def joined(parts: list[list[bytes]], token: bytes, nonce: bytes) -> bytes:
+    return nonce.join([token.join(piece) for piece in parts])
 
 
 def _secrets() -> tuple[str | None, str | None]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from functools import lru_cache
 
 from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -28,8 +27,37 @@ from itsdangerous import BadSignature
 REMEMBERED = 4096  # cookies and tokens per process: a few KB each way
 
 
+class Remembered:
+    """A small least-recently-used map, owned by one app (so it lives and dies with it)."""
+
+    def __init__(self, size: int = REMEMBERED):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._items:
+                return default
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_UNKNOWN = object()
+
+
 class CheckedOnceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with each cookie's signature checked once per process."""
+
+    def __init__(self):
+        self._checked = Remembered()
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if not app.secret_key:
@@ -38,7 +66,10 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
         if not cookie:
             return self.session_class()
         keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
-        checked = self._checked(app, keys, cookie)
+        checked = self._checked.get((keys, cookie), _UNKNOWN)
+        if checked is _UNKNOWN:
+            checked = self._check(app, cookie)
+            self._checked.put((keys, cookie), checked)
         if checked is None:
             return self.session_class()
         data, signed_at = checked
@@ -47,10 +78,9 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
             return self.session_class()  # expired, as itsdangerous's max_age would say
         return self.session_class(self.serializer.loads(data))
 
-    @lru_cache(maxsize=REMEMBERED)  # noqa: B019  (one interface per app; the cache is its memory)
-    def _checked(self, app: Flask, keys: tuple, cookie: str) -> tuple[str, int] | None:
+    def _check(self, app: Flask, cookie: str) -> tuple[str, int] | None:
         """(the session's data as serialized text, when it was signed), or None for a cookie whose
-        signature does not hold under `keys` (app's keys at the time: part of what is remembered)."""
+        signature does not hold under the app's keys (which are part of what is remembered)."""
         signer = self.get_signing_serializer(app)
         try:
             data, signed_at = signer.loads(cookie, return_timestamp=True)
@@ -64,8 +94,7 @@ class SignedCsrfTokens:
 
     def __init__(self, app: Flask):
         self.field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        self._tokens: OrderedDict[str, tuple] = OrderedDict()  # raw token: (secret key, signed token)
-        self._lock = threading.Lock()
+        self._tokens = Remembered()  # raw token: (secret key, signed token)
         if app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is None:
             app.before_request(self.reuse)
             app.after_request(self.remember)
@@ -86,10 +115,7 @@ class SignedCsrfTokens:
         if token is not None and not g.get("csrf_token_reused"):
             raw = session.get(self.field)
             if raw:
-                with self._lock:
-                    self._tokens[raw] = (self._secret(current_app), token)
-                    while len(self._tokens) > REMEMBERED:
-                        self._tokens.popitem(last=False)  # the oldest first
+                self._tokens.put(raw, (self._secret(current_app), token))
         return response
 
 

@@ -23,6 +23,7 @@ from hub.notify.models import EmailSettings
 from hub.spaces import membership
 from tests import factories as f
 from tests.helpers import api_write, login, without_request_tokens
+from tests.test_canary_sweep import _shown_text
 
 
 @pytest.fixture
@@ -122,6 +123,44 @@ def test_a_member_who_has_not_accepted_a_changed_agreement_sees_nothing_new_or_o
 
 
 # ---------------------------------------------------------------- moved threads
+
+def test_a_quote_does_not_keep_a_moved_threads_words_where_it_came_from(app, world, ctx):
+    """Pat's commons thread is quoted in another commons thread (whose reply is then edited, so
+    the quote is in its history too), then moved into the secret circle. Olu (commons only) must
+    no longer read its words: not on the quoting thread's page, in the API (rendered or source),
+    in the quoting post's history, or in search. The circle's members still read the thread."""
+    source = f.thread(world.participant, world.commons, "Commons question", "PROBE-QUOTED-WORDS about intake")
+    quoted = _opening(source)
+    other = f.thread(world.teammate, world.commons, "Another commons thread", "Hello")
+    quoting = f.reply(world.teammate, other, f"[quote={quoted.id}]\nPROBE-QUOTED-WORDS about intake\n[/quote]\nSame")
+    forum.edit_post(world.teammate, quoting, {"body": quoting.body + " here"})
+    moderation.move_thread(world.facilitator, source, categories_of(world.secret)[0])
+    client = _signed_in(app, world.outsider)
+    assert client.get(f"/threads/{source.id}").status_code == 404  # the thread itself is withdrawn
+    for url in (f"/threads/{other.id}", f"/api/v1/threads/{other.id}", f"/api/v1/posts/{quoting.id}",
+                f"/posts/{quoting.id}/history", f"/api/v1/posts/{quoting.id}/revisions",
+                "/search?q=PROBE QUOTED WORDS intake", "/api/v1/search?q=PROBE QUOTED WORDS intake"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "PROBE-QUOTED-WORDS" not in _shown_text(answer.get_data(as_text=True)), url
+    assert "Same here" in client.get(f"/threads/{other.id}").get_data(as_text=True), "the reply's own words stay"
+    mo = _signed_in(app, world.member)
+    assert "PROBE-QUOTED-WORDS" in mo.get(f"/threads/{source.id}").get_data(as_text=True)
+    assert "PROBE-QUOTED-WORDS" in _shown_text(mo.get("/search?q=PROBE QUOTED WORDS intake").get_data(as_text=True))
+
+
+def test_a_thread_moved_out_of_a_secret_space_carries_no_quote_of_what_stays_there(app, world, ctx):
+    """A circle thread quotes another circle thread, then the facilitator moves it to the commons:
+    the thread moves, the other thread's words stay behind."""
+    stays = f.thread(world.member, world.secret, "Stays", "PROBE-STAYS-WORDS in the circle")
+    moving = f.thread(world.facilitator, world.secret, "Moving out", "Open to all now")
+    f.reply(world.facilitator, moving, f"[quote={_opening(stays).id}]\nPROBE-STAYS-WORDS\n[/quote]\nPROBE-MOVER-WORDS")
+    moderation.move_thread(world.facilitator, moving, categories_of(world.commons)[0])
+    page = _signed_in(app, world.outsider).get(f"/threads/{moving.id}").get_data(as_text=True)
+    assert "PROBE-MOVER-WORDS" in page and "PROBE-STAYS-WORDS" not in page
+    assert "PROBE-STAYS-WORDS" not in _signed_in(app, world.outsider).get(
+        f"/api/v1/threads/{moving.id}").get_data(as_text=True)
+
 
 def test_the_commons_moderation_log_keeps_no_title_of_a_thread_moved_into_a_secret_space(app, world, ctx):
     """Staff who moderate the commons but cannot read the circle see, in the commons log (HTML

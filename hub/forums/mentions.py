@@ -13,7 +13,7 @@ from typing import Callable
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from hub import content, policy
 from hub.extensions import db
@@ -110,9 +110,66 @@ def _expand_quotes(actor: User, space: Space, source: str) -> tuple[list[Post], 
         if _squeezed(match.group(2)) not in _squeezed(post.body):
             raise ValidationError({"body": _("A quote must be words the quoted post really says.")})
         quoted.append(post)
-        lines = match.group(2).strip().splitlines() or [""]
-        link = url_for("forums.permalink", post_id=post.id)
-        header = _("%(name)s wrote:", name=post.author.name).replace("[", "(").replace("]", ")")
-        return "\n".join([f"> [{header}]({link})", ">"] + [f"> {line}" for line in lines]) + "\n"
+        return _blockquote(post, match.group(2))
 
     return quoted, QUOTE.sub(expand, source)
+
+
+def _blockquote(post: Post, text: str) -> str:
+    lines = text.strip().splitlines() or [""]
+    link = url_for("forums.permalink", post_id=post.id)
+    header = _("%(name)s wrote:", name=post.author.name).replace("[", "(").replace("]", ")")
+    return "\n".join([f"> [{header}]({link})", ">"] + [f"> {line}" for line in lines]) + "\n"
+
+
+# ---------------------------------------------------------------- when a thread changes space
+
+def withdraw_crossing_quotes(thread) -> None:
+    """Call after `thread` has moved to another space, before committing. A quote is allowed only
+    within one space; a move would make some cross (posts elsewhere quoting this thread, and this
+    thread's posts quoting posts that stay behind). Each such quote, in the post and in its kept
+    revisions, gives way to a short notice, so a move neither leaves words where their readers can
+    no longer follow nor carries other threads' words along. The posts are rendered again as written."""
+    from hub.forums.models import PostRevision, Thread
+
+    own = {p.id: p for p in db.session.scalars(select(Post).where(Post.thread_id == thread.id))}
+    if not own:
+        return
+    mentions_own = or_(*[Post.body.contains(f"[quote={i}]") for i in own])
+    revised_own = select(PostRevision.post_id).where(or_(*[PostRevision.body.contains(f"[quote={i}]") for i in own]))
+    elsewhere = db.session.scalars(select(Post).join(Thread, Thread.id == Post.thread_id).where(
+        Post.thread_id != thread.id, or_(mentions_own, Post.id.in_(revised_own))))
+    for post in list(own.values()) + list(elsewhere):
+        space_id = post.thread.space_id
+
+        def crosses(quoted_id: int) -> bool:
+            source = own.get(quoted_id) or db.session.get(Post, quoted_id)
+            return source is None or source.thread.space_id != space_id
+
+        body = _without_quotes(post.body, crosses)
+        if body != post.body:
+            post.body, post.body_html = body, str(render_as_written(body))
+        for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)):
+            revision.body = _without_quotes(revision.body, crosses)
+
+
+def _without_quotes(source: str, crosses: Callable[[int], bool]) -> str:
+    notice = _("(A quoted post is not available here.)")
+    return QUOTE.sub(lambda m: f"> {notice}\n" if crosses(int(m.group(1))) else m.group(0), source)
+
+
+def render_as_written(source: str) -> Markup:
+    """A stored post's HTML again, from its source: quotes and mentions as `prepare` renders them,
+    without its refusals (those were answered when the post was written)."""
+    def expand(match: re.Match) -> str:
+        post = db.session.get(Post, int(match.group(1)))
+        return _blockquote(post, match.group(2)) if post is not None else match.group(0)
+
+    source = QUOTE.sub(expand, source)
+    handles = handles_in(source)[:MAX_MENTIONS]
+    people = {u.username.lower(): u for u in db.session.scalars(select(User).where(
+        func.lower(User.username).in_(handles), User.active.is_(True)))} if handles else {}
+    teams = _teams_by_handle([h for h in handles if h not in people])
+    links = {h: (url_for("people.profile", person_id=p.id), p.name) for h, p in people.items()}
+    links.update({h: (url_for("program.team", team_id=t.id), t.name) for h, t in teams.items()})
+    return content.render(_link_mentions(source, links))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from hub import policy
 from hub.extensions import db, utcnow
 from hub.forums import fanout
+from hub.forums.mentions import withdraw_crossing_quotes
 from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, Thread
 from hub.notify import services as notify
 from hub.spaces.models import Space, SpaceMembership
@@ -95,6 +96,7 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
         _log(actor, source.id, "move", thread, detail=category.name)
     else:
         thread.space_id = target.id
+        withdraw_crossing_quotes(thread)
         # The source's log keeps no title: some of its moderators may not follow the thread.
         _log(actor, source.id, "move_out", None, detail=f"#{thread.id}")
         _log(actor, target.id, "move_in", thread, detail=category.name)

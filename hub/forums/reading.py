@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 
 from hub import policy
 from hub.extensions import db, utcnow
-from hub.forums.models import Category, ReadState, Thread
+from hub.forums.models import Category, Post, ReadState, Thread
 from hub.notify.models import WATCH_LEVELS, Watch
 from hub.validation import ValidationError
 
@@ -128,16 +128,31 @@ def muted_thread_clause(user):
     return or_(level == "muted", and_(level == "", Thread.category_id.in_(category_muted)))
 
 
+def _unread_posts(user, read_to: dict[int, int]) -> dict[int, int]:
+    """{thread id: posts past the person's read position that they may see}, for opened threads
+    whose last number is past it. Counted from the policy's scope, so a reply deleted, hidden or
+    moved away is never "unread" for someone it was withdrawn from (nor tells them it exists)."""
+    if not read_to:
+        return {}
+    stmt = (policy.scope(select(Post.thread_id, func.count(Post.id)), user)
+            .join(ReadState, and_(ReadState.thread_id == Post.thread_id, ReadState.user_id == user.id))
+            .where(Post.thread_id.in_(list(read_to)), Post.number > ReadState.last_read_number)
+            .group_by(Post.thread_id))
+    return dict(db.session.execute(stmt).all())
+
+
 def unread_and_new(user, threads) -> dict[int, dict]:
-    """Per thread: {"unread": n, "new": bool, "last_read": k}. New means never opened."""
+    """Per thread: {"unread": n, "new": bool, "last_read": k}. New means never opened; unread
+    counts only posts the person may see."""
     ids = [t.id for t in threads]
     states = dict(db.session.execute(select(ReadState.thread_id, ReadState.last_read_number).where(
         ReadState.user_id == user.id, ReadState.thread_id.in_(ids))).all()) if ids else {}
+    behind = _unread_posts(user, {t.id: states[t.id] for t in threads
+                                  if states.get(t.id) is not None and t.last_post_number > states[t.id]})
     result = {}
     for thread in threads:
         read = states.get(thread.id)
-        result[thread.id] = {"last_read": read or 0,
-                             "unread": max(0, thread.last_post_number - read) if read is not None else 0}
+        result[thread.id] = {"last_read": read or 0, "unread": behind.get(thread.id, 0)}
         result[thread.id]["new"] = read is None and thread.created_at >= utcnow() - NEW_FOR
     return result
 
@@ -152,11 +167,12 @@ def counts(user, space_ids=None) -> dict[str, int]:
         ~muted_thread_clause(user))
     if space_ids is not None:
         base = base.where(Thread.space_id.in_(list(space_ids)))
-    unread = new = 0
+    new = 0
     fresh_since = utcnow() - NEW_FOR
-    for _id, last, read, created_at in db.session.execute(base):
+    behind: dict[int, int] = {}
+    for thread_id, last, read, created_at in db.session.execute(base):
         if read is None:
             new += created_at >= fresh_since
         elif last > read:
-            unread += 1
-    return {"unread": unread, "new": new}
+            behind[thread_id] = read
+    return {"unread": len(_unread_posts(user, behind)), "new": new}

@@ -3,11 +3,12 @@
 Seeds a throwaway SQLite instance (default 200k posts in 10k threads over 40 spaces), serves it with
 gunicorn (2 sync workers) next to a bare Flask app that renders 50 items from a 20-row SQLite query,
 and loads both from 127.0.0.1 in interleaved rounds (ceiling, thread page, the thread page from a
-second hub server that keeps no rendered pages, category page) as signed-in participants. Prints the
-median req/s across rounds, p50/p99 latency over all requests and each page's ratio to the ceiling.
+second hub server that keeps no rendered pages, category page) as signed-in participants, and the
+hub's floor (/healthz, anonymous). Prints the median req/s across rounds, p50/p99 latency over all
+requests and each page's ratio to the ceiling.
 Goal: thread page >= 0.6 x the ceiling's req/s, p99 <= 60 ms.
 
-    .venv/bin/python bench/forums.py            # full run (about 6 minutes)
+    .venv/bin/python bench/forums.py            # full run (about 7 minutes)
     .venv/bin/python bench/forums.py --quick    # smoke run
 """
 from __future__ import annotations
@@ -270,6 +271,9 @@ def measure(a, seeded: dict, hub_port: int, ceiling_port: int, unkept_port: int)
         # change costs (the same sessions work there: one database, one secret key).
         "rendered": (unkept_port, "/threads/1?page=1", cookies, title),
         "category": (hub_port, seeded["category_path"], cookies, str(escape(seeded["category_top"])).encode()),
+        # The hub's own floor, for reading the figures above: every hook and header of every
+        # request, and nothing else (no session cookie, no person, no query).
+        "floor": (hub_port, "/healthz", [""] * a.concurrency, b'"ok"'),
     }
     status, body = get(hub_port, "/threads/1?page=1", cookies[0])
     if status != 200 or len(set(re.findall(rb'id="post-(\d+)"', body))) != 50:

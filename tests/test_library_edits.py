@@ -263,3 +263,19 @@ def test_an_edit_before_publication_needs_no_second_review(app, world):
     assert (idea.title, idea.status) == ("Still a submission, edited", "submitted")
     assert db.session.query(ResourceEdit).count() == 0
     assert db.session.scalar(select(Resource.version).where(Resource.id == idea.id)) == 2
+
+
+def test_an_edit_note_is_judged_private_by_where_its_resource_is_now(app, world, published):
+    """Emails carry words only from community and cohort spaces, judged at sending: a resource
+    moved into a team space after an edit was proposed makes that edit's note private."""
+    from hub.notify.email import is_private
+    pat = signed_in(app, world.participant)
+    form_post(pat, f"/resources/{published.id}/edit", edit_fields(title="Interpreter huddle, bilingual"))
+    note = db.session.scalar(select(Notification).where(Notification.user_id == world.facilitator.id,
+                                                        Notification.kind == "library_edit_review_requested"))
+    assert note.subject_type == "resource_edit" and not is_private(note), "a cohort resource: its words may go"
+    with app.test_request_context():
+        library.move(world.admin, published, world.team.space)
+    db.session.commit()
+    assert note.space_id == world.cohort.space.id, "the note still names the space it was written in"
+    assert is_private(note), "now in a team space: a count and a link only"

@@ -35,6 +35,10 @@ def is_private(note: Notification) -> bool:
         space = subject.thread.space
     elif note.subject_type == "resource" and subject is not None:
         space = subject.space
+    elif note.subject_type == "resource_edit" and subject is not None:
+        space = subject.resource.space  # where the resource is now, like a moved thread
+    elif note.subject_type == "message" and subject is not None and subject.channel.space_id is not None:
+        space = subject.channel.space
     elif note.space_id is not None:
         space = db.session.get(Space, note.space_id)
     else:

@@ -1,0 +1,190 @@
+"""Forums: who may view a category; view, reply to, moderate, pin and answer a thread; view, edit,
+delete, restore, react to and flag a post; review a flag. Also `Asker`, which answers many
+questions for one person with each space's facts looked up once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import and_, false, or_
+from werkzeug.exceptions import NotFound
+
+from hub.forums.models import Category, Flag, Post, Thread
+from hub.policy.core import EXISTENCE_ACTION, NEEDS_OBJECT, RULES, can
+from hub.policy.roles import is_staff, signed_in
+from hub.policy.spaces import ASK, _can_manage_space, _can_view_space, explicit_membership
+from hub.spaces.models import Space
+
+
+# Forum rules are written over SpaceFacts: what the person may do in the space, asked once.
+# A thread page asks about fifty posts with the facts of one space (see `permissions`).
+
+@dataclass(frozen=True)
+class SpaceFacts:
+    user_id: int | None
+    view: bool
+    post: bool
+    manage: bool
+    staff: bool
+    cutoff: Any  # joining time in a narrow-history affinity space, else None
+
+
+def space_facts(user, space: Space, membership=ASK) -> SpaceFacts:
+    """Everything the forum rules need of one person in one space. The membership is read once
+    (or comes fetched with the caller's own statement: `membership_columns`)."""
+    if membership is ASK:
+        membership = explicit_membership(user, space)
+    view = _can_view_space(user, space, membership)
+    return SpaceFacts(user_id=user.id if signed_in(user) else None, view=view,
+                      post=view and not space.is_archived, manage=_can_manage_space(user, space, membership),
+                      staff=is_staff(user), cutoff=history_cutoff(user, space, membership) if view else None)
+
+
+def history_cutoff(user, space: Space, membership=ASK):
+    """In an affinity space whose newcomers see history "from joining", nothing posted before the
+    person's (latest) joining is theirs to see, on any surface. None when there is no cut."""
+    if space.kind != "affinity" or space.history_policy != "from_joining" or not signed_in(user):
+        return None
+    membership = explicit_membership(user, space, membership)
+    return membership.joined_at if membership is not None else None
+
+
+def _shown(facts: SpaceFacts, row, author_id: int) -> bool:
+    """Deleted things stay visible to the space's moderators only; hidden ones also to their author."""
+    if row.deleted_at is not None:
+        return facts.manage
+    if row.hidden_at is not None:
+        return author_id == facts.user_id or facts.manage
+    return True
+
+
+def _thread_visible(facts: SpaceFacts, thread: Thread) -> bool:
+    return (facts.view and (facts.cutoff is None or thread.created_at >= facts.cutoff)
+            and _shown(facts, thread, thread.author_id))
+
+
+def _post_visible(facts: SpaceFacts, post: Post) -> bool:
+    return (_thread_visible(facts, post.thread) and (facts.cutoff is None or post.created_at >= facts.cutoff)
+            and _shown(facts, post, post.author_id))
+
+
+def _thread_rules(facts: SpaceFacts, thread: Thread) -> dict[str, bool]:
+    view = _thread_visible(facts, thread)
+    moderate = view and facts.manage
+    return {
+        "thread.view": view,
+        "thread.reply": (view and facts.post and thread.deleted_at is None
+                         and (thread.locked_at is None or facts.manage)),
+        "thread.moderate": moderate,
+        # A global pin puts a thread at the top of everyone's Latest: site staff only.
+        "thread.pin_globally": moderate and facts.staff,
+        "thread.accept_answer": (view and thread.kind == "question"
+                                 and (thread.author_id == facts.user_id or facts.manage)),
+    }
+
+
+def _post_rules(facts: SpaceFacts, post: Post) -> dict[str, bool]:
+    view = _post_visible(facts, post)
+    live = view and post.deleted_at is None
+    own = post.author_id == facts.user_id
+    return {
+        "post.view": view,
+        "post.edit": live and facts.post and (facts.manage or (own and post.thread.locked_at is None)),
+        "post.delete": live and (own or facts.manage),
+        "post.restore": view and post.deleted_at is not None,
+        "post.react": live and facts.post,
+        "post.flag": live and not own,
+    }
+
+
+def permissions(user, thread: Thread, posts) -> dict:
+    """Every forum answer a thread page needs, from one set of space facts:
+    {"thread": {action: bool}, post_id: {action: bool}}."""
+    facts = space_facts(user, thread.space)
+    answers: dict = {"thread": _thread_rules(facts, thread)}
+    for post in posts:
+        answers[post.id] = _post_rules(facts, post)
+    return answers
+
+
+def require_thread(user, thread: Thread | None, membership=ASK) -> SpaceFacts:
+    """require(user, "thread.view", thread), returning the facts it was decided on, for a thread
+    page that goes on to stamp itself with them (hub.forums.thread_pages) without asking again."""
+    if thread is None:
+        raise NotFound()
+    facts = space_facts(user, thread.space, membership)
+    if not _thread_visible(facts, thread):
+        raise NotFound()
+    return facts
+
+
+class Asker:
+    """Answers many questions for one person at once (a badge count, a listing), looking each
+    space's facts up once. It lives for one call, so nothing is remembered past the moment."""
+
+    def __init__(self, user):
+        self.user = user
+        self._facts: dict[int, SpaceFacts] = {}
+        self._answers: dict[tuple, bool] = {}
+
+    def facts(self, space: Space) -> SpaceFacts:
+        if space.id not in self._facts:
+            self._facts[space.id] = space_facts(self.user, space)
+        return self._facts[space.id]
+
+    def can(self, action: str, obj: Any) -> bool:
+        if isinstance(obj, Thread) and action.startswith("thread."):
+            return _thread_rules(self.facts(obj.space), obj).get(action, False)
+        if isinstance(obj, Post) and action.startswith("post."):
+            return _post_rules(self.facts(obj.thread.space), obj).get(action, False)
+        key = (action, type(obj).__name__, getattr(obj, "id", None))
+        if key not in self._answers:
+            self._answers[key] = can(self.user, action, obj)
+        return self._answers[key]
+
+
+def posts_of_thread_clause(user, thread: Thread):
+    """SQL for the posts of one thread this user may see, for a caller that has already required
+    "thread.view": the same rules as _post_clause, with the space's facts known in Python, so a
+    thread page pays for one set of facts instead of the whole scope per query."""
+    facts = space_facts(user, thread.space)
+    if not _thread_visible(facts, thread):
+        return false()
+    clause = Post.thread_id == thread.id
+    if facts.cutoff is not None:
+        clause = and_(clause, Post.created_at >= facts.cutoff)
+    if not facts.manage:
+        clause = and_(clause, Post.deleted_at.is_(None), or_(Post.hidden_at.is_(None), Post.author_id == facts.user_id))
+    return clause
+
+
+def _thread_rule(action: str) -> Callable[[Any, Thread], bool]:
+    return lambda user, thread: _thread_rules(space_facts(user, thread.space), thread)[action]
+
+
+def _post_rule(action: str) -> Callable[[Any, Post], bool]:
+    return lambda user, post: _post_rules(space_facts(user, post.thread.space), post)[action]
+
+
+def _can_review_flag(user, flag: Flag) -> bool:
+    facts = space_facts(user, flag.post.thread.space)
+    return facts.manage and _post_visible(facts, flag.post)
+
+
+RULES.update({
+    "category.view": lambda user, category: _can_view_space(user, category.space),
+    "category.manage": lambda user, category: _can_manage_space(user, category.space),
+    **{action: _thread_rule(action) for action in ("thread.view", "thread.reply", "thread.moderate",
+                                                   "thread.pin_globally", "thread.accept_answer")},
+    **{action: _post_rule(action) for action in ("post.view", "post.edit", "post.delete", "post.restore",
+                                                 "post.react", "post.flag")},
+    "flag.review": _can_review_flag,
+})
+EXISTENCE_ACTION.update({
+    Category: "category.view",
+    Thread: "thread.view",
+    Post: "post.view",
+    Flag: "flag.review",
+})
+NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "flag"))

@@ -18,11 +18,11 @@ a flash message to show is never kept or served from here.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from flask import g, session
 from flask_babel import get_locale, get_timezone
-from sqlalchemy import bindparam, event, select, true, update
+from sqlalchemy import bindparam, event, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from hub import page_cache, policy
@@ -70,8 +70,12 @@ def _load_query():
     theirs and are used only once the sign-in and the policy have spoken."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
     mine = Watch.user_id == user_id
+    # Whether the thread's space is one the person may read: a thread elsewhere is then refused
+    # after this one statement, as a missing id is (the policy asks nothing more).
+    staff = or_(*(User.site_role == role for role in policy.STAFF_ROLES))
+    readable = Thread.space_id.in_(policy.readable_space_ids(user_id, staff))
     return select(
-        User, Thread, Thread.version, page_cache.epoch_column(),
+        User, Thread, readable, Thread.version, page_cache.epoch_column(),
         select(ReadState.last_read_number).where(ReadState.user_id == user_id, ReadState.thread_id == Thread.id)
         .scalar_subquery(),
         select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery(),
@@ -84,23 +88,33 @@ def _load_query():
         .scalar_subquery(),
         # The person's membership of the thread's space, for the policy's facts (the last three).
         *policy.membership_columns(user_id, Thread.space_id),
-    ).join_from(User, Thread, true()).options(joinedload(Thread.space)).where(  # one row each: by key
-        User.id == user_id, Thread.id == thread_id)
+    # The person's row comes even for a thread id that does not exist, so that such a "not found"
+    # costs what one in a space they cannot read does: this statement, and nothing else.
+    ).outerjoin_from(User, Thread, Thread.id == thread_id).options(joinedload(Thread.space)).where(
+        User.id == user_id)  # one row: by key
 
 
 LOAD_QUERY = _load_query()
 
 
-def load(user_id: int, thread_id: int) -> tuple[Thread | None, tuple, Any, User | None]:
-    """The thread (None if there is none, or no such person), what its page's stamp reads for the
-    person, their membership of its space (to hand to policy.require_thread), and their row,
-    which the caller holds on to until the sign-in check has found it (the session keeps only
-    weak references to what it loaded)."""
+class Loaded(NamedTuple):
+    """What `load` found: the thread (None if there is none, or no such person), what its page's
+    stamp reads for the person, their membership of its space and whether it is a space they may
+    read (both for policy.require_thread), and their row, which the caller holds on to until the
+    sign-in check has found it (the session keeps only weak references to what it loaded)."""
+    thread: Thread | None
+    rows: tuple
+    membership: Any
+    readable: Any
+    person: User | None
+
+
+def load(user_id: int, thread_id: int) -> Loaded:
     row = db.session.execute(LOAD_QUERY, {"user_id": user_id, "thread_id": thread_id,
                                           "draft_key": f"reply:{thread_id}"}).one_or_none()
-    if row is None:
-        return None, (), policy.ASK, None
-    return row[1], tuple(row[2:-3]), policy.membership_from(row[-3:]), row[0]
+    if row is None or row[1] is None:  # no such person, or no such thread
+        return Loaded(None, (), policy.ASK, False, row[0] if row is not None else None)
+    return Loaded(row[1], tuple(row[3:-3]), policy.membership_from(row[-3:]), bool(row[2]), row[0])
 
 
 def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:

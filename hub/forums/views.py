@@ -137,8 +137,8 @@ def thread(thread_id: int):
     user = current_user._get_current_object()  # the person, not the proxy: read dozens of times
     if loaded is None or user.id != claimed:  # (signed in from a remember-me cookie, say)
         loaded = thread_pages.load(user.id, thread_id)
-    found, rows, membership, _person = loaded
-    facts = policy.require_thread(user, found, membership)
+    found, rows, membership, readable, _person = loaded
+    facts = policy.require_thread(user, found, membership, readable)
     page = request.args.get("page", 1, type=int)
     return thread_pages.serve(user, found, facts, rows, page, lambda: _thread_html(found, page))
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, or_, select
 from werkzeug.exceptions import NotFound
 
+from hub.extensions import db
 from hub.forums.models import Category, Flag, Post, Thread
-from hub.policy.core import EXISTENCE_ACTION, NEEDS_OBJECT, RULES, can
+from hub.policy.core import EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJECT, RULES, can
 from hub.policy.roles import is_staff, signed_in
-from hub.policy.spaces import ASK, _can_manage_space, _can_view_space, explicit_membership
+from hub.policy.spaces import ASK, _can_manage_space, _can_view_space, _space_view_clause, explicit_membership
 from hub.spaces.models import Space
 
 
@@ -108,10 +109,15 @@ def permissions(user, thread: Thread, posts) -> dict:
     return answers
 
 
-def require_thread(user, thread: Thread | None, membership=ASK) -> SpaceFacts:
+def require_thread(user, thread: Thread | None, membership=ASK, readable=ASK) -> SpaceFacts:
     """require(user, "thread.view", thread), returning the facts it was decided on, for a thread
-    page that goes on to stamp itself with them (hub.forums.thread_pages) without asking again."""
-    if thread is None:
+    page that goes on to stamp itself with them (hub.forums.thread_pages) without asking again.
+    `readable` is whether the thread's space is among `readable_space_ids`, when the caller
+    fetched that with its own statement; a thread in a space the person cannot read is then
+    refused with no further question, as a missing one is."""
+    if readable is ASK:
+        _require_known_thread(user, thread)
+    elif thread is None or not readable:
         raise NotFound()
     facts = space_facts(user, thread.space, membership)
     if not _thread_visible(facts, thread):
@@ -167,6 +173,35 @@ def _post_rule(action: str) -> Callable[[Any, Post], bool]:
     return lambda user, post: _post_rules(space_facts(user, post.thread.space), post)[action]
 
 
+# Ids are a public sequence: a thread, post or category in a space the person cannot read must
+# cost its NotFound what a missing id costs. One statement answers "is it in a space I read?"
+# either way, before the space's membership questions that only an existing object would reach.
+# (Inside a space the person reads, hidden threads and history cut-offs still cost their own
+# questions: the person already knows the space.)
+
+def _require_known(user, stmt, space_id) -> None:
+    visible = select(Space.id).where(_space_view_clause(user))
+    if db.session.scalar(stmt.where(space_id.in_(visible)).limit(1)) is None:
+        raise NotFound()
+
+
+def _id(obj) -> int | None:
+    return obj.id if obj is not None else None
+
+
+def _require_known_thread(user, thread: Thread | None) -> None:
+    _require_known(user, select(Thread.id).where(Thread.id == _id(thread)), Thread.space_id)
+
+
+def _require_known_post(user, post: Post | None) -> None:
+    _require_known(user, select(Post.id).join(Thread, Thread.id == Post.thread_id).where(Post.id == _id(post)),
+                   Thread.space_id)
+
+
+def _require_known_category(user, category: Category | None) -> None:
+    _require_known(user, select(Category.id).where(Category.id == _id(category)), Category.space_id)
+
+
 def _can_review_flag(user, flag: Flag) -> bool:
     facts = space_facts(user, flag.post.thread.space)
     return facts.manage and _post_visible(facts, flag.post)
@@ -188,3 +223,5 @@ EXISTENCE_ACTION.update({
     Flag: "flag.review",
 })
 NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "flag"))
+KNOWN_CHECKS.update({"thread": _require_known_thread, "post": _require_known_post,
+                     "category": _require_known_category})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import Select, and_, exists, false, or_, select
 
 from hub.extensions import db
 from hub.people.models import Cohort, Team, TeamMembership, cohort_teams
@@ -206,6 +206,15 @@ def _space_view_clause(user):
     if is_staff(user):
         clauses.append(Space.kind != "affinity")
     return or_(*clauses)
+
+
+def readable_space_ids(user_id, staff) -> Select:
+    """The spaces a person may read, as SQL, for a statement built before anyone asks: `user_id`
+    and `staff` (whether they are site staff) may be bound parameters or columns of the caller's
+    own query, such as the person's row. The same rule as `_space_view_clause`, which writes it
+    for one person already known, and like it only a first answer for a signed-in person."""
+    return select(Space.id).where(or_((Space.visibility == "community") & (Space.kind != "affinity"),
+                                      _membership_clause(user_id), and_(staff, Space.kind != "affinity")))
 
 
 def visible_space_ids(user) -> frozenset[int]:

@@ -91,6 +91,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_LIMIT_PER_IP = get("HUB_LOGIN_LIMIT_PER_IP", "30 per minute; 300 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = get("HUB_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour")
+        if get("HUB_RATELIMIT_DEFAULT"):  # a limit on every request (per address), e.g. "600 per minute"
+            self.RATELIMIT_DEFAULT = get("HUB_RATELIMIT_DEFAULT")
 
         self.SMTP_HOST = get("HUB_SMTP_HOST") or None
         self.SMTP_PORT = int(get("HUB_SMTP_PORT", "587"))

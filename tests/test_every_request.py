@@ -94,7 +94,10 @@ def test_the_limiters_per_request_check_is_left_out_only_when_it_has_nothing_to_
 
 
 def test_a_configured_default_limit_applies_to_every_page(tmp_path):
+    from config import TestConfig
     from tests.conftest import make_app
+    assert TestConfig(str(tmp_path / "i"), environ={"HUB_RATELIMIT_DEFAULT": "2 per minute"}).RATELIMIT_DEFAULT \
+        == "2 per minute", "an operator sets it with HUB_RATELIMIT_DEFAULT"
     try:
         app = make_app(tmp_path, RATELIMIT_DEFAULT="2 per minute")
         with app.app_context():

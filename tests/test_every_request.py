@@ -15,52 +15,51 @@ from tests import factories
 from tests.helpers import csrf_token, login, post_form
 
 
+PAGE = "/settings/security"  # any page that needs a signed-in person
+
+
 def _session_cookie(client) -> str:
     return client.get_cookie("hub_session").value
 
 
+def _signed_in_and_a_copy(make_client):
+    """A signed-in client whose session has been checked once, and a second client presenting
+    the very same cookie."""
+    client = make_client()
+    login(client, factories.user())
+    assert client.get(PAGE).status_code == 200
+    copy = make_client()
+    copy.set_cookie("hub_session", _session_cookie(client))
+    return client, copy
+
+
 def test_a_checked_cookie_still_signs_in_and_a_forged_one_does_not(app, make_client):
-    person = factories.user()
-    first = make_client()
-    login(first, person)
+    first, copied = _signed_in_and_a_copy(make_client)
+    assert first.get(PAGE).status_code == 200, "the second time, from what the process remembers"
+    assert copied.get(PAGE).status_code == 200, "the same bytes are the same session"
     cookie = _session_cookie(first)
-    for _ in range(2):  # the second time from what the process remembers
-        assert first.get("/settings/security").status_code == 200
     forged = make_client()
     forged.set_cookie("hub_session", cookie[:-3] + ("AAA" if not cookie.endswith("AAA") else "BBB"))
-    assert forged.get("/settings/security").status_code == 302, "a changed signature is refused, remembered or not"
-    copied = make_client()
-    copied.set_cookie("hub_session", cookie)
-    assert copied.get("/settings/security").status_code == 200, "the same bytes are the same session"
+    assert forged.get(PAGE).status_code == 302, "a changed signature is refused, remembered or not"
 
 
 def test_a_remembered_cookie_still_expires(app, make_client):
-    person = factories.user()
-    client = make_client()
-    login(client, person)
-    assert client.get("/settings/security").status_code == 200
+    client, late = _signed_in_and_a_copy(make_client)
     later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
-    late = make_client()  # the same cookie, presented once the session's lifetime has passed
-    late.set_cookie("hub_session", _session_cookie(client))
     with mock.patch("hub.every_request.time.time", return_value=later):
-        assert late.get("/settings/security").status_code == 302, "past the session lifetime: signed out"
-    assert client.get("/settings/security").status_code == 200, "and within it, signed in"
+        assert late.get(PAGE).status_code == 302, "past the session lifetime: signed out"
+    assert client.get(PAGE).status_code == 200, "and within it, signed in"
 
 
 def test_a_new_secret_key_refuses_cookies_checked_under_the_old_one(app, make_client):
-    person = factories.user()
-    client = make_client()
-    login(client, person)
-    assert client.get("/settings/security").status_code == 200
-    rekeyed = make_client()
-    rekeyed.set_cookie("hub_session", _session_cookie(client))
+    client, rekeyed = _signed_in_and_a_copy(make_client)
     old = app.secret_key
     app.secret_key = "another-secret-" + "y" * 40
     try:
-        assert rekeyed.get("/settings/security").status_code == 302
+        assert rekeyed.get(PAGE).status_code == 302
     finally:
         app.secret_key = old
-    assert client.get("/settings/security").status_code == 200, "under the old key again: signed in"
+    assert client.get(PAGE).status_code == 200, "under the old key again: signed in"
 
 
 def test_one_csrf_token_per_session_works_and_only_for_that_session(app, make_client):
@@ -68,15 +67,15 @@ def test_one_csrf_token_per_session_works_and_only_for_that_session(app, make_cl
     mine, theirs = make_client(), make_client()
     login(mine, person)
     login(theirs, factories.user())
-    token = csrf_token(mine, "/settings/security")
-    assert csrf_token(mine, "/settings/security") == token, "signed once, reused on every page of the session"
-    assert csrf_token(theirs, "/settings/security") != token
+    token = csrf_token(mine, PAGE)
+    assert csrf_token(mine, PAGE) == token, "signed once, reused on every page of the session"
+    assert csrf_token(theirs, PAGE) != token
     refused = theirs.post("/logout", data={"csrf_token": token})
     assert refused.status_code == 400, "another session's token is refused"
-    assert theirs.get("/settings/security").status_code == 200
+    assert theirs.get(PAGE).status_code == 200
     accepted = mine.post("/logout", data={"csrf_token": token})
     assert accepted.status_code in (302, 303)
-    assert mine.get("/settings/security").status_code == 302
+    assert mine.get(PAGE).status_code == 302
 
 
 def test_csrf_tokens_are_signed_per_request_when_they_have_a_time_limit(tmp_path):

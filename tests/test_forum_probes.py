@@ -245,6 +245,33 @@ def test_unread_counts_leave_out_replies_the_reader_cannot_see(app, world, ctx):
     assert fay.get("/api/v1/me/reading").get_json()["unread"] == 0
 
 
+def test_reply_counts_leave_out_hidden_and_deleted_replies_and_take_them_back(app, world, ctx):
+    """A listing's "n replies" must not tell of a reply only moderators may read."""
+    thread = f.thread(world.participant, world.cohort.space, "Counted thread", "Opening")
+    shown = f.reply(world.teammate, thread, "A reply everyone reads")
+    hidden = f.reply(world.participant, thread, "PROBE-HIDDEN-REPLY")
+    gone = f.reply(world.participant, thread, "PROBE-DELETED-REPLY")
+    tess = _signed_in(app, world.teammate)
+
+    def counted() -> tuple[int, str]:
+        api = tess.get(f"/api/v1/threads/{thread.id}").get_json()["reply_count"]
+        listing = tess.get(f"/spaces/{world.cohort.space.slug}/forum").get_data(as_text=True)
+        return api, listing.split("Counted thread")[1].split("</li>")[0]
+
+    assert counted()[0] == 3
+    moderation.set_post_hidden(world.facilitator, hidden, True, "off topic")
+    forum.delete_post(world.participant, gone)
+    api, row = counted()
+    assert api == 1 and "1 reply" in row
+    forum.restore_post(world.facilitator, gone)
+    moderation.set_post_hidden(world.facilitator, hidden, False)
+    moderation.set_post_hidden(world.facilitator, hidden, False)  # twice: counted once
+    assert counted()[0] == 3
+    forum.delete_post(world.teammate, shown)
+    moderation.set_post_hidden(world.facilitator, shown, True)  # hidden as well: still not counted twice
+    assert counted()[0] == 2
+
+
 # ---------------------------------------------------------------- quotes, previews, drafts: missing vs hidden
 
 def test_quoting_a_secret_post_is_refused_exactly_like_quoting_a_missing_one(app, world, ctx):

@@ -15,6 +15,7 @@ from hub.extensions import db, utcnow
 from hub.forums import fanout
 from hub.forums.mentions import withdraw_crossing_quotes
 from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, Thread
+from hub.forums.services import set_standing
 from hub.notify import services as notify
 from hub.spaces.models import Space, SpaceMembership
 from hub.validation import ValidationError, require_text
@@ -75,7 +76,7 @@ def set_post_hidden(actor, post: Post, hidden: bool, reason: str = "") -> Post:
     policy.require(actor, "thread.moderate", post.thread)
     policy.require(actor, "post.view", post)
     readers_before = policy.audience(post)
-    post.hidden_at = utcnow() if hidden else None
+    set_standing(post, hidden_at=utcnow() if hidden else None)
     _log(actor, post.thread.space_id, "hide_post" if hidden else "unhide_post", post.thread, post, reason[:500])
     db.session.commit()
     if hidden:
@@ -147,7 +148,7 @@ def resolve_flag(actor, flag: Flag, action: str) -> Flag:
         item.status = "acted" if action == "hide" else "dismissed"
         item.resolved_by_id, item.resolved_at = actor.id, now
     if action == "hide":
-        post.hidden_at = now
+        set_standing(post, hidden_at=now)
     _log(actor, post.thread.space_id, "flag_" + action, post.thread, post, flag.reason)
     db.session.commit()
     return flag

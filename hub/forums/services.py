@@ -150,16 +150,33 @@ def edit_post(actor, post: Post, data: dict) -> Post:
     return post
 
 
+_KEEP = object()
+
+
+def set_standing(post: Post, *, deleted_at=_KEEP, hidden_at=_KEEP) -> None:
+    """Delete, hide or bring back a post, keeping its thread's reply count to the replies everyone
+    may read: a hidden or deleted reply is not counted, so a listing never tells of it."""
+    counted = _counts(post)
+    if deleted_at is not _KEEP:
+        post.deleted_at = deleted_at
+    if hidden_at is not _KEEP:
+        post.hidden_at = hidden_at
+    post.thread.reply_count = max(0, post.thread.reply_count + _counts(post) - counted)
+
+
+def _counts(post: Post) -> int:
+    return int(post.number > 1 and post.deleted_at is None and post.hidden_at is None)
+
+
 def delete_post(actor, post: Post) -> None:
     """Soft delete: the words stay for moderators; the opening post takes its thread with it."""
     policy.require(actor, "post.delete", post)
     readers_before = policy.audience(post)
     now = utcnow()
-    post.deleted_at, post.deleted_by_id = now, actor.id
+    set_standing(post, deleted_at=now)
+    post.deleted_by_id = actor.id
     if post.number == 1:
         post.thread.deleted_at = now
-    else:
-        post.thread.reply_count = max(0, post.thread.reply_count - 1)
     if actor.id != post.author_id:
         _log(actor, post.thread, "delete_post", post)
     db.session.commit()
@@ -168,11 +185,10 @@ def delete_post(actor, post: Post) -> None:
 
 def restore_post(actor, post: Post) -> None:
     policy.require(actor, "post.restore", post)
-    post.deleted_at = post.deleted_by_id = None
+    set_standing(post, deleted_at=None)
+    post.deleted_by_id = None
     if post.number == 1:
         post.thread.deleted_at = None
-    else:
-        post.thread.reply_count += 1
     _log(actor, post.thread, "restore_post", post)
     db.session.commit()
 

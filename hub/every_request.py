@@ -11,14 +11,16 @@ the answers only change when their inputs do:
   for a session's raw token is as good as a fresh one, so one is signed per session and reused.
   A configured time limit turns this off: tokens are then signed per request again.
 - **Rate limits.** Flask-Limiter checks each request for default, application, meta and
-  blueprint limits. When none is configured that check can find nothing, and is left out; the
-  limits on single views (sign-in, say) are checked by their decorators as before.
+  blueprint limits. While none exists that check can find nothing, and is skipped; whether one
+  exists is asked on every request. Limits on single views (sign-in, say) are checked by their
+  decorators as before.
 """
 from __future__ import annotations
 
 import threading
 import time
 from collections import OrderedDict
+from hashlib import sha256
 
 from flask import Flask, Request, current_app, g, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -50,9 +52,6 @@ class Remembered:
                 self._items.popitem(last=False)
 
 
-_UNKNOWN = object()
-
-
 class CheckedOnceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with each cookie's signature checked once per process."""
 
@@ -65,11 +64,13 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
             return self.session_class()
-        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
-        checked = self._checked.get((keys, cookie), _UNKNOWN)
-        if checked is _UNKNOWN:
+        # By digest: a cookie can be kilobytes, and what is remembered must stay small.
+        key = ((*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key), sha256(cookie.encode()).digest())
+        checked = self._checked.get(key)
+        if checked is None:
             checked = self._check(app, cookie)
-            self._checked.put((keys, cookie), checked)
+            if checked is not None:  # a refused cookie is not remembered: forgers vary the bytes anyway
+                self._checked.put(key, checked)
         if checked is None:
             return self.session_class()
         data, signed_at = checked
@@ -124,23 +125,27 @@ def limiter_has_request_wide_limits(limiter) -> bool:
     (its internals changed, say) counts as yes, so the check stays."""
     manager = getattr(limiter, "limit_manager", None)
     try:
-        return bool(manager.default_limits or manager.application_limits or manager._blueprint_limits
+        return bool(manager._default_limits or manager._application_limits or manager._blueprint_limits
                     or limiter._meta_limits or limiter._in_memory_fallback)
     except AttributeError:
         return True
 
 
-def drop_idle_rate_limit_check(app: Flask, limiter) -> None:
-    """Leave out the limiter's per-request check when it can find nothing (after every blueprint,
-    with its limits, is registered)."""
-    if limiter_has_request_wide_limits(limiter):
-        return
+def skip_idle_rate_limit_check(app: Flask, limiter) -> None:
+    """Flask-Limiter's per-request check runs only while some request-wide limit exists (asked on
+    every request, so a limit added later, or by another app sharing the limiter, still applies)."""
     hooks = app.before_request_funcs.get(None, [])
-    app.before_request_funcs[None] = [f for f in hooks if getattr(f, "__func__", None)
-                                      is not type(limiter)._check_request_limit]
+    check = type(limiter)._check_request_limit
+
+    def check_when_limited() -> None:
+        if limiter_has_request_wide_limits(limiter):
+            limiter._check_request_limit()
+
+    app.before_request_funcs[None] = [check_when_limited if getattr(f, "__func__", None) is check else f
+                                      for f in hooks]
 
 
 def init_app(app: Flask, limiter) -> None:
     app.session_interface = CheckedOnceSessionInterface()
     app.extensions["hub_csrf_tokens"] = SignedCsrfTokens(app)
-    drop_idle_rate_limit_check(app, limiter)
+    skip_idle_rate_limit_check(app, limiter)

@@ -1,12 +1,7 @@
 """Flask-Login wiring: the session id carries the user's session version."""
 from __future__ import annotations
 
-from functools import lru_cache
-from hashlib import sha512
-
-from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_login.utils import _get_remote_addr
 
 from hub.extensions import db
 from hub.people.models import AnonymousUser, User
@@ -32,16 +27,13 @@ def claimed_user_id() -> int | None:
     return int(user_id) if user_id.isdigit() else None
 
 
-def session_identifier() -> str:
-    """Flask-Login's session-protection fingerprint of this request (its own recipe: a hash of
-    the address and user agent), hashed once per address and agent rather than per request."""
-    return _fingerprint(_get_remote_addr(), request.headers.get("User-Agent"))
-
-
-@lru_cache(maxsize=4096)
-def _fingerprint(address: str | None, user_agent: str | None) -> str:
-    agent = user_agent.encode("utf-8") if user_agent is not None else None
-    return sha512(f"{address}|{agent}".encode("utf8")).hexdigest()
+def new_csrf_token() -> None:
+    """Signing in or out starts a new CSRF token: one from before (a shared computer, a planted
+    session) is worth nothing after. Forms rendered from here on get the new one."""
+    from flask import g, session
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy, and hub.every_request's
+    g.pop("csrf_token_reused", None)
 
 
 def configure_login(login_manager) -> None:
@@ -52,4 +44,3 @@ def configure_login(login_manager) -> None:
     login_manager.login_message_category = "info"
     # "strong" would drop sessions when a phone changes networks; the version check does the real work.
     login_manager.session_protection = "basic"
-    login_manager._session_identifier_generator = session_identifier

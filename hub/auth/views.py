@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from hub.auth import services, tokens
+from hub.auth import services, sessions, tokens
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db, limiter
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team
@@ -70,6 +70,7 @@ def login():
             errors = err.fields
         else:
             login_user(user, remember=bool(request.form.get("remember")))
+            sessions.new_csrf_token()
             return redirect(_safe_next(request.args.get("next")))
     status = 422 if errors else 200
     return render_template("auth/login.html", form=form, errors=errors), status
@@ -78,6 +79,7 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
+    sessions.new_csrf_token()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -98,6 +100,7 @@ def accept_invitation(token: str):
         else:
             logout_user()
             login_user(user)
+            sessions.new_csrf_token()
             flash(_("Welcome, %(name)s! Add a few words about yourself so others know who you are.", name=user.name), "success")
             return redirect(url_for("people.edit_profile"))
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form, errors=errors), (422 if errors else 200)
@@ -131,6 +134,7 @@ def reset_password(token: str):
         else:
             logout_user()
             login_user(user)
+            sessions.new_csrf_token()
             flash(_("Your password is changed and every other session is signed out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/reset_password.html", errors=errors), (422 if errors else 200)

@@ -109,14 +109,12 @@ class SignedCsrfTokens:
         known = self._tokens.get(raw) if raw else None
         if known is not None and known[0] == self._secret(current_app):
             setattr(g, self.field, known[1])  # what Flask-WTF's generate_csrf returns when present
-            g.csrf_token_reused = True
 
     def remember(self, response):
         token = g.get(self.field)
-        if token is not None and not g.get("csrf_token_reused"):
-            raw = session.get(self.field)
-            if raw:
-                self._tokens.put(raw, (self._secret(current_app), token))
+        raw = session.get(self.field) if token is not None else None
+        if raw and self._tokens.get(raw) is None:
+            self._tokens.put(raw, (self._secret(current_app), token))
         return response
 
 

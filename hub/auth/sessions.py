@@ -32,8 +32,7 @@ def new_csrf_token() -> None:
     session) is worth nothing after. Forms rendered from here on get the new one."""
     from flask import g, session
     session.pop("csrf_token", None)
-    g.pop("csrf_token", None)  # Flask-WTF's per-request copy, and hub.every_request's
-    g.pop("csrf_token_reused", None)
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy (hub.every_request may have set it)
 
 
 def configure_login(login_manager) -> None:

@@ -53,10 +53,7 @@ def prepare(actor: User, space: Space, source: str, can_see: Callable[[User], bo
     """Validate mentions and quotes in `source` for a post in `space`, and render it.
     `can_see(person)` says whether a person could read the post once written."""
     quoted, source = _expand_quotes(actor, space, source)
-    handles = handles_in(source)[:MAX_MENTIONS]
-    people = {u.username.lower(): u for u in db.session.scalars(select(User).where(
-        func.lower(User.username).in_(handles), User.active.is_(True)))} if handles else {}
-    teams = _teams_by_handle([h for h in handles if h not in people])
+    people, teams = _mentioned(source)
     refused = sorted(p.name for p in people.values() if p.id != actor.id and not can_see(p))
     if refused:
         raise ValidationError({"body": _("These people can't see this space, so they can't be mentioned here: "
@@ -69,11 +66,23 @@ def prepare(actor: User, space: Space, source: str, can_see: Callable[[User], bo
             raise ValidationError({"body": _("Nobody in %(team)s can see this space, so @%(handle)s reaches no one.",
                                              team=team.name, handle=handle)})
         team_people.extend(reached)
+    direct = [p for p in people.values() if p.id != actor.id]
+    return Prepared(html=_rendered(source, people, teams), people=direct,
+                    team_people=[p for p in team_people if p not in direct], quoted=quoted)
+
+
+def _mentioned(source: str) -> tuple[dict[str, User], dict[str, Team]]:
+    """The active people and the teams that `source`'s @handles name, by handle."""
+    handles = handles_in(source)[:MAX_MENTIONS]
+    people = {u.username.lower(): u for u in db.session.scalars(select(User).where(
+        func.lower(User.username).in_(handles), User.active.is_(True)))} if handles else {}
+    return people, _teams_by_handle([h for h in handles if h not in people])
+
+
+def _rendered(source: str, people: dict[str, User], teams: dict[str, Team]) -> Markup:
     links = {h: (url_for("people.profile", person_id=p.id), p.name) for h, p in people.items()}
     links.update({h: (url_for("program.team", team_id=t.id), t.name) for h, t in teams.items()})
-    html = content.render(_link_mentions(source, links))
-    direct = [p for p in people.values() if p.id != actor.id]
-    return Prepared(html=html, people=direct, team_people=[p for p in team_people if p not in direct], quoted=quoted)
+    return content.render(_link_mentions(source, links))
 
 
 def _teams_by_handle(handles: list[str]) -> dict[str, Team]:
@@ -166,10 +175,4 @@ def render_as_written(source: str) -> Markup:
         return _blockquote(post, match.group(2)) if post is not None else match.group(0)
 
     source = QUOTE.sub(expand, source)
-    handles = handles_in(source)[:MAX_MENTIONS]
-    people = {u.username.lower(): u for u in db.session.scalars(select(User).where(
-        func.lower(User.username).in_(handles), User.active.is_(True)))} if handles else {}
-    teams = _teams_by_handle([h for h in handles if h not in people])
-    links = {h: (url_for("people.profile", person_id=p.id), p.name) for h, p in people.items()}
-    links.update({h: (url_for("program.team", team_id=t.id), t.name) for h, t in teams.items()})
-    return content.render(_link_mentions(source, links))
+    return _rendered(source, *_mentioned(source))

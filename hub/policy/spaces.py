@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import Select, and_, exists, false, or_, select, true
 
 from hub.extensions import db
 from hub.people.models import Cohort, Team, TeamMembership, cohort_teams
@@ -196,25 +196,24 @@ def _membership_clause(user_id: int, entered: bool = True):
     )
 
 
+def _space_view_condition(user_id, staff):
+    """Who reads a space, as SQL: everyone in a community space, members, and site staff outside
+    affinity spaces. `staff` is an SQL truth: true()/false() for a known person, or a column."""
+    return or_((Space.visibility == "community") & (Space.kind != "affinity"), _membership_clause(user_id),
+               and_(staff, Space.kind != "affinity"))
+
+
 def _space_view_clause(user):
     if not signed_in(user):
         return false()
-    clauses = [
-        (Space.visibility == "community") & (Space.kind != "affinity"),
-        _membership_clause(user.id),
-    ]
-    if is_staff(user):
-        clauses.append(Space.kind != "affinity")
-    return or_(*clauses)
+    return _space_view_condition(user.id, true() if is_staff(user) else false())
 
 
 def readable_space_ids(user_id, staff) -> Select:
-    """The spaces a person may read, as SQL, for a statement built before anyone asks: `user_id`
-    and `staff` (whether they are site staff) may be bound parameters or columns of the caller's
-    own query, such as the person's row. The same rule as `_space_view_clause`, which writes it
-    for one person already known, and like it only a first answer for a signed-in person."""
-    return select(Space.id).where(or_((Space.visibility == "community") & (Space.kind != "affinity"),
-                                      _membership_clause(user_id), and_(staff, Space.kind != "affinity")))
+    """The spaces a person may read, for a statement built before anyone asks: `user_id` and
+    `staff` may be bound parameters or columns of the caller's own query, such as the person's
+    row (the same rule as `_space_view_clause`; a first answer, for a signed-in person)."""
+    return select(Space.id).where(_space_view_condition(user_id, staff))
 
 
 def visible_space_ids(user) -> frozenset[int]:

@@ -225,31 +225,36 @@ def sign_in(port: int, email: str) -> str:
         return f"hub_session={s.cookies['hub_session']}"
 
 
-def load_round(port: int, path: str, cookies: list[str], marker: bytes, seconds: float) -> tuple[float, list, float]:
-    """One client per cookie requests `path` back to back for `seconds`; every answer is checked.
+def load_round(port: int, path: str, jars: list[dict], marker: bytes, seconds: float) -> tuple[float, list, float]:
+    """One client per cookie jar requests `path` back to back for `seconds`; every answer is checked.
     Returns req/s, latencies, and the CPU the load generator used (1.0 = a whole core: then it is the limit)."""
     latencies, failures, deadline = [], [], time.perf_counter() + seconds
 
-    def client(cookie: str) -> None:
+    def client(jar: dict) -> None:
         # Sync workers close every connection; http.client reconnects by itself.
         conn, mine = http.client.HTTPConnection("127.0.0.1", port, timeout=30), []
-        headers = {"Cookie": cookie, "User-Agent": USER_AGENT} if cookie else {"User-Agent": USER_AGENT}
         try:
             while (began := time.perf_counter()) < deadline:
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", path, headers=jar)
                 resp = conn.getresponse()
                 body = resp.read()
                 mine.append(time.perf_counter() - began)
                 if resp.status != 200 or marker not in body:  # a redirect to /login must not count
                     failures.append(f"HTTP {resp.status} {resp.getheader('Location') or ''}, wanted {marker!r}")
                     return
+                # As a browser does: a session the server rewrote (the first page after signing in
+                # stores its CSRF token) is what the next request sends. Cookies ignore ports, so
+                # the jar is shared by both hub servers, as a browser's would be.
+                stored = re.match(r"hub_session=([^;]*)", resp.getheader("Set-Cookie") or "")
+                if stored:
+                    jar["Cookie"] = f"hub_session={stored[1]}"
         except Exception as err:  # noqa: BLE001  (reported below, once the other clients stop)
             failures.append(repr(err))
         finally:
             conn.close()
             latencies.extend(mine)
 
-    workers = [threading.Thread(target=client, args=(c,)) for c in cookies]
+    workers = [threading.Thread(target=client, args=(jar,)) for jar in jars]
     began, cpu = time.perf_counter(), time.process_time()
     for w in workers:
         w.start()
@@ -261,21 +266,26 @@ def load_round(port: int, path: str, cookies: list[str], marker: bytes, seconds:
     return len(latencies) / wall, latencies, (time.process_time() - cpu) / wall
 
 
+def anonymous(clients: int) -> list[dict]:
+    return [{"User-Agent": USER_AGENT} for _ in range(clients)]
+
+
 def measure(a, seeded: dict, hub_port: int, ceiling_port: int, unkept_port: int) -> tuple[dict, dict, dict, dict]:
-    cookies = [sign_in(hub_port, f"person{i}@bench.hub") for i in range(1, a.concurrency + 1)]
+    jars = [{"Cookie": sign_in(hub_port, f"person{i}@bench.hub"), "User-Agent": USER_AGENT}
+            for i in range(1, a.concurrency + 1)]
     title = str(escape(seeded["thread_title"])).encode()
-    targets = {  # name: (port, path, cookies, text that proves it is the real page)
-        "ceiling": (ceiling_port, "/", [""] * a.concurrency, b"ceiling-ok"),
-        "thread": (hub_port, "/threads/1?page=1", cookies, title),
+    targets = {  # name: (port, path, cookie jars, text that proves it is the real page)
+        "ceiling": (ceiling_port, "/", anonymous(a.concurrency), b"ceiling-ok"),
+        "thread": (hub_port, "/threads/1?page=1", jars, title),
         # The same page from a server that keeps no rendered pages: what every first visit after a
         # change costs (the same sessions work there: one database, one secret key).
-        "rendered": (unkept_port, "/threads/1?page=1", cookies, title),
-        "category": (hub_port, seeded["category_path"], cookies, str(escape(seeded["category_top"])).encode()),
+        "rendered": (unkept_port, "/threads/1?page=1", jars, title),
+        "category": (hub_port, seeded["category_path"], jars, str(escape(seeded["category_top"])).encode()),
         # The hub's own floor, for reading the figures above: every hook and header of every
         # request, and nothing else (no session cookie, no person, no query).
-        "floor": (hub_port, "/healthz", [""] * a.concurrency, b'"ok"'),
+        "floor": (hub_port, "/healthz", anonymous(a.concurrency), b'"ok"'),
     }
-    status, body = get(hub_port, "/threads/1?page=1", cookies[0])
+    status, body = get(hub_port, "/threads/1?page=1", jars[0]["Cookie"])
     if status != 200 or len(set(re.findall(rb'id="post-(\d+)"', body))) != 50:
         raise SystemExit(f"thread page: HTTP {status}, not 50 posts")
     for target in targets.values():  # warm up: caches, read states, templates

@@ -18,12 +18,14 @@ a flash message to show is never kept or served from here.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any, Callable, NamedTuple
 
 from flask import g, session
 from flask_babel import get_locale, get_timezone
 from sqlalchemy import bindparam, event, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from hub import page_cache, policy
 from hub.extensions import db
@@ -63,11 +65,31 @@ def _bump_versions(session: Session, _flush_context) -> None:
 event.listen(Session, "after_flush", _bump_versions)
 
 
+# The thread's space, by its own name: readable_space_ids reads `spaces` in a subquery of its own.
+_SPACE = aliased(Space)
+_PERSON_KEYS = tuple(c.key for c in User.__table__.c)
+_THREAD_KEYS = tuple(c.key for c in Thread.__table__.c)
+_SPACE_KEYS = tuple(c.key for c in Space.__table__.c)
+
+
+class SpaceRow(namedtuple("SpaceRow", _SPACE_KEYS)):
+    """A space's columns as the stamp's statement read them (what the policy reads of a space)."""
+    __slots__ = ()
+    is_archived = Space.is_archived  # the model's own definition
+
+
+class ThreadRow(namedtuple("ThreadRow", (*_THREAD_KEYS, "space"))):
+    """A thread's columns and its space, as read by the stamp's statement: enough for the policy
+    to admit the person and for the stamp. Rendering reads the thread through the ORM (`as_model`)."""
+    __slots__ = ()
+
+
 def _load_query():
     """Built once: the person's own row, the thread with its space, and the rows a kept page of it
-    depends on for that person, in one statement. The person's row lands in the session's
-    identity map, where the sign-in check (hub.auth.sessions) then finds it; the other rows are
-    theirs and are used only once the sign-in and the policy have spoken."""
+    depends on for that person, in one statement, run as plain SQL (the ORM's handling of a
+    statement this wide costs more than the statement). The person's row is placed in the
+    session as loaded (`_person`), where the sign-in check (hub.auth.sessions) then finds it;
+    the other values are used only once the sign-in and the policy have spoken."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
     mine = Watch.user_id == user_id
     # Whether the thread's space is one the person may read: a thread elsewhere is then refused
@@ -75,7 +97,8 @@ def _load_query():
     staff = or_(*(User.site_role == role for role in policy.STAFF_ROLES))
     readable = Thread.space_id.in_(policy.readable_space_ids(user_id, staff))
     return select(
-        User, Thread, readable, Thread.version, page_cache.epoch_column(),
+        *User.__table__.c, *Thread.__table__.c, *(getattr(_SPACE, key) for key in _SPACE_KEYS),
+        readable, Thread.version, page_cache.epoch_column(),
         select(ReadState.last_read_number).where(ReadState.user_id == user_id, ReadState.thread_id == Thread.id)
         .scalar_subquery(),
         select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery(),
@@ -90,11 +113,13 @@ def _load_query():
         *policy.membership_columns(user_id, Thread.space_id),
     # The person's row comes even for a thread id that does not exist, so that such a "not found"
     # costs what one in a space they cannot read does: this statement, and nothing else.
-    ).outerjoin_from(User, Thread, Thread.id == thread_id).options(joinedload(Thread.space)).where(
+    ).outerjoin_from(User, Thread, Thread.id == thread_id).outerjoin(_SPACE, _SPACE.id == Thread.space_id).where(
         User.id == user_id)  # one row: by key
 
 
 LOAD_QUERY = _load_query()
+_THREAD_AT, _SPACE_AT = len(_PERSON_KEYS), len(_PERSON_KEYS) + len(_THREAD_KEYS)
+_VALUES_AT = _SPACE_AT + len(_SPACE_KEYS)
 
 
 class Loaded(NamedTuple):
@@ -102,7 +127,7 @@ class Loaded(NamedTuple):
     stamp reads for the person, their membership of its space and whether it is a space they may
     read (both for policy.require_thread), and their row, which the caller holds on to until the
     sign-in check has found it (the session keeps only weak references to what it loaded)."""
-    thread: Thread | None
+    thread: ThreadRow | None
     rows: tuple
     membership: Any
     readable: Any
@@ -110,11 +135,37 @@ class Loaded(NamedTuple):
 
 
 def load(user_id: int, thread_id: int) -> Loaded:
-    row = db.session.execute(LOAD_QUERY, {"user_id": user_id, "thread_id": thread_id,
-                                          "draft_key": f"reply:{thread_id}"}).one_or_none()
-    if row is None or row[1] is None:  # no such person, or no such thread
-        return Loaded(None, (), policy.ASK, False, row[0] if row is not None else None)
-    return Loaded(row[1], tuple(row[3:-3]), policy.membership_from(row[-3:]), bool(row[2]), row[0])
+    row = db.session.connection().execute(LOAD_QUERY, {"user_id": user_id, "thread_id": thread_id,
+                                                       "draft_key": f"reply:{thread_id}"}).one_or_none()
+    if row is None:  # no such person
+        return Loaded(None, (), policy.ASK, False, None)
+    person = _person(row[:_THREAD_AT])
+    if row[_THREAD_AT] is None:  # no such thread
+        return Loaded(None, (), policy.ASK, False, person)
+    thread = ThreadRow(*row[_THREAD_AT:_SPACE_AT], space=SpaceRow(*row[_SPACE_AT:_VALUES_AT]))
+    values = row[_VALUES_AT:]
+    return Loaded(thread, tuple(values[1:-3]), policy.membership_from(values[-3:]), bool(values[0]), person)
+
+
+def _person(values) -> User:
+    """The person's row as the session's loaded User (what the ORM would have built from it), or
+    the one the session already holds."""
+    key = identity_key(User, values[0])
+    held = db.session.identity_map.get(key)
+    if held is not None:
+        return held
+    person = User(**dict(zip(_PERSON_KEYS, values)))
+    make_transient_to_detached(person)  # as loaded: no changes to write, nothing expired
+    db.session.add(person)
+    return person
+
+
+def as_model(user, seen: ThreadRow) -> Thread:
+    """The thread through the ORM, for rendering its page. Read again, so it is asked of the policy
+    again: it may have moved since the stamp's statement."""
+    thread = db.session.get(Thread, seen.id, options=[joinedload(Thread.space)])
+    policy.require_thread(user, thread)
+    return thread
 
 
 def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:
@@ -125,7 +176,7 @@ def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:
             user.site_role, page)
 
 
-def serve(user, thread: Thread, facts: policy.SpaceFacts, rows: tuple, page: int,
+def serve(user, thread: ThreadRow, facts: policy.SpaceFacts, rows: tuple, page: int,
           render: Callable[[], tuple[str, int | None]]) -> bytes | str:
     """The thread page for `user`, whom policy.require_thread let in with `facts`; `rows` come from
     `load`, and `render` returns (html, read up to)."""

@@ -140,7 +140,8 @@ def thread(thread_id: int):
     found, rows, membership, readable, _person = loaded
     facts = policy.require_thread(user, found, membership, readable)
     page = request.args.get("page", 1, type=int)
-    return thread_pages.serve(user, found, facts, rows, page, lambda: _thread_html(found, page))
+    return thread_pages.serve(user, found, facts, rows, page,
+                             lambda: _thread_html(thread_pages.as_model(user, found), page))
 
 
 def _render_thread(found: Thread, page: int, form=None, errors=None):

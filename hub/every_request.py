@@ -27,6 +27,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
 REMEMBERED = 4096  # cookies and tokens per process: a few KB each way
+_PLAIN = (str, int, float, bool, type(None))  # values nothing can change in place
 
 
 class Remembered:
@@ -77,17 +78,21 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
         age = time.time() - signed_at
         if age < 0 or age > app.permanent_session_lifetime.total_seconds():
             return self.session_class()  # expired, as itsdangerous's max_age would say
-        return self.session_class(self.serializer.loads(data))
+        # Each request gets its own copy: a copy of the top level is a whole one when every value
+        # is a plain one (a signed-in session's are); anything nested is decoded afresh.
+        return self.session_class(data if isinstance(data, dict) else self.serializer.loads(data))
 
-    def _check(self, app: Flask, cookie: str) -> tuple[str, int] | None:
-        """(the session's data as serialized text, when it was signed), or None for a cookie whose
-        signature does not hold under the app's keys (which are part of what is remembered)."""
+    def _check(self, app: Flask, cookie: str) -> tuple[dict | str, int] | None:
+        """(the session's data, when it was signed), or None for a cookie whose signature does not
+        hold under the app's keys (which are part of what is remembered). The data is kept as a
+        dict of plain values, or else as serialized text."""
         signer = self.get_signing_serializer(app)
         try:
             data, signed_at = signer.loads(cookie, return_timestamp=True)
         except BadSignature:
             return None
-        return self.serializer.dumps(data), int(signed_at.timestamp())
+        flat = isinstance(data, dict) and all(type(v) in _PLAIN for v in data.values())
+        return (data if flat else self.serializer.dumps(data)), int(signed_at.timestamp())
 
 
 class SignedCsrfTokens:

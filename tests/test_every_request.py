@@ -83,6 +83,21 @@ def test_each_request_gets_its_own_session_data(app, make_client):
     assert "planted" not in second and second["_user_id"] != "999:1", "what one request changes stays its own"
 
 
+def test_nested_session_data_is_each_requests_own_too(app, make_client):
+    """A flash waiting in the cookie (a list) is shown by the request that pops it, and a request
+    presenting the same cookie again still finds it: nothing nested is shared between requests."""
+    client = make_client()
+    login(client, factories.user())
+    with client.session_transaction() as stored:
+        stored["_flashes"] = [("info", "Saved.")]
+    headers = {"Cookie": f"hub_session={_session_cookie(client)}"}
+    for _ in range(2):
+        with app.test_request_context(PAGE, headers=headers) as ctx:
+            opened = app.session_interface.open_session(app, ctx.request)
+            assert opened["_flashes"] == [("info", "Saved.")]
+            opened["_flashes"].pop()
+
+
 def test_one_csrf_token_per_session_works_and_only_for_that_session(app, make_client):
     mine, theirs = make_client(), make_client()
     login(mine, factories.user())

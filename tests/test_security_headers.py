@@ -27,6 +27,17 @@ def test_headers_on_every_kind_of_response(client, path):
     assert headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_view_cannot_weaken_the_fixed_headers(app):
+    """A response that arrives with its own framing or sniffing header leaves with ours, once."""
+    from flask import Response
+    with app.test_request_context("/"):
+        sent = app.process_response(Response("x", headers={"X-Frame-Options": "ALLOWALL",
+                                                           "x-content-type-options": "sniff"}))
+    assert sent.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert sent.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert sent.headers.getlist("Referrer-Policy") == ["same-origin"]
+
+
 def test_nonce_is_fresh_per_request_and_used_by_every_script(client):
     first = client.get("/login")
     second = client.get("/login")

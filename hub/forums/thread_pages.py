@@ -165,7 +165,7 @@ def _person(values) -> User:
     if held is not None:
         return held
     person = User(**dict(zip(_PERSON_KEYS, values)))
-    make_transient_to_detached(person)  # as loaded: no changes to write, nothing expired
+    make_transient_to_detached(person)  # as loaded: nothing to write; the unread columns load when read
     db.session.add(person)
     return person
 
@@ -182,7 +182,8 @@ def stamp(user, facts: policy.SpaceFacts, rows: tuple, page: int) -> tuple:
     """Everything the page shows this person that can change: the facts, the rows and the bell."""
     # The bell shows it; base.html reuses it.
     g.unread_notifications = notify.unread_count(user) if rows[-1] is not None else 0
-    return (facts, rows[:-1], g.unread_notifications, str(get_locale()), str(get_timezone()), user.name,
+    # (The locale and zone objects are the same ones for the same language and zone: hub.i18n.)
+    return (facts, rows[:-1], g.unread_notifications, get_locale(), get_timezone(), user.name,
             user.site_role, page)
 
 

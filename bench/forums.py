@@ -5,7 +5,8 @@ gunicorn (2 sync workers) next to a bare Flask app that renders 50 items from a 
 and loads both from 127.0.0.1 in interleaved rounds (ceiling, thread page, the thread page from a
 second hub server that keeps no rendered pages, category page) as signed-in participants, and the
 hub's floor (/healthz, anonymous). Prints the median req/s across rounds, p50/p99 latency over all
-requests and each page's ratio to the ceiling.
+requests, each page's ratio to the ceiling (median over median) and the median of its per-round
+ratios ("paired"). Clients keep the session cookie the server sets, as a browser does.
 Goal: thread page >= 0.6 x the ceiling's req/s, p99 <= 60 ms.
 
     .venv/bin/python bench/forums.py            # full run (about 7 minutes)
@@ -308,13 +309,16 @@ def report(a, targets: dict, rates: dict, latencies: dict, cpu: dict) -> None:
           f"{os.cpu_count()} CPUs, shared with the load generator.\n")
     ceiling = statistics.median(rates["ceiling"])
     print(f"{'target':<9} {'path':<30} {'req/s':>7} {'(min-max)':>11} {'p50 ms':>7} {'p99 ms':>7} {'x ceiling':>9}"
-          f" {'gen CPU':>7}")
+          f" {'paired':>7} {'gen CPU':>7}")
     for name, (_port, path, _cookies, _marker) in targets.items():
         median = statistics.median(rates[name])
         cuts = statistics.quantiles([s * 1000 for s in latencies[name]], n=100)
         spread = f"({min(rates[name]):.0f}-{max(rates[name]):.0f})"
+        # "paired": the median of each round's ratio to that round's ceiling, which a machine
+        # slowing down or speeding up between rounds moves less than the ratio of the medians.
+        paired = statistics.median(r / c for r, c in zip(rates[name], rates["ceiling"]))
         print(f"{name:<9} {path:<30} {median:>7.1f} {spread:>11} {cuts[49]:>7.1f} {cuts[98]:>7.1f} "
-              f"{median / ceiling:>9.2f} {statistics.median(cpu[name]):>7.0%}")
+              f"{median / ceiling:>9.2f} {paired:>7.2f} {statistics.median(cpu[name]):>7.0%}")
         if name == "thread":
             ratio, p99 = median / ceiling, cuts[98]
     verdict = {True: "PASS", False: "FAIL"}

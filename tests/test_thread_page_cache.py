@@ -304,3 +304,39 @@ def test_signed_in_by_a_remember_me_cookie_the_page_is_the_persons_own(app, worl
     assert page.status_code == 200 and world.participant.name in page.get_data(as_text=True).split("</header>")[0]
     stranger = app.test_client()
     assert stranger.get(f"/threads/{thread.id}").status_code == 302  # to the sign-in page
+
+
+def test_a_thread_moved_after_its_stamp_was_read_is_refused_before_it_renders(app, world, reader, discussion,
+                                                                              monkeypatch):
+    """The stamp's statement and rendering are two reads: a thread moved out of the reader's reach
+    in between is asked of the policy again, through the ORM, and answers "not found"."""
+    from hub.forums import thread_pages
+    stale = thread_pages.load(world.participant.id, discussion.id)  # read while it was readable
+    assert stale.readable and stale.thread.space.id == world.cohort.space.id
+    moderation.move_thread(world.facilitator, discussion, categories_of(world.other_team.space)[0])
+    monkeypatch.setattr(thread_pages, "load", lambda _user_id, _thread_id: stale)
+    response = reader.get(f"/threads/{discussion.id}")
+    assert response.status_code == 404
+    assert "We ask at booking." not in response.get_data(as_text=True)
+
+
+def test_the_person_the_statement_reads_is_the_sessions_own_and_reads_in_full(world, discussion, ctx):
+    """The person's row comes with the page's statement, narrowed to what a kept page reads; the
+    session holds them as loaded: their other columns load when asked for, and nothing is written."""
+    from hub.forums import thread_pages
+    from hub.people.models import User
+    user_id, email, bio = world.participant.id, world.participant.email, world.participant.bio
+    thread_id = discussion.id
+    db.session.expunge_all()
+    person = thread_pages.load(user_id, thread_id).person
+    assert db.session.get(User, user_id) is person
+    written = []
+    listener = lambda _c, _cur, statement, *_a: written.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert person.email == email and person.bio == bio
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert not [s for s in written if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert any(s.lstrip().upper().startswith("SELECT") for s in written), "the unread columns were loaded"

@@ -64,6 +64,9 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")}
         self.SQLITE_BUSY_TIMEOUT_MS = int(get("HUB_SQLITE_BUSY_TIMEOUT_MS", "5000"))
         self.REDIS_URL = get("HUB_REDIS_URL") or None
+        # Every key and channel this hub uses in Redis starts with it: several hubs (or a test run
+        # beside a live one) can share one Redis database without meeting.
+        self.REDIS_PREFIX = get("HUB_REDIS_PREFIX", "hub")
         self.SEARCH_INDEX_DIR = get("HUB_SEARCH_DIR") or str(instance / "search")
         self.UPLOAD_DIR = get("HUB_UPLOAD_DIR") or str(instance / "uploads")
         self.OUTBOX_DIR = str(instance / "outbox")
@@ -88,6 +91,7 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
 
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_KEY_PREFIX = self.REDIS_PREFIX
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_LIMIT_PER_IP = get("HUB_LOGIN_LIMIT_PER_IP", "30 per minute; 300 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = get("HUB_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour")

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         message_queue=app.config.get("REDIS_URL"),
+        channel=f"{app.config.get('REDIS_PREFIX', 'hub')}-socketio",
         # None (the default) admits only the page's own origin; never "*".
         cors_allowed_origins=None,
         logger=False,

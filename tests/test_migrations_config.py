@@ -83,3 +83,15 @@ def test_sqlite_file_is_created_under_the_instance_path(tmp_path):
     assert (tmp_path / "place" / "hub.sqlite3").exists()
     assert sqlite3.connect(tmp_path / "place" / "hub.sqlite3").execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert os.path.isdir(tmp_path / "place" / "outbox")
+
+
+def test_redis_keys_and_channel_carry_the_configured_prefix(tmp_path):
+    """Two hubs on one Redis database keep apart: rate-limit counters and the Socket.IO channel
+    both start with HUB_REDIS_PREFIX ("hub" unless set)."""
+    from hub.extensions import socketio
+    env = {"HUB_INSTANCE_PATH": str(tmp_path / "instance")}
+    assert Config(env).RATELIMIT_KEY_PREFIX == "hub"
+    config = Config(env | {"HUB_REDIS_PREFIX": "north-clinic", "HUB_REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert config.RATELIMIT_KEY_PREFIX == "north-clinic"
+    create_app(config)  # (the next test's app replaces this one's Socket.IO set-up)
+    assert socketio.server.manager.channel == "north-clinic-socketio"

@@ -61,12 +61,11 @@ cluster_env: dict[str, str] = {}  # what the servers were started with, for CLI 
 @pytest.fixture(scope="module")
 def cluster(services, tmp_path_factory):
     instance = tmp_path_factory.mktemp("scaleout")
-    redis_db = REDIS_URL.rsplit("/", 1)[0] + "/" + str(int(time.time()) % 14 + 1)
-    env = dict(os.environ, HUB_DATABASE_URL=services, HUB_REDIS_URL=redis_db, HUB_INSTANCE_PATH=str(instance),
-               HUB_SECRET_KEY="s" * 48, HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-               HUB_LOGIN_LIMIT_PER_ACCOUNT="5 per minute")
-    import redis
-    redis.Redis.from_url(redis_db).flushdb()
+    # This run's own keys and channel in the shared Redis database: nothing else is touched.
+    prefix = "scaleout-" + uuid.uuid4().hex[:8]
+    env = dict(os.environ, HUB_DATABASE_URL=services, HUB_REDIS_URL=REDIS_URL, HUB_REDIS_PREFIX=prefix,
+               HUB_INSTANCE_PATH=str(instance), HUB_SECRET_KEY="s" * 48,
+               HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", HUB_LOGIN_LIMIT_PER_ACCOUNT="5 per minute")
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["hub", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -78,7 +77,7 @@ def cluster(services, tmp_path_factory):
             [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT, env=dict(env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT), log))
         bases.append(f"http://127.0.0.1:{port}")
-    cluster_env.update(database=services, instance=str(instance))
+    cluster_env.update(database=services, instance=str(instance), redis_prefix=prefix)
     for i, base in enumerate(bases):
         if not wait_until_serving(base):
             pytest.fail("gunicorn did not start: " + (instance / f"gunicorn-{i}.log").read_text()[-3000:])
@@ -87,6 +86,14 @@ def cluster(services, tmp_path_factory):
         process.terminate()
         process.wait(timeout=15)
         log.close()
+    store = _redis()
+    for key in list(store.scan_iter(f"*{prefix}*")):
+        store.delete(key)
+
+
+def _redis():
+    import redis
+    return redis.Redis.from_url(REDIS_URL)
 
 
 def _session(base: str, email: str, password: str = "equity-demo-2026") -> requests.Session:
@@ -163,6 +170,9 @@ def test_login_rate_limit_is_shared_through_redis(cluster):
         statuses.append(s.post(base + "/login", data={"csrf_token": token, "email": "kevin.tran@demo.hub",
                                                       "password": "wrong password"}).status_code)
     assert statuses[:5] == [422] * 5 and statuses[5:] == [429, 429], statuses
+    # The counters are this hub's own (HUB_REDIS_PREFIX), not anything else using the database.
+    prefix = cluster_env["redis_prefix"]
+    assert any(prefix.encode() in key for key in _redis().scan_iter(f"*{prefix}*"))
 
 
 def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):

@@ -13,7 +13,7 @@ import uuid
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 
@@ -22,9 +22,9 @@ from hub.chat import fanout, payloads
 from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
 from hub.chat.ratelimit import check_send_rate
 from hub.extensions import db, utcnow
-from hub.forums.mentions import MAX_MENTIONS, QUOTE, handles_in, prepare
+from hub.forums.mentions import Wording, prepare
 from hub.forums.models import REACTIONS
-from hub.people.models import Team, User
+from hub.people.models import User
 from hub.spaces.models import Space
 from hub.spaces.services import slugify
 from hub.validation import ValidationError, require_text
@@ -46,37 +46,23 @@ def _body(data: dict, errors: dict) -> str:
     return require_text(errors, "body", data.get("body"), _("Message"), current_app.config["CHAT_MAX_CHARS"])
 
 
+# A direct conversation's refusals speak of the conversation, not of a space.
+IN_A_CONVERSATION = Wording(
+    cannot_see=lambda names: _("These people aren't in this conversation, so they can't be mentioned here: "
+                               "%(names)s. Remove the mention, or start a conversation that includes them.",
+                               names=names),
+    reaches_nobody=lambda team, handle: _("Nobody from %(team)s is in this conversation, so @%(handle)s "
+                                          "reaches no one.", team=team, handle=handle),
+    quote_refused=lambda: _("Forum posts can't be quoted in a direct conversation. Remove the quote, or link "
+                            "to the post instead."),
+)
+
+
 def _prepare(actor, channel: Channel, body: str):
     can_see = lambda person: policy.can(person, "channel.view", channel)  # noqa: E731
     if channel.kind == "space":
         return prepare(actor, channel.space, body, can_see)
-    _refuse_in_dm(actor, body, can_see)
-    return prepare(actor, _NoSpace(), body, can_see)
-
-
-def _refuse_in_dm(actor, body: str, can_see) -> None:
-    """What the forum's mention parser would refuse in a direct conversation, said in the words
-    of a conversation (it speaks of "this space"): a quote, a mention of someone who is not in
-    it, a team handle that reaches nobody in it."""
-    if QUOTE.search(body):
-        raise ValidationError({"body": _("Forum posts can't be quoted in a direct conversation. "
-                                         "Remove the quote, or link to the post instead.")})
-    handles = handles_in(body)[:MAX_MENTIONS]
-    if not handles:
-        return
-    people = {u.username.lower(): u for u in db.session.scalars(select(User).where(
-        func.lower(User.username).in_(handles), User.active.is_(True)))}
-    refused = sorted(p.name for p in people.values() if p.id != actor.id and not can_see(p))
-    if refused:
-        raise ValidationError({"body": _("These people aren't in this conversation, so they can't be mentioned "
-                                         "here: %(names)s. Remove the mention, or start a conversation that "
-                                         "includes them.", names=", ".join(refused))})
-    teams = db.session.execute(select(Team, Space.slug).join(Space, Space.id == Team.space_id).where(
-        Space.slug.in_([h for h in handles if h not in people]))).all()
-    for team, handle in teams:
-        if not [m for m in team.members if m.active and m.id != actor.id and can_see(m)]:
-            raise ValidationError({"body": _("Nobody from %(team)s is in this conversation, so @%(handle)s "
-                                             "reaches no one.", team=team.name, handle=handle)})
+    return prepare(actor, _NoSpace(), body, can_see, IN_A_CONVERSATION)
 
 
 def _client_id(data: dict) -> str:

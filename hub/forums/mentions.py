@@ -49,22 +49,38 @@ def handles_in(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def prepare(actor: User, space: Space, source: str, can_see: Callable[[User], bool]) -> Prepared:
+@dataclass(frozen=True)
+class Wording:
+    """What a refusal says, in the words of the place the post is written in (translated when said)."""
+    cannot_see: Callable[[str], str]  # (the refused people's names)
+    reaches_nobody: Callable[[str, str], str]  # (the team's name, its handle)
+    quote_refused: Callable[[], str]
+
+
+IN_A_SPACE = Wording(
+    cannot_see=lambda names: _("These people can't see this space, so they can't be mentioned here: "
+                               "%(names)s. Remove the mention or share another way.", names=names),
+    reaches_nobody=lambda team, handle: _("Nobody in %(team)s can see this space, so @%(handle)s reaches no one.",
+                                          team=team, handle=handle),
+    quote_refused=lambda: _("You can quote only posts from this space that you can see."),
+)
+
+
+def prepare(actor: User, space, source: str, can_see: Callable[[User], bool],
+            wording: Wording = IN_A_SPACE) -> Prepared:
     """Validate mentions and quotes in `source` for a post in `space`, and render it.
-    `can_see(person)` says whether a person could read the post once written."""
-    quoted, source = _expand_quotes(actor, space, source)
+    `can_see(person)` says whether a person could read the post once written; `space` may be
+    one with no id (nothing can be quoted there), and `wording` says refusals in its words."""
+    quoted, source = _expand_quotes(actor, space, source, wording)
     people, teams = _mentioned(source)
     refused = sorted(p.name for p in people.values() if p.id != actor.id and not can_see(p))
     if refused:
-        raise ValidationError({"body": _("These people can't see this space, so they can't be mentioned here: "
-                                         "%(names)s. Remove the mention or share another way.",
-                                         names=", ".join(refused))})
+        raise ValidationError({"body": wording.cannot_see(", ".join(refused))})
     team_people: list[User] = []
     for handle, team in teams.items():
         reached = [m for m in team.members if m.active and m.id != actor.id and can_see(m)]
         if not reached:
-            raise ValidationError({"body": _("Nobody in %(team)s can see this space, so @%(handle)s reaches no one.",
-                                             team=team.name, handle=handle)})
+            raise ValidationError({"body": wording.reaches_nobody(team.name, handle)})
         team_people.extend(reached)
     direct = [p for p in people.values() if p.id != actor.id]
     return Prepared(html=_rendered(source, people, teams), people=direct,
@@ -108,14 +124,16 @@ def _squeezed(text: str) -> str:
     return " ".join(text.split())
 
 
-def _expand_quotes(actor: User, space: Space, source: str) -> tuple[list[Post], str]:
+def _expand_quotes(actor: User, space, source: str, wording: Wording) -> tuple[list[Post], str]:
     """Turn [quote=ID]...[/quote] into a Markdown blockquote that names and links its source."""
     quoted: list[Post] = []
 
     def expand(match: re.Match) -> str:
+        if space.id is None:
+            raise ValidationError({"body": wording.quote_refused()})
         post = db.session.get(Post, int(match.group(1)))
         if post is None or post.thread.space_id != space.id or not policy.can(actor, "post.view", post):
-            raise ValidationError({"body": _("You can quote only posts from this space that you can see.")})
+            raise ValidationError({"body": wording.quote_refused()})
         if _squeezed(match.group(2)) not in _squeezed(post.body):
             raise ValidationError({"body": _("A quote must be words the quoted post really says.")})
         quoted.append(post)

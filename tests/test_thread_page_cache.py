@@ -340,3 +340,29 @@ def test_the_person_the_statement_reads_is_the_sessions_own_and_reads_in_full(wo
         event.remove(db.engine, "before_cursor_execute", listener)
     assert not [s for s in written if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
     assert any(s.lstrip().upper().startswith("SELECT") for s in written), "the unread columns were loaded"
+
+
+def test_after_a_remember_me_sign_in_the_page_reads_on_the_sessions_own_connection(app, world, ctx, monkeypatch):
+    """Signed in from a remember-me cookie, the loader has already read in the session: the page's
+    statement joins that read instead of holding a second connection from the pool."""
+    from tests.helpers import login as sign_in
+    thread = f.thread(world.teammate, world.commons, "Remembered", "Hello again")
+    browser = app.test_client()
+    sign_in(browser, world.participant, remember=True)
+    browser.delete_cookie("hub_session")
+    held, most = [0], [0]
+
+    def checked_out(*_args):
+        held[0] += 1
+        most[0] = max(most[0], held[0])
+
+    def checked_in(*_args):
+        held[0] -= 1
+    event.listen(db.engine, "checkout", checked_out)
+    event.listen(db.engine, "checkin", checked_in)
+    try:
+        assert browser.get(f"/threads/{thread.id}").status_code == 200
+    finally:
+        event.remove(db.engine, "checkout", checked_out)
+        event.remove(db.engine, "checkin", checked_in)
+    assert most[0] == 1, "one connection at a time"

@@ -142,11 +142,16 @@ class Loaded(NamedTuple):
 
 
 def load(user_id: int, thread_id: int) -> Loaded:
-    # A read of its own, outside the session's transaction: a kept page then never opens one (a third
-    # of this statement's cost). Rendering, if needed, reads again in the session (`as_model`).
-    with db.engine.connect() as connection:
-        row = connection.execute(LOAD_QUERY, {"user_id": user_id, "thread_id": thread_id,
-                                              "draft_key": f"reply:{thread_id}"}).one_or_none()
+    params = {"user_id": user_id, "thread_id": thread_id, "draft_key": f"reply:{thread_id}"}
+    if db.session().in_transaction():
+        # Something read already (a remember-me sign-in): read there too, so a request never holds
+        # two connections and what it renders is never older than its stamp.
+        row = db.session.connection().execute(LOAD_QUERY, params).one_or_none()
+    else:
+        # Usually the first read: on a connection of its own, a kept page never opens the session's
+        # transaction (a third of this statement's cost). Rendering reads again in it (`as_model`).
+        with db.engine.connect() as connection:
+            row = connection.execute(LOAD_QUERY, params).one_or_none()
     if row is None:  # no such person
         return Loaded(None, (), policy.ASK, False, None)
     person = _person(row[:_THREAD_AT])

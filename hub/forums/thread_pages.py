@@ -15,6 +15,10 @@ policy has let the person in:
 
 Everything else the template reads is either in those rows or fixed for the person. A page with
 a flash message to show is never kept or served from here.
+
+The person, the thread and the stamp's rows come in one statement run through Core (`load`):
+the policy admits the person on those rows, and only a page that must be rendered reads the
+thread through the ORM, asking the policy again (`as_model`).
 """
 from __future__ import annotations
 

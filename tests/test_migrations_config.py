@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from unittest import mock
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -93,5 +94,9 @@ def test_redis_keys_and_channel_carry_the_configured_prefix(tmp_path):
     assert Config(env).RATELIMIT_KEY_PREFIX == "hub"
     config = Config(env | {"HUB_REDIS_PREFIX": "north-clinic", "HUB_REDIS_URL": "redis://127.0.0.1:6379/0"})
     assert config.RATELIMIT_KEY_PREFIX == "north-clinic"
-    create_app(config)  # (the next test's app replaces this one's Socket.IO set-up)
-    assert socketio.server.manager.channel == "north-clinic-socketio"
+    # (Socket.IO's set-up is caught, not made: the extension object keeps a message queue it was
+    # given for every later app in this process, and the test client refuses one.)
+    with mock.patch.object(socketio, "init_app") as init:
+        create_app(config)
+    assert init.call_args.kwargs["channel"] == "north-clinic-socketio"
+    assert init.call_args.kwargs["message_queue"] == "redis://127.0.0.1:6379/0"

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+
 from hub.extensions import db
 from hub.people.models import AnonymousUser, User
 
@@ -16,6 +19,20 @@ def load_user_from_session_id(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def place_loaded_person(values: dict) -> User:
+    """A person's row that a page's own statement read (some or all columns, "id" among them),
+    placed in the session as the ORM would have loaded it, for the loader above to find: nothing
+    to write, and the columns not read load when something reads them. Returns the one the
+    session already holds, if it does."""
+    held = db.session.identity_map.get(identity_key(User, values["id"]))
+    if held is not None:
+        return held
+    person = User(**values)
+    make_transient_to_detached(person)
+    db.session.add(person)
+    return person
 
 
 def claimed_user_id() -> int | None:

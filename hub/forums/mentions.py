@@ -129,8 +129,6 @@ def _expand_quotes(actor: User, space, source: str, wording: Wording) -> tuple[l
     quoted: list[Post] = []
 
     def expand(match: re.Match) -> str:
-        if space.id is None:
-            raise ValidationError({"body": wording.quote_refused()})
         post = db.session.get(Post, int(match.group(1)))
         if post is None or post.thread.space_id != space.id or not policy.can(actor, "post.view", post):
             raise ValidationError({"body": wording.quote_refused()})

@@ -27,11 +27,11 @@ from typing import Any, Callable, NamedTuple
 
 from flask import g, session
 from flask_babel import get_locale, get_timezone
-from sqlalchemy import bindparam, event, or_, select, update
-from sqlalchemy.orm import Session, aliased, joinedload, make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import bindparam, event, select, update
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from hub import page_cache, policy
+from hub.auth import sessions
 from hub.extensions import db
 from hub.forums.models import Category, Draft, Post, Reaction, ReadState, Thread, ThreadTag
 from hub.notify import services as notify
@@ -69,7 +69,7 @@ def _bump_versions(session: Session, _flush_context) -> None:
 event.listen(Session, "after_flush", _bump_versions)
 
 
-# The thread's space, by its own name: readable_space_ids reads `spaces` in a subquery of its own.
+# The thread's space, by its own name: reads_space reads `spaces` in a subquery of its own.
 _SPACE = aliased(Space)
 # What the sign-in check, the language and zone, the policy and the stamp read, and no more: every
 # other column costs each request its conversion. The person's other attributes load when something
@@ -97,15 +97,13 @@ def _load_query():
     """Built once: the person's own row, the thread with its space, and the rows a kept page of it
     depends on for that person, in one statement, run as plain SQL (the ORM's handling of a
     statement this wide costs more than the statement). The person's row is placed in the
-    session as loaded (`_person`), where the sign-in check (hub.auth.sessions) then finds it;
-    the other values are used only once the sign-in and the policy have spoken."""
+    session as loaded (hub.auth.sessions.place_loaded_person), where the sign-in check then
+    finds it; the other values are used only once the sign-in and the policy have spoken."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
     mine = Watch.user_id == user_id
     # Whether the thread's space is one the person may read: a thread elsewhere is then refused
     # after this one statement, as a missing id is (the policy asks nothing more).
-    staff = or_(*(User.site_role == role for role in policy.STAFF_ROLES))
-    # (Asked of the thread's space alone: the whole list of readable spaces costs twice the statement.)
-    readable = Thread.space_id.in_(policy.readable_space_ids(user_id, staff).where(Space.id == Thread.space_id))
+    readable = policy.reads_space(Thread.space_id, user_id, User.site_role)
     return select(
         *(getattr(User, key) for key in _PERSON_KEYS), *(getattr(Thread, key) for key in _THREAD_KEYS),
         *(getattr(_SPACE, key) for key in _SPACE_KEYS),
@@ -158,25 +156,12 @@ def load(user_id: int, thread_id: int) -> Loaded:
             row = connection.execute(LOAD_QUERY, params).one_or_none()
     if row is None:  # no such person
         return Loaded(None, (), policy.ASK, False, None)
-    person = _person(row[:_THREAD_AT])
+    person = sessions.place_loaded_person(dict(zip(_PERSON_KEYS, row[:_THREAD_AT])))
     if row[_THREAD_AT] is None:  # no such thread
         return Loaded(None, (), policy.ASK, False, person)
     thread = ThreadRow(*row[_THREAD_AT:_SPACE_AT], space=SpaceRow(*row[_SPACE_AT:_VALUES_AT]))
     values = row[_VALUES_AT:]
     return Loaded(thread, tuple(values[1:-3]), policy.membership_from(values[-3:]), bool(values[0]), person)
-
-
-def _person(values) -> User:
-    """The person's row as the session's loaded User (what the ORM builds from such a row; the
-    columns not read are loaded if anything asks for them), or the one the session already holds."""
-    key = identity_key(User, values[0])
-    held = db.session.identity_map.get(key)
-    if held is not None:
-        return held
-    person = User(**dict(zip(_PERSON_KEYS, values)))
-    make_transient_to_detached(person)  # as loaded: nothing to write; the unread columns load when read
-    db.session.add(person)
-    return person
 
 
 def as_model(user, seen: ThreadRow) -> Thread:

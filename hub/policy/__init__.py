@@ -41,7 +41,7 @@ from hub.policy.spaces import (ASK, Membership, _can_administer_space, _can_deci
                                _managed_space_ids, _membership_clause, _my_cohort_space_ids, _my_team_space_ids,
                                _space_view_clause, _staff_oversees, agreement_pending, discoverable_space_ids,
                                explicit_membership, is_member, is_space_facilitator, member_space_ids,
-                               membership_columns, membership_from, pending_join, readable_space_ids,
+                               membership_columns, membership_from, pending_join, reads_space,
                                visible_space_ids)
 from hub.policy.core import (AUDIENCES, EXISTENCE_ACTION, EXISTENCE_OVERRIDES, KNOWN_CHECKS, NEEDS_OBJECT, RULES,
                              SCOPES, _can_deactivate_person, _can_edit_person, _can_invite, _can_manage_invitation,

@@ -112,7 +112,7 @@ def permissions(user, thread: Thread, posts) -> dict:
 def require_thread(user, thread: Thread | None, membership=ASK, readable=ASK) -> SpaceFacts:
     """require(user, "thread.view", thread), returning the facts it was decided on, for a thread
     page that goes on to stamp itself with them (hub.forums.thread_pages) without asking again.
-    `readable` is whether the thread's space is among `readable_space_ids`, when the caller
+    `readable` is whether the person `reads_space` the thread's space, when the caller
     fetched that with its own statement; a thread in a space the person cannot read is then
     refused with no further question, as a missing one is."""
     if readable is ASK:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy import and_, exists, false, or_, select, true
 
 from hub.extensions import db
 from hub.people.models import Cohort, Team, TeamMembership, cohort_teams
-from hub.policy.roles import is_admin, is_staff, signed_in
+from hub.policy.roles import STAFF_ROLES, is_admin, is_staff, signed_in
 from hub.spaces.models import JoinRequest, Space, SpaceMembership
 
 
@@ -209,11 +209,13 @@ def _space_view_clause(user):
     return _space_view_condition(user.id, true() if is_staff(user) else false())
 
 
-def readable_space_ids(user_id, staff) -> Select:
-    """The spaces a person may read, for a statement built before anyone asks: `user_id` and
-    `staff` may be bound parameters or columns of the caller's own query, such as the person's
-    row (the same rule as `_space_view_clause`; a first answer, for a signed-in person)."""
-    return select(Space.id).where(_space_view_condition(user_id, staff))
+def reads_space(space_id, user_id, site_role):
+    """Whether a person may read one space, as SQL, for a statement built before anyone asks:
+    `space_id`, `user_id` and `site_role` may be bound parameters or columns of the caller's own
+    query, such as the person's row (the same rule as `_space_view_clause`; a first answer, for
+    a signed-in person)."""
+    staff = or_(*(site_role == role for role in STAFF_ROLES))  # (not IN: that is expanded per execution)
+    return select(Space.id).where(Space.id == space_id, _space_view_condition(user_id, staff)).exists()
 
 
 def visible_space_ids(user) -> frozenset[int]:

@@ -16,7 +16,7 @@ policy has let the person in:
 Everything else the template reads is either in those rows or fixed for the person. A page with
 a flash message to show is never kept or served from here.
 
-The person, the thread and the stamp's rows come in one statement run through Core (`load`):
+The person, the thread and the stamp's rows come in one statement run as plain SQL (`load`):
 the policy admits the person on those rows, and only a page that must be rendered reads the
 thread through the ORM, asking the policy again (`as_model`).
 """
@@ -30,7 +30,7 @@ from flask_babel import get_locale, get_timezone
 from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from hub import page_cache, policy
+from hub import page_cache, plain_sql, policy
 from hub.auth import sessions
 from hub.extensions import db
 from hub.forums.models import Category, Draft, Post, Reaction, ReadState, Thread, ThreadTag
@@ -95,8 +95,8 @@ class ThreadRow(namedtuple("ThreadRow", (*_THREAD_KEYS, "space"))):
 
 def _load_query():
     """Built once: the person's own row, the thread with its space, and the rows a kept page of it
-    depends on for that person, in one statement, run as plain SQL (the ORM's handling of a
-    statement this wide costs more than the statement). The person's row is placed in the
+    depends on for that person, in one statement, run on the driver's cursor (hub.plain_sql: the
+    ORM's and even Core's handling of a statement this wide costs more than the statement). The person's row is placed in the
     session as loaded (hub.auth.sessions.place_loaded_person), where the sign-in check then
     finds it; the other values are used only once the sign-in and the policy have spoken."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
@@ -126,7 +126,7 @@ def _load_query():
         User.id == user_id)  # one row: by key
 
 
-LOAD_QUERY = _load_query()
+LOAD_QUERY = plain_sql.PlainStatement(_load_query())
 _THREAD_AT, _SPACE_AT = len(_PERSON_KEYS), len(_PERSON_KEYS) + len(_THREAD_KEYS)
 _VALUES_AT = _SPACE_AT + len(_SPACE_KEYS)
 
@@ -148,12 +148,12 @@ def load(user_id: int, thread_id: int) -> Loaded:
     if db.session().in_transaction():
         # Something read already (a remember-me sign-in): read there too, so a request never holds
         # two connections and what it renders is never older than its stamp.
-        row = db.session.connection().execute(LOAD_QUERY, params).one_or_none()
+        row = LOAD_QUERY.one_or_none(db.session.connection(), params)
     else:
         # Usually the first read: on a connection of its own, a kept page never opens the session's
         # transaction (a third of this statement's cost). Rendering reads again in it (`as_model`).
         with db.engine.connect() as connection:
-            row = connection.execute(LOAD_QUERY, params).one_or_none()
+            row = LOAD_QUERY.one_or_none(connection, params)
     if row is None:  # no such person
         return Loaded(None, (), policy.ASK, False, None)
     person = sessions.place_loaded_person(dict(zip(_PERSON_KEYS, row[:_THREAD_AT])))

@@ -10,6 +10,7 @@ statements sent (the tests that count them, logging) sees this one too.
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Connection
 
@@ -25,13 +26,14 @@ class _Compiled(NamedTuple):
 class PlainStatement:
     def __init__(self, statement):
         self.statement = statement
-        self._compiled: dict[tuple, _Compiled] = {}
+        # By the engine's own dialect object: what SQL it compiles to can depend on its settings and
+        # on the server's version, and an engine disposed of takes its entry with it.
+        self._compiled: WeakKeyDictionary = WeakKeyDictionary()
 
     def _for(self, dialect) -> _Compiled:
-        key = (dialect.name, dialect.driver, dialect.paramstyle)
-        compiled = self._compiled.get(key)
+        compiled = self._compiled.get(dialect)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(dialect)
+            compiled = self._compiled[dialect] = self._compile(dialect)
         return compiled
 
     def _compile(self, dialect) -> _Compiled:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from hub import policy
 from hub.extensions import db
@@ -100,6 +100,22 @@ def test_scope_audience_and_predicate_agree(app, world):
             assert policy.audience(space) <= {u.id for u in users if policy.is_member(u, space)}
     for person in users:
         assert policy.audience(person) == {u.id for u in users if policy.can(u, "person.view", person)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds)
+def test_ties_a_callers_statement_fetched_answer_as_asking_does(app, world):
+    """A page's own statement fetches the person's ties to a space (`membership_columns`), the team
+    and cohort ones included; the rules read from them exactly what they read by asking."""
+    users, all_spaces = _build(world)
+    caucus = _caucus(False, users)
+    columns = policy.membership_columns(bindparam("user_id"), bindparam("space_id"))
+    for person in users:
+        for space in [*all_spaces, caucus]:
+            ties = policy.membership_from(db.session.execute(select(*columns),
+                                                             {"user_id": person.id, "space_id": space.id}).one())
+            assert policy.is_member(person, space, ties) == policy.is_member(person, space)
+            assert policy.space_facts(person, space, ties) == policy.space_facts(person, space)
 
 
 def test_unknown_actions_and_models_fail_closed(app):

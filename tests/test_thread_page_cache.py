@@ -279,18 +279,22 @@ def test_secrets_are_cut_out_and_the_next_requests_joined_in():
     assert joined(parts, b"new", b"n2") == b'<meta content="new"><script nonce="n2"></script><input value="new">'
 
 
-def test_a_kept_community_thread_page_costs_one_statement(app, world, reader, ctx):
+@pytest.mark.parametrize("where", ["commons", "cohort", "team"])
+def test_a_kept_thread_page_costs_one_statement(app, world, reader, ctx, where):
     """The person's row, the thread and everything its stamp reads come in one statement; the
-    sign-in check finds the person already loaded, and a community space's facts need nothing."""
-    thread = f.thread(world.teammate, world.commons, "Welcome, everyone", "Say hello")
+    sign-in check finds the person already read, and their ties to the space (a team member in
+    their team's space and their cohort's, who holds no membership of either) come in it too."""
+    space = {"commons": world.commons, "cohort": world.cohort.space, "team": world.team.space}[where]
+    thread = f.thread(world.teammate, space, "Welcome, everyone", "Say hello")
     settled(reader, thread)
     seen = []
     listener = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        assert reader.get(f"/threads/{thread.id}").status_code == 200
+        page = reader.get(f"/threads/{thread.id}")
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
+    assert page.status_code == 200 and "Say hello" in page.get_data(as_text=True)
     assert len(seen) == 1 and "FROM users LEFT OUTER JOIN forum_threads" in seen[0].replace("\n", " ")
 
 

@@ -118,7 +118,7 @@ def _load_query():
         # count (which asks the policy about each note's subject) needs no query of its own.
         select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None)).limit(1)
         .scalar_subquery(),
-        # The person's membership of the thread's space, for the policy's facts (the last three).
+        # The person's ties to the thread's space, for the policy's facts (the last four).
         *policy.membership_columns(user_id, Thread.space_id),
     # The person's row comes even for a thread id that does not exist, so that such a "not found"
     # costs what one in a space they cannot read does: this statement, and nothing else.
@@ -133,7 +133,7 @@ _VALUES_AT = _SPACE_AT + len(_SPACE_KEYS)
 
 class Loaded(NamedTuple):
     """What `load` found: the thread (None if there is none, or no such person), what its page's
-    stamp reads for the person, their membership of its space and whether it is a space they may
+    stamp reads for the person, their ties to its space (policy.Ties) and whether it is a space they may
     read (both for policy.require_thread), and their row, which the caller holds on to until the
     sign-in check has found it (the session keeps only weak references to what it loaded)."""
     thread: ThreadRow | None
@@ -161,7 +161,7 @@ def load(user_id: int, thread_id: int) -> Loaded:
         return Loaded(None, (), policy.ASK, False, person)
     thread = ThreadRow(*row[_THREAD_AT:_SPACE_AT], space=SpaceRow(*row[_SPACE_AT:_VALUES_AT]))
     values = row[_VALUES_AT:]
-    return Loaded(thread, tuple(values[1:-3]), policy.membership_from(values[-3:]), bool(values[0]), person)
+    return Loaded(thread, tuple(values[1:-4]), policy.membership_from(values[-4:]), bool(values[0]), person)
 
 
 def as_model(user, seen: ThreadRow) -> Thread:

@@ -40,24 +40,37 @@ class Membership:
     joined_at: Any
 
 
+@dataclass(frozen=True)
+class Ties:
+    """A person's ties to one space as a caller's own statement fetched them (`membership_columns`):
+    their explicit membership, if any, and whether one of their teams makes them a member (the
+    team's own space, or the space of a cohort the team is in)."""
+    explicit: Membership | None
+    through_team: bool
+
+
 def membership_columns(user_id, space_id) -> list:
-    """Scalar subqueries for a caller's own query that fetch, in that statement, the person's
-    explicit membership of a space; `membership_from` turns their values back into one."""
+    """Scalar subqueries for a caller's own query that fetch, in that statement, the person's ties
+    to a space (as `is_member` reads them); `membership_from` turns their values into `Ties`."""
     mine = and_(SpaceMembership.space_id == space_id, SpaceMembership.user_id == user_id)
-    return [select(column).where(mine).scalar_subquery() for column in
-            (SpaceMembership.role, SpaceMembership.agreement_accepted_version, SpaceMembership.joined_at)]
+    through_team = select(Space.id).where(Space.id == space_id, or_(
+        and_(Space.kind == "team", Space.id.in_(_my_team_space_ids(user_id))),
+        and_(Space.kind == "cohort", Space.id.in_(_my_cohort_space_ids(user_id))))).exists()
+    return [*(select(column).where(mine).scalar_subquery() for column in
+              (SpaceMembership.role, SpaceMembership.agreement_accepted_version, SpaceMembership.joined_at)),
+            through_team]
 
 
-def membership_from(values) -> Membership | None:
-    role, accepted, joined_at = values
-    return Membership(role, accepted, joined_at) if role is not None else None
+def membership_from(values) -> Ties:
+    role, accepted, joined_at, through_team = values
+    return Ties(Membership(role, accepted, joined_at) if role is not None else None, bool(through_team))
 
 
 def explicit_membership(user, space: Space, membership=ASK) -> SpaceMembership | Membership | None:
     if not signed_in(user):
         return None
     if membership is not ASK:
-        return membership
+        return membership.explicit if isinstance(membership, Ties) else membership
     return db.session.scalar(
         select(SpaceMembership).where(
             SpaceMembership.space_id == space.id, SpaceMembership.user_id == user.id
@@ -71,6 +84,8 @@ def is_member(user, space: Space, membership=ASK) -> bool:
         return False
     if explicit_membership(user, space, membership) is not None:
         return True
+    if isinstance(membership, Ties):
+        return membership.through_team
     my_team_ids = {m.team_id for m in user.team_memberships}
     if space.kind == "team":
         team = db.session.scalar(select(Team).where(Team.space_id == space.id))

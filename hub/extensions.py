@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from flask import g, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,6 +11,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -33,7 +35,25 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-db = SQLAlchemy(model_class=Base)
+# Where a person read before the request had an ORM session waits for it (hub.auth.sessions).
+PERSON_WAITING = "hub_person_waiting_for_session"
+
+
+class Session(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session. When a page's first statement read the person's row before the
+    request had a session (hub.auth.sessions.place_loaded_person), the session takes the person in
+    as it is made: from then on they are its own, as if it had loaded them. A kept page that asks
+    the ORM nothing never makes a session at all."""
+
+    def __init__(self, db, **options):
+        super().__init__(db, **options)
+        if has_app_context():
+            waiting = g.pop(PERSON_WAITING, None)
+            if waiting is not None:
+                self.add(waiting)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

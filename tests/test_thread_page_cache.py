@@ -346,6 +346,54 @@ def test_the_person_the_statement_reads_is_the_sessions_own_and_reads_in_full(wo
     assert any(s.lstrip().upper().startswith("SELECT") for s in written), "the unread columns were loaded"
 
 
+def test_a_kept_thread_page_makes_no_orm_session(app, world, reader, monkeypatch):
+    """A kept page asks the ORM nothing: the person its statement read waits in the request for a
+    session that is never made (making and closing one is a fifth of such a page's cost)."""
+    from hub import extensions
+    thread = f.thread(world.teammate, world.commons, "Quiet", "No session needed")
+    settled(reader, thread)
+    made = []
+    made_before = extensions.Session.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        made_before(self, *args, **kwargs)
+    monkeypatch.setattr(extensions.Session, "__init__", counted)
+    page = reader.get(f"/threads/{thread.id}")
+    assert page.status_code == 200 and "No session needed" in page.get_data(as_text=True)
+    assert made == []
+    reader.get("/latest")  # a page that does use the ORM still makes its session
+    assert len(made) == 1
+
+
+def test_the_waiting_person_joins_the_first_session_and_reads_in_full(app, world, discussion):
+    """Read before the request has a session, the person is the loader's answer and, once anything
+    uses the ORM, the session's own: the same object, their unread columns loading when asked,
+    and nothing written."""
+    from hub.auth.sessions import load_user_from_session_id
+    from hub.forums import thread_pages
+    from hub.people.models import User
+    user_id, version, email, bio = (world.participant.id, world.participant.session_version,
+                                    world.participant.email, world.participant.bio)
+    with app.app_context(), app.test_request_context():  # a request of its own: no ORM session yet
+        person = thread_pages.load(user_id, discussion.id).person
+        assert not db.session.registry.has()
+        assert load_user_from_session_id(f"{user_id}:{version}") is person
+        assert not db.session.registry.has()
+        written = []
+        listener = lambda _c, _cur, statement, *_a: written.append(statement)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert db.session.get(User, user_id) is person
+            assert person.email == email and person.bio == bio
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+            db.session.remove()
+    assert not [s for s in written if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert any(s.lstrip().upper().startswith("SELECT") for s in written), "the unread columns were loaded"
+
+
 def test_after_a_remember_me_sign_in_the_page_reads_on_the_sessions_own_connection(app, world, ctx, monkeypatch):
     """Signed in from a remember-me cookie, the loader has already read in the session: the page's
     statement joins that read instead of holding a second connection from the pool."""

@@ -1,12 +1,13 @@
 """Flask-Login wiring: the session id carries the user's session version."""
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
-from hub.extensions import db
+from hub.extensions import PERSON_WAITING, db
 from hub.people.models import AnonymousUser, User
 
 
@@ -15,23 +16,29 @@ def load_user_from_session_id(session_id: str) -> User | None:
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    waiting = g.get(PERSON_WAITING)
+    user = waiting if waiting is not None and waiting.id == int(user_id) else db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
 
 
 def place_loaded_person(values: dict) -> User:
-    """A person's row that a page's own statement read (some or all columns, "id" among them),
-    placed in the session as the ORM would have loaded it, for the loader above to find: nothing
-    to write, and the columns not read load when something reads them. Returns the one the
-    session already holds, if it does."""
-    held = db.session.identity_map.get(identity_key(User, values["id"]))
-    if held is not None:
-        return held
+    """A person's row that a page's own statement read (some or all columns, "id" among them), as
+    the ORM would have loaded it, for the loader above to find: nothing to write, and the columns
+    not read load when something reads them. With no ORM session in the request yet, the person
+    waits for one (hub.extensions.Session takes them in as it is made), so a page that needs no
+    session makes none; otherwise the session takes them now, or already holds them (returned)."""
+    if db.session.registry.has():
+        held = db.session.identity_map.get(identity_key(User, values["id"]))
+        if held is not None:
+            return held
     person = User(**values)
     make_transient_to_detached(person)
-    db.session.add(person)
+    if db.session.registry.has():
+        db.session.add(person)
+    else:
+        setattr(g, PERSON_WAITING, person)
     return person
 
 

@@ -145,13 +145,13 @@ class Loaded(NamedTuple):
 
 def load(user_id: int, thread_id: int) -> Loaded:
     params = {"user_id": user_id, "thread_id": thread_id, "draft_key": f"reply:{thread_id}"}
-    if db.session().in_transaction():
+    if db.session.registry.has() and db.session().in_transaction():
         # Something read already (a remember-me sign-in): read there too, so a request never holds
         # two connections and what it renders is never older than its stamp.
         row = LOAD_QUERY.one_or_none(db.session.connection(), params)
     else:
-        # Usually the first read: on a connection of its own, a kept page never opens the session's
-        # transaction (a third of this statement's cost). Rendering reads again in it (`as_model`).
+        # Usually the first read: on a connection of its own, a kept page never makes an ORM session
+        # (hub.extensions.Session). Rendering reads again in one (`as_model`).
         with db.engine.connect() as connection:
             row = LOAD_QUERY.one_or_none(connection, params)
     if row is None:  # no such person

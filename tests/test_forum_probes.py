@@ -149,17 +149,42 @@ def test_a_quote_does_not_keep_a_moved_threads_words_where_it_came_from(app, wor
     assert "PROBE-QUOTED-WORDS" in _shown_text(mo.get("/search?q=PROBE QUOTED WORDS intake").get_data(as_text=True))
 
 
-def test_a_thread_moved_out_of_a_secret_space_carries_no_quote_of_what_stays_there(app, world, ctx):
-    """A circle thread quotes another circle thread, then the facilitator moves it to the commons:
+def test_a_thread_moved_out_of_a_team_space_carries_no_quote_of_what_stays_there(app, world, ctx):
+    """A team thread quotes another team thread, then the facilitator moves it to the commons:
     the thread moves, the other thread's words stay behind."""
-    stays = f.thread(world.member, world.secret, "Stays", "PROBE-STAYS-WORDS in the circle")
-    moving = f.thread(world.facilitator, world.secret, "Moving out", "Open to all now")
-    f.reply(world.facilitator, moving, f"[quote={_opening(stays).id}]\nPROBE-STAYS-WORDS\n[/quote]\nPROBE-MOVER-WORDS")
+    stays = f.thread(world.participant, world.team.space, "Stays", "PROBE-STAYS-WORDS in the team")
+    moving = f.thread(world.teammate, world.team.space, "Moving out", "Open to all now")
+    f.reply(world.teammate, moving, f"[quote={_opening(stays).id}]\nPROBE-STAYS-WORDS\n[/quote]\nPROBE-MOVER-WORDS")
     moderation.move_thread(world.facilitator, moving, categories_of(world.commons)[0])
     page = _signed_in(app, world.outsider).get(f"/threads/{moving.id}").get_data(as_text=True)
     assert "PROBE-MOVER-WORDS" in page and "PROBE-STAYS-WORDS" not in page
     assert "PROBE-STAYS-WORDS" not in _signed_in(app, world.outsider).get(
         f"/api/v1/threads/{moving.id}").get_data(as_text=True)
+
+
+def test_a_thread_stays_in_its_affinity_space(app, world, ctx):
+    """Its authors, reactions and history would tell the commons who is in the circle: a facilitator
+    who moderates both may move it between the circle's categories, never out (page, form, API)."""
+    from hub.forums.categories import create_category
+    from hub.validation import ValidationError
+    thread = f.thread(world.member, world.secret, "PROBE-CIRCLE-TITLE", "Circle words")
+    reactions.toggle(world.member, _opening(thread), "heart")
+    with pytest.raises(ValidationError) as refused:
+        moderation.move_thread(world.facilitator, thread, categories_of(world.commons)[0])
+    assert "stays in its affinity space" in refused.value.fields["category_id"]
+    facilitator = _signed_in(app, world.facilitator)
+    answer = api_write(facilitator, "patch", f"/api/v1/threads/{thread.id}",
+                       {"category_id": categories_of(world.commons)[0].id})
+    assert answer.status_code == 422 and "category_id" in answer.get_json()["error"]["fields"]
+    db.session.refresh(thread)
+    assert thread.space_id == world.secret.id
+    other_circle = create_category(world.facilitator, world.secret, {"name": "Reading together"})
+    page = facilitator.get(f"/threads/{thread.id}").get_data(as_text=True)
+    move_form = page.split('id="move-target"')[1].split("</select>")[0]
+    assert "Reading together" in move_form and world.commons.name not in move_form
+    moderation.move_thread(world.facilitator, thread, other_circle)
+    assert thread.category_id == other_circle.id
+    assert "PROBE-CIRCLE-TITLE" not in _signed_in(app, world.outsider).get("/latest").get_data(as_text=True)
 
 
 def test_the_commons_moderation_log_keeps_no_title_of_a_thread_moved_into_a_secret_space(app, world, ctx):

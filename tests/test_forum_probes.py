@@ -149,6 +149,37 @@ def test_a_quote_does_not_keep_a_moved_threads_words_where_it_came_from(app, wor
     assert "PROBE-QUOTED-WORDS" in _shown_text(mo.get("/search?q=PROBE QUOTED WORDS intake").get_data(as_text=True))
 
 
+def test_a_chat_message_does_not_keep_a_moved_threads_words_where_it_came_from(app, world, ctx):
+    """Tess quotes Pat's commons post in the commons channel; the thread then moves into the secret
+    circle. Olu (commons only) no longer reads the words in the channel's history (page and API),
+    the message's permalink or search, and his open chat page is told of the change live; the
+    message's own words stay."""
+    from hub.chat import services as chat
+    from tests.chat_support import chat_socket, emit, received
+    source = f.thread(world.participant, world.commons, "Commons question", "PROBE-CHAT-QUOTED about intake")
+    channel = chat.create_channel(world.admin, world.commons, {"name": "general"})
+    message, _created = chat.send(world.teammate, channel, {
+        "body": f"[quote={_opening(source).id}]\nPROBE-CHAT-QUOTED about intake\n[/quote]\nPROBE-CHAT-OWN-WORDS",
+        "client_id": "quote-1"})
+    olu = app.test_client()
+    sock = chat_socket(app, olu, world.outsider)
+    assert emit(sock, "join", {"channel_id": channel.id})["ok"]
+    sock.get_received("/chat")
+    found = olu.get("/api/v1/search?q=PROBE CHAT QUOTED intake").get_json()
+    assert any(hit["kind"] == "message" for hit in found["items"]), "before the move, the quote is found"
+    moderation.move_thread(world.facilitator, source, categories_of(world.secret)[0])
+    live = [m for m in received(sock, "message_edited") if m["id"] == message.id]
+    assert live and "PROBE-CHAT-QUOTED" not in str(live[-1]) and "PROBE-CHAT-OWN-WORDS" in str(live[-1])
+    for url in (f"/chat/channels/{channel.id}", f"/api/v1/channels/{channel.id}/messages",
+                f"/chat/messages/{message.id}", f"/api/v1/messages/{message.id}",
+                "/search?q=PROBE CHAT QUOTED intake", "/api/v1/search?q=PROBE CHAT QUOTED intake"):
+        answer = olu.get(url, follow_redirects=True)
+        assert answer.status_code == 200, url
+        assert "PROBE-CHAT-QUOTED" not in _shown_text(answer.get_data(as_text=True)), url
+    assert "PROBE-CHAT-OWN-WORDS" in olu.get(f"/api/v1/messages/{message.id}").get_data(as_text=True)
+    assert "PROBE-CHAT-QUOTED" in _signed_in(app, world.member).get(f"/threads/{source.id}").get_data(as_text=True)
+
+
 def test_a_thread_moved_out_of_a_team_space_carries_no_quote_of_what_stays_there(app, world, ctx):
     """A team thread quotes another team thread, then the facilitator moves it to the commons:
     the thread moves, the other thread's words stay behind."""

@@ -128,8 +128,9 @@ ROUTES = [
     ("post", "/spaces/{space_id}/threads", "Start a thread", "ThreadCreate", "Thread", 201),
     ("get", "/threads/{thread_id}", "A thread with a page of its posts (?cursor= page)", None, "Thread", 200),
     ("patch", "/threads/{thread_id}", "Moderate: pinned, pinned_globally, locked, hidden, slow_mode_seconds, "
-     "category_id (move)", _obj(pinned=BOOL, pinned_globally=BOOL, locked=BOOL, hidden=BOOL, slow_mode_seconds=INT,
-                                category_id=INT), "Thread", 200),
+     "category_id (move; a thread in an affinity space moves only between its space's categories)",
+     _obj(pinned=BOOL, pinned_globally=BOOL, locked=BOOL, hidden=BOOL, slow_mode_seconds=INT, category_id=INT),
+     "Thread", 200),
     ("post", "/threads/{thread_id}/posts", "Reply", _obj(body=STR), "Post", 201),
     ("post", "/threads/{thread_id}/accept", "Accept an answer (post_id null clears it)", _obj(post_id=INT),
      "Thread", 200),

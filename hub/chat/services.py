@@ -13,7 +13,7 @@ import uuid
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 
@@ -22,7 +22,7 @@ from hub.chat import fanout, payloads
 from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
 from hub.chat.ratelimit import check_send_rate
 from hub.extensions import db, utcnow
-from hub.forums.mentions import Wording, prepare
+from hub.forums.mentions import Wording, prepare, render_as_written, thread_moving, without_quotes
 from hub.forums.models import REACTIONS
 from hub.people.models import User
 from hub.spaces.models import Space
@@ -228,8 +228,10 @@ def _parent(actor, channel: Channel, parent_id, errors: dict) -> Message | None:
 
 
 def _touch(message: Message) -> None:
-    """Give a changed message a fresh place in its channel's order of changes."""
+    """Give a changed message a fresh place in its channel's order of changes (and drop the payload
+    a send built, which no longer says what it is)."""
     message.updated_seq = _next_seq(message.channel_id)
+    message.payload = None
 
 
 def edit(actor, message: Message | None, data: dict) -> Message:
@@ -328,3 +330,25 @@ def people_by_ids(ids) -> list[User]:
     if len(found) != len(wanted):
         raise NotFound()  # a missing person answers like one the actor may not see
     return found
+
+
+# ---------------------------------------------------------------- when a quoted thread moves
+
+@thread_moving.connect
+def withdraw_quotes_of_moved_thread(thread, post_ids: set[int]):
+    """A space channel's message may quote only posts of its own space (prepare). When the posts'
+    thread moves to another space (before that is committed), each of its quotes in other spaces'
+    channels gives way to the forums' notice, as quotes in forum posts do: the words leave with the
+    thread, from the history, the API and search alike. Returns the emits to make after the commit."""
+    quoting = db.session.scalars(select(Message).join(Channel, Channel.id == Message.channel_id).where(
+        Channel.kind == "space", Channel.space_id != thread.space_id,
+        or_(*[Message.body.contains(f"[quote={i}]") for i in post_ids])))
+    changed = []
+    for message in quoting:
+        body = without_quotes(message.body, lambda quoted_id: quoted_id in post_ids)
+        if body != message.body:
+            message.body, message.body_html = body, str(render_as_written(body))
+            _touch(message)
+            changed.append(message)
+    shown = [m for m in changed if m.deleted_at is None]
+    return (lambda: [fanout.after_change("message_edited", m) for m in shown]) if shown else None

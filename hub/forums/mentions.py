@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from blinker import signal
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -26,6 +27,12 @@ from hub.validation import ValidationError
 MENTION = re.compile(r"(?<![\w@/.\[])@([a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?)", re.I)
 QUOTE = re.compile(r"^\[quote=(\d+)\]\n?(.*?)\n?^\[/quote\][ \t]*$", re.M | re.S)
 MAX_MENTIONS = 30
+
+# Sent (sender: the thread, post_ids: its posts) when a thread has moved to another space, before
+# the move is committed, for other domains that quote forum posts (chat) to withdraw their quotes
+# that now cross spaces; the forums cannot import them (domains never import sideways). Each
+# receiver returns what to call after the commit (its emits), or None.
+thread_moving = signal("hub.forums.thread-moving")
 
 
 @dataclass
@@ -154,12 +161,13 @@ def withdraw_crossing_quotes(thread) -> None:
     within one space; a move would make some cross (posts elsewhere quoting this thread, and this
     thread's posts quoting posts that stay behind). Each such quote, in the post and in its kept
     revisions, gives way to a short notice, so a move neither leaves words where their readers can
-    no longer follow nor carries other threads' words along. The posts are rendered again as written."""
+    no longer follow nor carries other threads' words along. The posts are rendered again as written.
+    Returns what to call after the commit (thread_moving's receivers' emits)."""
     from hub.forums.models import PostRevision, Thread
 
     own = {p.id: p for p in db.session.scalars(select(Post).where(Post.thread_id == thread.id))}
     if not own:
-        return
+        return []
     mentions_own = or_(*[Post.body.contains(f"[quote={i}]") for i in own])
     revised_own = select(PostRevision.post_id).where(or_(*[PostRevision.body.contains(f"[quote={i}]") for i in own]))
     elsewhere = db.session.scalars(select(Post).join(Thread, Thread.id == Post.thread_id).where(
@@ -171,14 +179,17 @@ def withdraw_crossing_quotes(thread) -> None:
             source = own.get(quoted_id) or db.session.get(Post, quoted_id)
             return source is None or source.thread.space_id != space_id
 
-        body = _without_quotes(post.body, crosses)
+        body = without_quotes(post.body, crosses)
         if body != post.body:
             post.body, post.body_html = body, str(render_as_written(body))
         for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)):
-            revision.body = _without_quotes(revision.body, crosses)
+            revision.body = without_quotes(revision.body, crosses)
+    answers = thread_moving.send(thread, post_ids=set(own))
+    return [after for _receiver, after in answers if after is not None]
 
 
-def _without_quotes(source: str, crosses: Callable[[int], bool]) -> str:
+def without_quotes(source: str, crosses: Callable[[int], bool]) -> str:
+    """`source` with each quote of a post for which `crosses(post id)` holds given way to a notice."""
     notice = _("(A quoted post is not available here.)")
     return QUOTE.sub(lambda m: f"> {notice}\n" if crosses(int(m.group(1))) else m.group(0), source)
 

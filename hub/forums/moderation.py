@@ -106,7 +106,7 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
         _log(actor, source.id, "move", thread, detail=category.name)
     else:
         thread.space_id = target.id
-        withdraw_crossing_quotes(thread)
+        after_commit = withdraw_crossing_quotes(thread)
         # The source's log keeps no title: some of its moderators may not follow the thread.
         _log(actor, source.id, "move_out", None, detail=f"#{thread.id}")
         _log(actor, target.id, "move_in", thread, detail=category.name)
@@ -114,6 +114,8 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
     db.session.refresh(thread)
     if source.id != target.id:
         fanout.after_withdraw(thread, readers_before - policy.audience(thread))
+        for after in after_commit:
+            after()
     return thread
 
 

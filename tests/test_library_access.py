@@ -308,3 +308,40 @@ def test_a_move_cannot_take_a_space_past_its_quota(app, world):
         fits = create(world.participant, world.team.space, "Small draft", small, action="draft")
         library.move(world.participant, fits, world.commons)  # a small one still fits
     assert db.session.get(Resource, fits.id).space_id == world.commons.id
+
+
+def test_a_team_drafts_history_and_old_files_stay_with_the_team_when_it_is_submitted(app, world):
+    """Pat drafts in the team space (first drafts with words he then takes out, and a file he
+    replaces), then submits it to the commons, where it is published. Olu (commons only) reads
+    the text and file as they arrived: not the team's earlier versions (history page, API), nor
+    the replaced file (history page, download, API). Tess, of the team, still reads it all."""
+    from werkzeug.datastructures import FileStorage
+    with app.test_request_context():
+        draft = library.create_resource(world.participant, world.team.space, {
+            "title": "Huddle guide", "summary": "PROBE-FIRST-DRAFT with a patient's initials", "kind": "tool",
+            "action": "draft"}, FileStorage(io.BytesIO(b"PROBE-OLD-FILE\n"), filename="notes.txt"))
+        old_file = db.session.scalar(select(ResourceFile).where(ResourceFile.resource_id == draft.id))
+        library.update_resource(world.participant, draft, {"title": "Huddle guide", "kind": "tool",
+                                                           "summary": "PROBE-SECOND-DRAFT still naming a clinic"})
+        new_file = library.add_file(world.participant, draft,
+                                    FileStorage(io.BytesIO(b"Clean notes\n"), filename="notes.txt"), old_file)
+        library.update_resource(world.participant, draft, {"title": "Huddle guide", "kind": "tool",
+                                                           "summary": "Shared words for every clinic"})
+        library.submit(world.participant, draft, world.commons)
+        library.review(world.facilitator, draft, "approve")
+    olu, tess = signed_in(app, world.outsider), signed_in(app, world.teammate)
+    assert olu.get(f"/resources/{draft.id}").status_code == 200
+    history = olu.get(f"/resources/{draft.id}/history").get_data(as_text=True)
+    versions = olu.get(f"/api/v1/resources/{draft.id}/versions").get_json()["items"]
+    assert "Shared words for every clinic" in history
+    for shown in (history, str(versions)):
+        assert "PROBE-FIRST-DRAFT" not in shown and "PROBE-SECOND-DRAFT" not in shown
+    assert [v["number"] for v in versions] == [3] and versions[0]["diff"] == []
+    assert f"/library/files/{old_file.id}" not in history
+    assert olu.get(f"/library/files/{old_file.id}").status_code == 404
+    assert olu.get(f"/api/v1/files/{old_file.id}").status_code == 404
+    assert olu.get(f"/api/v1/files/{new_file.id}").data == b"Clean notes\n"
+    team_history = tess.get(f"/resources/{draft.id}/history").get_data(as_text=True)
+    assert "PROBE-FIRST-DRAFT" in team_history and f"/library/files/{old_file.id}" in team_history
+    assert [v["number"] for v in tess.get(f"/api/v1/resources/{draft.id}/versions").get_json()["items"]] == [1, 2, 3]
+    assert tess.get(f"/library/files/{old_file.id}").data == b"PROBE-OLD-FILE\n"

@@ -248,13 +248,15 @@ library_worlds = st.fixed_dictionaries({
                                 st.sampled_from(["submitted", "changes_requested", "approved", "declined",
                                                  "withdrawn"])),
                       max_size=3),
+    # Per resource: an earlier version and a replaced file, left in one of the spaces (a move) or not.
+    "left": st.lists(st.none() | st.integers(0, 8), max_size=6),
 })
 
 
 def _add_library(data, users, all_spaces):
     from datetime import date, timedelta
 
-    from hub.library.models import Adoption, Collection, Resource, ResourceEdit, ResourceFile, Vote
+    from hub.library.models import Adoption, Collection, Resource, ResourceEdit, ResourceFile, ResourceVersion, Vote
 
     # A resource whose space is past the world's lands in the caucus: history cuts always matter.
     places = all_spaces + [_caucus(data["narrow"], users)]
@@ -268,9 +270,17 @@ def _add_library(data, users, all_spaces):
         db.session.add(resource)
         resources.append(resource)
     db.session.flush()
-    for resource in resources:
+    for i, resource in enumerate(resources):
         db.session.add(ResourceFile(resource_id=resource.id, uploader_id=resource.author_id, filename="f.txt",
                                     content_type="text/plain", type_label="text", size=1, sha256="0" * 64))
+        if i < len(data["left"]) and all_spaces:
+            left = data["left"][i]
+            left_in = all_spaces[min(left, len(all_spaces) - 1)].id if left is not None else None
+            db.session.add(ResourceVersion(resource_id=resource.id, number=1, title="v", editor_id=resource.author_id,
+                                           left_in_space_id=left_in))
+            db.session.add(ResourceFile(resource_id=resource.id, uploader_id=resource.author_id, filename="o.txt",
+                                        content_type="text/plain", type_label="text", size=1, sha256="0" * 64,
+                                        superseded_at=resource.created_at, left_in_space_id=left_in))
     teams = list(db.session.scalars(select(Team).order_by(Team.id)))
     for r, t, shared in data["adoptions"]:
         if r < len(resources) and t < len(teams):
@@ -297,12 +307,12 @@ def _add_library(data, users, all_spaces):
 @given(data=library_worlds)
 def test_library_scope_audience_and_predicate_agree(app, data):
     from hub.library import queries
-    from hub.library.models import Adoption, Collection, Resource, ResourceEdit, ResourceFile
+    from hub.library.models import Adoption, Collection, Resource, ResourceEdit, ResourceFile, ResourceVersion
 
     users, all_spaces = _build(data["world"])
     _add_library(data, users, all_spaces)
-    actions = {Resource: "resource.view", ResourceFile: "file.view", Adoption: "adoption.view",
-               Collection: "collection.view", ResourceEdit: "resource_edit.view"}
+    actions = {Resource: "resource.view", ResourceFile: "file.view", ResourceVersion: "version.view",
+               Adoption: "adoption.view", Collection: "collection.view", ResourceEdit: "resource_edit.view"}
     rows = {model: list(db.session.scalars(select(model))) for model in actions}
     for viewer in users + [AnonymousUser()]:
         asker = policy.Asker(viewer)

@@ -117,8 +117,13 @@ class ResourceVersion(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who wrote this version
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)  # when it was written
+    # Set when the resource moved to another space after this version: it was written for this
+    # space's readers and stays theirs (hub.policy.library); None while it moved nowhere since.
+    left_in_space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
 
+    resource: Mapped[Resource] = relationship()
     editor: Mapped["User"] = relationship()  # noqa: F821
+    left_in_space: Mapped["Space | None"] = relationship()  # noqa: F821
 
 
 class ResourceEdit(db.Model):
@@ -186,9 +191,12 @@ class ResourceFile(db.Model):
     edit_id: Mapped[int | None] = mapped_column(ForeignKey("library_resource_edits.id", ondelete="CASCADE"),
                                                 index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # As for versions: a file no longer current when the resource moved stays the old space's.
+    left_in_space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
 
     resource: Mapped[Resource] = relationship()
     uploader: Mapped["User"] = relationship()  # noqa: F821
+    left_in_space: Mapped["Space | None"] = relationship()  # noqa: F821
     edit: Mapped[ResourceEdit | None] = relationship()
 
 

@@ -236,9 +236,12 @@ def my_vote(user, resource: Resource) -> bool:
 
 
 def history(user, resource: Resource) -> list[dict]:
-    """Every version of the text, oldest first, each with a line diff against the one before."""
+    """Every version of the text this person may see, oldest first, each with a line diff against
+    the one before (none for the first: versions left in a space the resource moved from, which
+    the person does not read, are not theirs to compare with)."""
     policy.require(user, "resource.view", resource)
-    rows = list(db.session.scalars(select(ResourceVersion).options(selectinload(ResourceVersion.editor))
+    rows = list(db.session.scalars(policy.scope(select(ResourceVersion), user)
+                                   .options(selectinload(ResourceVersion.editor))
                                    .where(ResourceVersion.resource_id == resource.id).order_by(ResourceVersion.number)))
     current_editor = db.session.get(User, resource.edited_by_id or resource.author_id)
     versions = [{"number": r.number, "title": r.title, "body": _joined(r.summary, r.body), "editor": r.editor,

@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from hub import content, policy, realtime
 from hub.extensions import db, utcnow
 from hub.forums.services import parse_tags
 from hub.library.files import commit_or_unstore, stage_file, add_file, purge_file, remove_file  # noqa: F401
 from hub.library.models import (EVIDENCE_LEVELS, KINDS, LIBRARIES, Component, Resource, ResourceComponent,
-                                ResourceTag, ResourceVersion)
+                                ResourceFile, ResourceTag, ResourceVersion)
 from hub.notify import services as notify
 from hub.spaces.models import Space
 from hub.validation import ValidationError, require_text
@@ -222,6 +222,7 @@ def submit(actor, resource: Resource, target: Space | None = None) -> Resource:
     if target is not None and target.id != resource.space_id:
         _check_move_target(actor, resource, target)
         readers_before = policy.audience(resource)
+        _leave_history_behind(resource)
         resource.space_id = target.id
     else:
         readers_before = None
@@ -286,7 +287,6 @@ def _check_move_target(actor, resource: Resource, target: Space) -> None:
         raise ValidationError({"space_id": _("A resource stays in its affinity space. To share the idea "
                                              "elsewhere, add it there as a new resource.")})
     from hub.library.files import check_quota
-    from hub.library.models import ResourceFile
     size = db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
                              .where(ResourceFile.resource_id == resource.id)) or 0
     check_quota(target.id, size, "space_id")
@@ -301,6 +301,7 @@ def move(actor, resource: Resource, target: Space | None) -> Resource:
         return resource
     thread, category = _discussion_to_move(actor, resource, target)
     readers_before = policy.audience(resource)
+    _leave_history_behind(resource)
     resource.space_id = target.id
     reviewed_again = resource.status == "published" and not policy.can(actor, "space.manage", target)
     if reviewed_again:
@@ -316,6 +317,20 @@ def move(actor, resource: Resource, target: Space | None) -> Resource:
     if reviewed_again:
         _submitted(actor, resource)
     return resource
+
+
+def _leave_history_behind(resource: Resource) -> None:
+    """Call before the resource leaves its space (not committed). Its earlier versions and the
+    files it no longer uses were written for this space's readers: a team's first drafts, and the
+    names of who wrote them, stay the team's (hub.policy.library), and the new home's readers
+    start from the text and files as they arrive."""
+    db.session.execute(update(ResourceVersion).where(ResourceVersion.resource_id == resource.id,
+                                                     ResourceVersion.left_in_space_id.is_(None))
+                       .values(left_in_space_id=resource.space_id))
+    db.session.execute(update(ResourceFile).where(ResourceFile.resource_id == resource.id,
+                                                  ResourceFile.superseded_at.is_not(None),
+                                                  ResourceFile.left_in_space_id.is_(None))
+                       .values(left_in_space_id=resource.space_id))
 
 
 def _discussion_to_move(actor, resource: Resource, target: Space):

@@ -7,7 +7,9 @@ joining, in a narrow-history affinity space); drafts stay with their author, or 
 in a team space; submissions also reach the space's moderators, who review them. Files,
 adoptions and votes follow their resource; a team-only adoption also needs the team's space.
 An edit proposed to a published resource (and the files it brings) is its editor's and the
-space's moderators' until it is approved.
+space's moderators' until it is approved. Earlier versions and files of a resource that moved
+(a team's draft submitted to its cohort) stay with the readers of the space they were left in:
+the new home's readers start from the text and files as they arrived.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any, Callable
 from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
-from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile
+from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile, ResourceVersion
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.policy.audiences import _joined_at, _moderator_ids, _space_audience
 from hub.policy.core import AUDIENCES, EXISTENCE_ACTION, NEEDS_OBJECT, RULES, SCOPES, can
@@ -26,7 +28,7 @@ from hub.policy.spaces import _can_manage_space, _can_view_space, _managed_space
 from hub.spaces.models import Space, SpaceMembership
 
 
-LIBRARY_TYPES = (Resource, ResourceFile, Collection, Adoption, ResourceEdit)
+LIBRARY_TYPES = (Resource, ResourceFile, ResourceVersion, Collection, Adoption, ResourceEdit)
 
 
 def _resource_visible(facts: SpaceFacts, space: Space, resource: Resource) -> bool:
@@ -89,11 +91,21 @@ def _edit_rule(action: str) -> Callable[[Any, ResourceEdit], bool]:
     return rule
 
 
+def _reads_where_left(user, row: ResourceFile | ResourceVersion) -> bool:
+    return row.left_in_space_id is None or _can_view_space(user, row.left_in_space)
+
+
 def _can_view_file(user, file: ResourceFile) -> bool:
     """A resource's files follow it; a file brought by a proposed edit follows the edit."""
+    if not _reads_where_left(user, file):
+        return False
     if file.edit_id is not None:
         return can(user, "resource_edit.view", file.edit)
     return can(user, "resource.download", file.resource)
+
+
+def _can_view_version(user, version: ResourceVersion) -> bool:
+    return _reads_where_left(user, version) and can(user, "resource.view", version.resource)
 
 
 def _can_view_adoption(user, adoption: Adoption) -> bool:
@@ -128,6 +140,7 @@ RULES.update({
     **{action: _resource_rule(action) for action in RESOURCE_ACTIONS},
     **{action: _edit_rule(action) for action in ("resource_edit.view", "resource_edit.review")},
     "file.view": _can_view_file,
+    "version.view": _can_view_version,
     "collection.view": lambda user, collection: _can_view_collection(user, collection),
     "collection.curate": _can_curate_collection,
     # Pinning puts a collection on a cohort's home page.
@@ -136,9 +149,9 @@ RULES.update({
     "adoption.remove": _can_remove_adoption,
     "component.manage": lambda user, _obj: is_staff(user),
 })
-EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", Collection: "collection.view",
-                         Adoption: "adoption.view", ResourceEdit: "resource_edit.view"})
-NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "collection.view", "collection.curate", "collection.pin",
+EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", ResourceVersion: "version.view",
+                         Collection: "collection.view", Adoption: "adoption.view", ResourceEdit: "resource_edit.view"})
+NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "version.view", "collection.view", "collection.curate", "collection.pin",
                                          "adoption.view", "adoption.remove", "resource_edit.view",
                                          "resource_edit.review"})
 
@@ -185,12 +198,24 @@ def _edit_clause(user):
                 or_(ResourceEdit.editor_id == user.id, ResourceEdit.resource_id.in_(managed)))
 
 
+def _reads_where_left_clause(user, column):
+    return or_(column.is_(None), column.in_(select(Space.id).where(_space_view_clause(user))))
+
+
 def _file_clause(user):
     if not signed_in(user):
         return false()
     return and_(ResourceFile.resource_id.in_(visible_resource_ids(user)),
+                _reads_where_left_clause(user, ResourceFile.left_in_space_id),
                 or_(ResourceFile.edit_id.is_(None), ResourceFile.edit_id.in_(select(ResourceEdit.id)
                                                                               .where(_edit_clause(user)))))
+
+
+def _version_clause(user):
+    if not signed_in(user):
+        return false()
+    return and_(ResourceVersion.resource_id.in_(visible_resource_ids(user)),
+                _reads_where_left_clause(user, ResourceVersion.left_in_space_id))
 
 
 def reads_resource_clause(user_id, resource_id):
@@ -237,6 +262,7 @@ def _adoption_clause(user):
 SCOPES.update({
     Resource: _resource_clause,
     ResourceFile: _file_clause,
+    ResourceVersion: _version_clause,
     ResourceEdit: _edit_clause,
     Collection: lambda user: and_(Collection.space_id.in_(select(Space.id).where(_space_view_clause(user))),
                                   _library_after_cutoff(user.id, Collection.space_id, Collection.created_at)),
@@ -246,8 +272,12 @@ SCOPES.update({
 
 
 def _library_audience(obj, among=None) -> set[int]:
+    if isinstance(obj, (ResourceFile, ResourceVersion)) and obj.left_in_space_id is not None:
+        among = _space_audience(obj.left_in_space, among)
     if isinstance(obj, ResourceFile):
         return _edit_audience(obj.edit, among) if obj.edit_id is not None else _resource_audience(obj.resource, among)
+    if isinstance(obj, ResourceVersion):
+        return _resource_audience(obj.resource, among)
     if isinstance(obj, ResourceEdit):
         return _edit_audience(obj, among)
     if isinstance(obj, Collection):

@@ -151,9 +151,9 @@ RULES.update({
 })
 EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", ResourceVersion: "version.view",
                          Collection: "collection.view", Adoption: "adoption.view", ResourceEdit: "resource_edit.view"})
-NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "version.view", "collection.view", "collection.curate", "collection.pin",
-                                         "adoption.view", "adoption.remove", "resource_edit.view",
-                                         "resource_edit.review"})
+NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "version.view", "collection.view", "collection.curate",
+                                             "collection.pin", "adoption.view", "adoption.remove",
+                                             "resource_edit.view", "resource_edit.review"})
 
 
 def resource_asker_rules(asker: Asker, resource: Resource) -> dict[str, bool]:

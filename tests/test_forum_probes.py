@@ -193,6 +193,28 @@ def test_a_thread_moved_out_of_a_team_space_carries_no_quote_of_what_stays_there
         f"/api/v1/threads/{moving.id}").get_data(as_text=True)
 
 
+def test_a_thread_moved_out_of_a_team_space_leaves_its_earlier_texts_with_the_team(app, world, ctx):
+    """Tess wrote a team reply, then took words out of it; the facilitator moves the thread to the
+    commons. Olu (commons only) reads the reply as it arrived: not its team-era texts (history page,
+    API). An edit made after the move is his to compare. Pat, of the team, still reads it all."""
+    thread = f.thread(world.participant, world.team.space, "Huddles", "How do you run them?")
+    reply = f.reply(world.teammate, thread, "PROBE-TEAM-ERA words about a patient")
+    forum.edit_post(world.teammate, reply, {"body": "Words for everyone"})
+    moderation.move_thread(world.facilitator, thread, categories_of(world.commons)[0])
+    olu, pat = _signed_in(app, world.outsider), _signed_in(app, world.participant)
+    history = olu.get(f"/posts/{reply.id}/history")
+    revisions = olu.get(f"/api/v1/posts/{reply.id}/revisions").get_json()["items"]
+    assert history.status_code == 200 and "Words for everyone" in history.get_data(as_text=True)
+    assert "PROBE-TEAM-ERA" not in history.get_data(as_text=True) + str(revisions)
+    assert [v["number"] for v in revisions] == [2] and revisions[0]["diff"] == []
+    forum.edit_post(world.teammate, db.session.get(Post, reply.id), {"body": "Words for everyone, and more"})
+    after = olu.get(f"/api/v1/posts/{reply.id}/revisions").get_json()["items"]
+    assert [v["number"] for v in after] == [2, 3] and any(d["kind"] == "added" for d in after[1]["diff"])
+    team_view = pat.get(f"/api/v1/posts/{reply.id}/revisions").get_json()["items"]
+    assert [v["number"] for v in team_view] == [1, 2, 3] and "PROBE-TEAM-ERA" in str(team_view)
+    assert "PROBE-TEAM-ERA" in pat.get(f"/posts/{reply.id}/history").get_data(as_text=True)
+
+
 def test_a_thread_stays_in_its_affinity_space(app, world, ctx):
     """Its authors, reactions and history would tell the commons who is in the circle: a facilitator
     who moderates both may move it between the circle's categories, never out (page, form, API)."""

@@ -167,6 +167,8 @@ forum_worlds = st.fixed_dictionaries({
                                   st.sampled_from(["shown", "hidden", "deleted"])), max_size=5),
     "posts": st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5), st.integers(-2, 3),
                                 st.sampled_from(["shown", "hidden", "deleted"])), max_size=8),
+    # Per post: an earlier text, left in one of the spaces (its thread moved) or not.
+    "left": st.lists(st.none() | st.integers(0, 8), max_size=8),
 })
 
 
@@ -174,7 +176,7 @@ def _add_forum(data, users, all_spaces):
     from datetime import timedelta
 
     from hub.forums.categories import categories_of
-    from hub.forums.models import Post, Thread
+    from hub.forums.models import Post, PostRevision, Thread
 
     base = _stagger_joining(data["narrow"], all_spaces)
     threads = []
@@ -195,6 +197,12 @@ def _add_forum(data, users, all_spaces):
             db.session.add(Post(thread_id=threads[t].id, number=numbers[t], author_id=users[u].id, body="b",
                                 body_html="b", created_at=when, hidden_at=when if state == "hidden" else None,
                                 deleted_at=when if state == "deleted" else None))
+    db.session.flush()
+    posts = list(db.session.scalars(select(Post).order_by(Post.id)))
+    for post, left in zip(posts, data["left"]):
+        left_in = all_spaces[min(left, len(all_spaces) - 1)].id if left is not None else None
+        db.session.add(PostRevision(post_id=post.id, number=1, body="r", editor_id=post.author_id,
+                                    left_in_space_id=left_in))
     db.session.commit()
     db.session.expire_all()
 
@@ -202,12 +210,13 @@ def _add_forum(data, users, all_spaces):
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=forum_worlds)
 def test_forum_scope_audience_and_predicate_agree(app, data):
-    from hub.forums.models import Post, Thread
+    from hub.forums.models import Post, PostRevision, Thread
 
     users, all_spaces = _build(data["world"])
     _add_forum(data, users, all_spaces)
     threads = list(db.session.scalars(select(Thread)))
     posts = list(db.session.scalars(select(Post)))
+    revisions = list(db.session.scalars(select(PostRevision)))
     for viewer in users + [AnonymousUser()]:
         asker = policy.Asker(viewer)
         scoped = {t.id for t in db.session.scalars(policy.scope(select(Thread), viewer))}
@@ -215,6 +224,8 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert scoped == {t.id for t in threads if asker.can("thread.view", t)}
         scoped_posts = {p.id for p in db.session.scalars(policy.scope(select(Post), viewer))}
         assert scoped_posts == {p.id for p in posts if policy.can(viewer, "post.view", p)}
+        scoped_revisions = set(db.session.scalars(policy.scope(select(PostRevision.id), viewer)))
+        assert scoped_revisions == {r.id for r in revisions if policy.can(viewer, "revision.view", r)}
         for thread in threads:
             # The thread page's shortcut clause agrees with the predicate too.
             shortcut = set(db.session.scalars(select(Post.id).where(policy.posts_of_thread_clause(viewer, thread))))
@@ -229,6 +240,10 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(post) == {u.id for u in users if policy.can(u, "post.view", post)}
         some = {u.id for u in users[::2]}
         assert policy.audience(post, among=some) == policy.audience(post) & some
+    for revision in revisions:
+        assert policy.audience(revision) == {u.id for u in users if policy.can(u, "revision.view", revision)}
+        some = {u.id for u in users[::2]}
+        assert policy.audience(revision, among=some) == policy.audience(revision) & some
 
 
 # Library content on the same worlds: resources in every status, some hidden or deleted, written

@@ -103,8 +103,13 @@ class PostRevision(db.Model):
     body: Mapped[str] = mapped_column(Text)
     editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when the thread moved to another space after this revision: it was written for this
+    # space's readers and stays theirs (hub.policy); None while the thread moved nowhere since.
+    left_in_space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
 
+    post: Mapped["Post"] = relationship()
     editor: Mapped["User"] = relationship()  # noqa: F821
+    left_in_space: Mapped["Space | None"] = relationship()  # noqa: F821
 
 
 class Reaction(db.Model):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hub import policy
 from hub.extensions import db, utcnow
 from hub.forums import fanout
 from hub.forums.mentions import withdraw_crossing_quotes
-from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, Thread
+from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, PostRevision, Thread
 from hub.forums.services import set_standing
 from hub.notify import services as notify
 from hub.spaces.models import Space, SpaceMembership
@@ -105,6 +105,7 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
     if source.id == target.id:
         _log(actor, source.id, "move", thread, detail=category.name)
     else:
+        _leave_revisions_behind(thread, source)
         thread.space_id = target.id
         after_commit = withdraw_crossing_quotes(thread)
         # The source's log keeps no title: some of its moderators may not follow the thread.
@@ -117,6 +118,15 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
         for after in after_commit:
             after()
     return thread
+
+
+def _leave_revisions_behind(thread: Thread, source) -> None:
+    """The earlier texts of the thread's posts were written for the space it leaves: they stay its
+    readers' (policy "revision.view"), and the new space's readers start from the posts as they
+    arrive (what a team member wrote and then took out stays the team's)."""
+    db.session.execute(update(PostRevision).where(
+        PostRevision.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)),
+        PostRevision.left_in_space_id.is_(None)).values(left_in_space_id=source.id))
 
 
 def flag_post(actor, post: Post, reason: str, message: str = "") -> Flag:

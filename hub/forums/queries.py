@@ -93,16 +93,20 @@ def page_of(user, post: Post) -> int:
 
 
 def revisions(user, post: Post) -> list[dict]:
-    """Every version of a post, oldest first, each with a line diff against the one before."""
+    """Every version of a post this person may see, oldest first, each with a line diff against
+    the one before it that they see (revisions left in a space the thread moved from, which they
+    do not read, are neither shown nor compared with)."""
     policy.require(user, "post.view", post)
     rows = list(db.session.scalars(select(PostRevision).options(selectinload(PostRevision.editor))
                                    .where(PostRevision.post_id == post.id).order_by(PostRevision.number)))
+    seen = set(db.session.scalars(policy.scope(select(PostRevision.id), user).where(PostRevision.post_id == post.id)))
     bodies = [(r.title, r.body) for r in rows] + [(post.thread.title if post.number == 1 else "", post.body)]
     # Revision k holds the text that edit k replaced; so version k+1 was made by that edit's editor.
     editors = [post.author] + [r.editor for r in rows]
     times = [post.created_at] + [r.created_at for r in rows]
+    shown = [r.id in seen for r in rows] + [True]  # the post's text now is shown to all its readers
     versions = [{"number": i + 1, "title": title, "body": body, "editor": editors[i], "at": times[i]}
-                for i, (title, body) in enumerate(bodies)]
+                for i, (title, body) in enumerate(bodies) if shown[i]]
     for before, after in zip([None] + versions, versions):
         after["diff"] = _diff(before, after) if before else []
     return versions

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hub.extensions import db
-from hub.forums.models import Post, Thread
+from hub.forums.models import Post, PostRevision, Thread
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.policy.core import AUDIENCES, audience
 from hub.policy.roles import STAFF_ROLES
@@ -98,6 +98,15 @@ def _post_audience(post: Post, among=None) -> set[int]:
     return audience_of_posts(post.thread, [post], among)[post.id]
 
 
+def among_readers_where_left(row, among=None):
+    """`among` narrowed to the readers of the space a moved row was left in (reads_where_left)."""
+    return among if row.left_in_space_id is None else _space_audience(row.left_in_space, among)
+
+
+def _revision_audience(revision: PostRevision, among=None) -> set[int]:
+    return _post_audience(revision.post, among_readers_where_left(revision, among))
+
+
 def _person_audience(person: User, among=None) -> set[int]:
     # A profile is seen by every active person; a deactivated one only by admins.
     if person.active:
@@ -106,4 +115,4 @@ def _person_audience(person: User, among=None) -> set[int]:
 
 
 AUDIENCES.extend([(Space, _space_audience), (Thread, _thread_audience), (Post, _post_audience),
-                  (User, _person_audience)])
+                  (PostRevision, _revision_audience), (User, _person_audience)])

@@ -11,10 +11,11 @@ from sqlalchemy import and_, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from hub.extensions import db
-from hub.forums.models import Category, Flag, Post, Thread
+from hub.forums.models import Category, Flag, Post, PostRevision, Thread
 from hub.policy.core import EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJECT, RULES, can
 from hub.policy.roles import is_staff, signed_in
-from hub.policy.spaces import ASK, _can_manage_space, _can_view_space, _space_view_clause, explicit_membership
+from hub.policy.spaces import (ASK, _can_manage_space, _can_view_space, _space_view_clause, explicit_membership,
+                               reads_where_left)
 from hub.spaces.models import Space
 
 
@@ -215,13 +216,16 @@ RULES.update({
     **{action: _post_rule(action) for action in ("post.view", "post.edit", "post.delete", "post.restore",
                                                  "post.react", "post.flag")},
     "flag.review": _can_review_flag,
+    # An earlier text of a post: its post's readers', less those who do not read where it was left.
+    "revision.view": lambda user, revision: reads_where_left(user, revision) and can(user, "post.view", revision.post),
 })
 EXISTENCE_ACTION.update({
     Category: "category.view",
     Thread: "thread.view",
     Post: "post.view",
+    PostRevision: "revision.view",
     Flag: "flag.review",
 })
-NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "flag"))
+NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "revision", "flag"))
 KNOWN_CHECKS.update({"thread": _require_known_thread, "post": _require_known_post,
                      "category": _require_known_category})

@@ -20,11 +20,12 @@ from sqlalchemy.orm import aliased
 
 from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile, ResourceVersion
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
-from hub.policy.audiences import _joined_at, _moderator_ids, _space_audience
+from hub.policy.audiences import _joined_at, _moderator_ids, _space_audience, among_readers_where_left
 from hub.policy.core import AUDIENCES, EXISTENCE_ACTION, NEEDS_OBJECT, RULES, SCOPES, can
 from hub.policy.forums import Asker, SpaceFacts, history_cutoff, space_facts
 from hub.policy.roles import STAFF_ROLES, is_staff, signed_in
-from hub.policy.spaces import _can_manage_space, _can_view_space, _managed_space_ids, _space_view_clause
+from hub.policy.spaces import (_can_manage_space, _can_view_space, _managed_space_ids, _space_view_clause,
+                               reads_where_left, reads_where_left_clause)
 from hub.spaces.models import Space, SpaceMembership
 
 
@@ -91,13 +92,9 @@ def _edit_rule(action: str) -> Callable[[Any, ResourceEdit], bool]:
     return rule
 
 
-def _reads_where_left(user, row: ResourceFile | ResourceVersion) -> bool:
-    return row.left_in_space_id is None or _can_view_space(user, row.left_in_space)
-
-
 def _can_view_file(user, file: ResourceFile) -> bool:
     """A resource's files follow it; a file brought by a proposed edit follows the edit."""
-    if not _reads_where_left(user, file):
+    if not reads_where_left(user, file):
         return False
     if file.edit_id is not None:
         return can(user, "resource_edit.view", file.edit)
@@ -105,7 +102,7 @@ def _can_view_file(user, file: ResourceFile) -> bool:
 
 
 def _can_view_version(user, version: ResourceVersion) -> bool:
-    return _reads_where_left(user, version) and can(user, "resource.view", version.resource)
+    return reads_where_left(user, version) and can(user, "resource.view", version.resource)
 
 
 def _can_view_adoption(user, adoption: Adoption) -> bool:
@@ -198,15 +195,11 @@ def _edit_clause(user):
                 or_(ResourceEdit.editor_id == user.id, ResourceEdit.resource_id.in_(managed)))
 
 
-def _reads_where_left_clause(user, column):
-    return or_(column.is_(None), column.in_(select(Space.id).where(_space_view_clause(user))))
-
-
 def _file_clause(user):
     if not signed_in(user):
         return false()
     return and_(ResourceFile.resource_id.in_(visible_resource_ids(user)),
-                _reads_where_left_clause(user, ResourceFile.left_in_space_id),
+                reads_where_left_clause(user, ResourceFile.left_in_space_id),
                 or_(ResourceFile.edit_id.is_(None), ResourceFile.edit_id.in_(select(ResourceEdit.id)
                                                                               .where(_edit_clause(user)))))
 
@@ -215,7 +208,7 @@ def _version_clause(user):
     if not signed_in(user):
         return false()
     return and_(ResourceVersion.resource_id.in_(visible_resource_ids(user)),
-                _reads_where_left_clause(user, ResourceVersion.left_in_space_id))
+                reads_where_left_clause(user, ResourceVersion.left_in_space_id))
 
 
 def reads_resource_clause(user_id, resource_id):
@@ -272,8 +265,8 @@ SCOPES.update({
 
 
 def _library_audience(obj, among=None) -> set[int]:
-    if isinstance(obj, (ResourceFile, ResourceVersion)) and obj.left_in_space_id is not None:
-        among = _space_audience(obj.left_in_space, among)
+    if isinstance(obj, (ResourceFile, ResourceVersion)):
+        among = among_readers_where_left(obj, among)
     if isinstance(obj, ResourceFile):
         return _edit_audience(obj.edit, among) if obj.edit_id is not None else _resource_audience(obj.resource, among)
     if isinstance(obj, ResourceVersion):

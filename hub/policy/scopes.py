@@ -7,11 +7,11 @@ from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from hub.auth.models import Invitation
-from hub.forums.models import Category, Post, Thread
+from hub.forums.models import Category, Post, PostRevision, Thread
 from hub.people.models import User
 from hub.policy.core import SCOPES
 from hub.policy.roles import is_admin, is_staff, signed_in
-from hub.policy.spaces import _managed_space_ids, _space_view_clause
+from hub.policy.spaces import _managed_space_ids, _space_view_clause, reads_where_left_clause
 from hub.spaces.models import Space, SpaceMembership
 
 
@@ -73,6 +73,13 @@ def _post_clause(user):
                 _shown_clause(user, Post, in_managed))
 
 
+def _revision_clause(user):
+    if not signed_in(user):
+        return false()
+    return and_(PostRevision.post_id.in_(select(Post.id).where(_post_clause(user))),
+                reads_where_left_clause(user, PostRevision.left_in_space_id))
+
+
 def visible_thread_ids(user):
     """A subquery of the threads the user may read, for listings and counts to filter on."""
     return select(Thread.id).where(_thread_clause(user))
@@ -82,6 +89,7 @@ SCOPES.update({
     Space: _space_view_clause,
     Thread: _thread_clause,
     Post: _post_clause,
+    PostRevision: _revision_clause,
     Category: lambda user: Category.space_id.in_(select(Space.id).where(_space_view_clause(user))),
     User: _person_clause,
     Invitation: _invitation_clause,

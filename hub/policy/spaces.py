@@ -270,3 +270,14 @@ def _managed_space_ids(user):
     if is_staff(user):
         clause = or_(clause, Space.kind != "affinity")
     return select(Space.id).where(clause)
+
+
+def reads_where_left(user, row) -> bool:
+    """A library version or file, or a post revision, left in a space its resource or thread moved
+    from (`left_in_space`) was written for that space's readers and stays theirs."""
+    return row.left_in_space_id is None or _can_view_space(user, row.left_in_space)
+
+
+def reads_where_left_clause(user, column):
+    """SQL twin of reads_where_left, on the row's `left_in_space_id` column."""
+    return or_(column.is_(None), column.in_(select(Space.id).where(_space_view_clause(user))))

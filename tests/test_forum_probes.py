@@ -215,6 +215,21 @@ def test_a_thread_moved_out_of_a_team_space_leaves_its_earlier_texts_with_the_te
     assert "PROBE-TEAM-ERA" in pat.get(f"/posts/{reply.id}/history").get_data(as_text=True)
 
 
+def test_a_team_era_revision_keeps_its_quote_of_what_stayed_in_the_team(app, world, ctx):
+    """Tess's reply quoted another team thread, then she edited it; the thread moves to the
+    commons. The reply's text now gives the quote way to the notice, but its team-era revision,
+    read only by those who read the team space too, keeps the words it quoted."""
+    stays = f.thread(world.participant, world.team.space, "Stays", "PROBE-STAYED-WORDS in the team")
+    moving = f.thread(world.teammate, world.team.space, "Moving", "Open to all")
+    reply = f.reply(world.teammate, moving, f"[quote={_opening(stays).id}]\nPROBE-STAYED-WORDS\n[/quote]\nMine")
+    forum.edit_post(world.teammate, reply, {"body": reply.body + ", edited"})
+    moderation.move_thread(world.facilitator, moving, categories_of(world.commons)[0])
+    revisions = _signed_in(app, world.participant).get(f"/api/v1/posts/{reply.id}/revisions").get_json()["items"]
+    assert "PROBE-STAYED-WORDS" in revisions[0]["body"] and "PROBE-STAYED-WORDS" not in revisions[-1]["body"]
+    outsider = _signed_in(app, world.outsider).get(f"/api/v1/posts/{reply.id}/revisions").get_json()["items"]
+    assert len(outsider) == 1 and "PROBE-STAYED-WORDS" not in str(outsider)
+
+
 def test_a_thread_stays_in_its_affinity_space(app, world, ctx):
     """Its authors, reactions and history would tell the commons who is in the circle: a facilitator
     who moderates both may move it between the circle's categories, never out (page, form, API)."""
@@ -235,6 +250,9 @@ def test_a_thread_stays_in_its_affinity_space(app, world, ctx):
     page = facilitator.get(f"/threads/{thread.id}").get_data(as_text=True)
     move_form = page.split('id="move-target"')[1].split("</select>")[0]
     assert "Reading together" in move_form and world.commons.name not in move_form
+    assert "cannot be moved out again" not in page  # it is in one already
+    commons_thread = f.thread(world.participant, world.commons, "In the commons", "words")
+    assert "cannot be moved out again" in facilitator.get(f"/threads/{commons_thread.id}").get_data(as_text=True)
     moderation.move_thread(world.facilitator, thread, other_circle)
     assert thread.category_id == other_circle.id
     assert "PROBE-CIRCLE-TITLE" not in _signed_in(app, world.outsider).get("/latest").get_data(as_text=True)

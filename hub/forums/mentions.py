@@ -156,7 +156,7 @@ def _blockquote(post: Post, text: str) -> str:
 
 # ---------------------------------------------------------------- when a thread changes space
 
-def withdraw_crossing_quotes(thread) -> None:
+def withdraw_crossing_quotes(thread) -> list:
     """Call after `thread` has moved to another space, before committing. A quote is allowed only
     within one space; a move would make some cross (posts elsewhere quoting this thread, and this
     thread's posts quoting posts that stay behind). Each such quote, in the post and in its kept
@@ -172,18 +172,21 @@ def withdraw_crossing_quotes(thread) -> None:
     revised_own = select(PostRevision.post_id).where(or_(*[PostRevision.body.contains(f"[quote={i}]") for i in own]))
     elsewhere = db.session.scalars(select(Post).join(Thread, Thread.id == Post.thread_id).where(
         Post.thread_id != thread.id, or_(mentions_own, Post.id.in_(revised_own))))
-    for post in list(own.values()) + list(elsewhere):
-        space_id = post.thread.space_id
-
+    def crossing(*readable_space_ids: int | None) -> Callable[[int], bool]:
         def crosses(quoted_id: int) -> bool:
             source = own.get(quoted_id) or db.session.get(Post, quoted_id)
-            return source is None or source.thread.space_id != space_id
+            return source is None or source.thread.space_id not in readable_space_ids
+        return crosses
 
-        body = without_quotes(post.body, crosses)
+    for post in list(own.values()) + list(elsewhere):
+        space_id = post.thread.space_id
+        body = without_quotes(post.body, crossing(space_id))
         if body != post.body:
             post.body, post.body_html = body, str(render_as_written(body))
         for revision in db.session.scalars(select(PostRevision).where(PostRevision.post_id == post.id)):
-            revision.body = without_quotes(revision.body, crosses)
+            # A revision left in a space the thread moved from is read only by those who read
+            # there as well as where the post is now: a quote from either space stays.
+            revision.body = without_quotes(revision.body, crossing(space_id, revision.left_in_space_id))
     answers = thread_moving.send(thread, post_ids=set(own))
     return [after for _receiver, after in answers if after is not None]
 

@@ -108,6 +108,7 @@ def revisions(user, post: Post) -> list[dict]:
     versions = [{"number": i + 1, "title": title, "body": body, "editor": editors[i], "at": times[i]}
                 for i, (title, body) in enumerate(bodies) if shown[i]]
     for before, after in zip([None] + versions, versions):
+        after["against"] = before["number"] if before else None  # the version its diff compares with
         after["diff"] = _diff(before, after) if before else []
     return versions
 

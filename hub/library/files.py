@@ -52,9 +52,10 @@ def remove_file(actor, stored: ResourceFile) -> None:
 
 
 def purge_file(actor, stored: ResourceFile) -> None:
-    """A space's moderators free its quota: an earlier (replaced or removed) file goes for good."""
+    """A space's moderators free its quota: an earlier (replaced or removed) file goes for good
+    (one left in a space the resource moved from is that space's, and counts there)."""
     policy.require(actor, "file.view", stored)
-    policy.require(actor, "space.manage", stored.resource.space)
+    policy.require(actor, "space.manage", stored.left_in_space or stored.resource.space)
     if stored.superseded_at is None:
         raise ValidationError({"file": _("Remove or replace the file first; only earlier files can be erased.")})
     file_id = stored.id
@@ -67,9 +68,11 @@ def purge_file(actor, stored: ResourceFile) -> None:
 
 
 def space_usage(space_id: int) -> int:
+    """The bytes a space's library holds: its resources' files, less those left in a space they
+    moved from, plus those left in it."""
     return db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
                              .join(Resource, Resource.id == ResourceFile.resource_id)
-                             .where(Resource.space_id == space_id)) or 0
+                             .where(func.coalesce(ResourceFile.left_in_space_id, Resource.space_id) == space_id)) or 0
 
 
 def check_quota(space_id: int, adding: int, field: str) -> None:

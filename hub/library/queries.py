@@ -250,6 +250,7 @@ def history(user, resource: Resource) -> list[dict]:
                      "body": _joined(resource.summary, resource.body), "editor": current_editor,
                      "at": resource.updated_at})
     for before, after in zip([None] + versions, versions):
+        after["against"] = before["number"] if before else None  # the version its diff compares with
         after["diff"] = text_diff(before, after) if before else []
     return versions
 

@@ -287,8 +287,10 @@ def _check_move_target(actor, resource: Resource, target: Space) -> None:
         raise ValidationError({"space_id": _("A resource stays in its affinity space. To share the idea "
                                              "elsewhere, add it there as a new resource.")})
     from hub.library.files import check_quota
+    # Earlier files stay behind (_leave_history_behind), and count where they stay.
     size = db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
-                             .where(ResourceFile.resource_id == resource.id)) or 0
+                             .where(ResourceFile.resource_id == resource.id, ResourceFile.superseded_at.is_(None),
+                                    ResourceFile.left_in_space_id.is_(None))) or 0
     check_quota(target.id, size, "space_id")
 
 

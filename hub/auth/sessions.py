@@ -29,13 +29,13 @@ def place_loaded_person(values: dict) -> User:
     not read load when something reads them. With no ORM session in the request yet, the person
     waits for one (hub.extensions.Session takes them in as it is made), so a page that needs no
     session makes none; otherwise the session takes them now, or already holds them (returned)."""
-    if db.session.registry.has():
-        held = db.session.identity_map.get(identity_key(User, values["id"]))
-        if held is not None:
-            return held
+    in_session = db.session.registry.has()
+    held = db.session.identity_map.get(identity_key(User, values["id"])) if in_session else None
+    if held is not None:
+        return held
     person = User(**values)
     make_transient_to_detached(person)
-    if db.session.registry.has():
+    if in_session:
         db.session.add(person)
     else:
         setattr(g, PERSON_WAITING, person)

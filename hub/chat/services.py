@@ -13,7 +13,7 @@ import uuid
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 
@@ -22,7 +22,7 @@ from hub.chat import fanout, payloads
 from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
 from hub.chat.ratelimit import check_send_rate
 from hub.extensions import db, utcnow
-from hub.forums.mentions import Wording, prepare, render_as_written, thread_moving, without_quotes
+from hub.forums.mentions import Wording, prepare, quotes_any, render_as_written, thread_moving, without_quotes
 from hub.forums.models import REACTIONS
 from hub.people.models import User
 from hub.spaces.models import Space
@@ -341,8 +341,7 @@ def withdraw_quotes_of_moved_thread(thread, post_ids: set[int]):
     channels gives way to the forums' notice, as quotes in forum posts do: the words leave with the
     thread, from the history, the API and search alike. Returns the emits to make after the commit."""
     quoting = db.session.scalars(select(Message).join(Channel, Channel.id == Message.channel_id).where(
-        Channel.kind == "space", Channel.space_id != thread.space_id,
-        or_(*[Message.body.contains(f"[quote={i}]") for i in post_ids])))
+        Channel.kind == "space", Channel.space_id != thread.space_id, quotes_any(Message.body, post_ids)))
     changed = []
     for message in quoting:
         body = without_quotes(message.body, lambda quoted_id: quoted_id in post_ids)

@@ -168,8 +168,8 @@ def withdraw_crossing_quotes(thread) -> list:
     own = {p.id: p for p in db.session.scalars(select(Post).where(Post.thread_id == thread.id))}
     if not own:
         return []
-    mentions_own = or_(*[Post.body.contains(f"[quote={i}]") for i in own])
-    revised_own = select(PostRevision.post_id).where(or_(*[PostRevision.body.contains(f"[quote={i}]") for i in own]))
+    mentions_own = quotes_any(Post.body, own)
+    revised_own = select(PostRevision.post_id).where(quotes_any(PostRevision.body, own))
     elsewhere = db.session.scalars(select(Post).join(Thread, Thread.id == Post.thread_id).where(
         Post.thread_id != thread.id, or_(mentions_own, Post.id.in_(revised_own))))
     def crossing(*readable_space_ids: int | None) -> Callable[[int], bool]:
@@ -189,6 +189,11 @@ def withdraw_crossing_quotes(thread) -> list:
             revision.body = without_quotes(revision.body, crossing(space_id, revision.left_in_space_id))
     answers = thread_moving.send(thread, post_ids=set(own))
     return [after for _receiver, after in answers if after is not None]
+
+
+def quotes_any(body_column, post_ids):
+    """SQL: true where the Markdown in `body_column` quotes one of the posts (a first sieve)."""
+    return or_(*[body_column.contains(f"[quote={i}]") for i in post_ids])
 
 
 def without_quotes(source: str, crosses: Callable[[int], bool]) -> str:

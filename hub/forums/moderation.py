@@ -84,12 +84,6 @@ def set_post_hidden(actor, post: Post, hidden: bool, reason: str = "") -> Post:
     return post
 
 
-def may_leave_its_space(thread: Thread) -> bool:
-    """An affinity group's thread stays in its space: its authors, reactions and history would tell
-    a wider audience who belongs to the group (the library keeps its resources in the same way)."""
-    return thread.space.kind != "affinity"
-
-
 def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
     """Into another category of the same space or of another space the actor moderates."""
     policy.require(actor, "thread.moderate", thread)
@@ -97,7 +91,7 @@ def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
     if category.space.is_archived:
         raise ValidationError({"category_id": _("That space is archived.")})
     source, target = thread.space, category.space
-    if source.id != target.id and not may_leave_its_space(thread):
+    if source.id != target.id and not policy.can(actor, "thread.move_out", thread):
         raise ValidationError({"category_id": _("A thread stays in its affinity space: move it to another of "
                                                 "the space's categories, or start a new thread elsewhere.")})
     readers_before = policy.audience(thread)

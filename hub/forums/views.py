@@ -12,7 +12,7 @@ from hub import policy
 from hub.auth import sessions
 from hub.extensions import db
 from hub.forums import categories as category_service
-from hub.forums import drafts, moderation, queries, reading, services, thread_pages
+from hub.forums import drafts, queries, reading, services, thread_pages
 from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, Thread
 from hub.spaces.models import Space
 from hub.spaces.views import space_by_slug
@@ -198,7 +198,7 @@ def _move_targets(found: Thread) -> list[Category]:
     own space's, for a thread that may not leave it)."""
     rows = db.session.scalars(policy.scope(select(Category), current_user).order_by(Category.space_id,
                                                                                     Category.position))
-    leaves = moderation.may_leave_its_space(found)
+    leaves = policy.can(current_user, "thread.move_out", found)
     return [c for c in rows if policy.can(current_user, "category.manage", c) and c.id != found.category_id
             and (leaves or c.space_id == found.space_id)]
 

@@ -55,7 +55,7 @@ def purge_file(actor, stored: ResourceFile) -> None:
     """A space's moderators free its quota: an earlier (replaced or removed) file goes for good
     (one left in a space the resource moved from is that space's, and counts there)."""
     policy.require(actor, "file.view", stored)
-    policy.require(actor, "space.manage", stored.left_in_space or stored.resource.space)
+    policy.require(actor, "space.manage", stored.holding_space)
     if stored.superseded_at is None:
         raise ValidationError({"file": _("Remove or replace the file first; only earlier files can be erased.")})
     file_id = stored.id
@@ -68,8 +68,8 @@ def purge_file(actor, stored: ResourceFile) -> None:
 
 
 def space_usage(space_id: int) -> int:
-    """The bytes a space's library holds: its resources' files, less those left in a space they
-    moved from, plus those left in it."""
+    """The bytes a space's library holds (ResourceFile.holding_space, in SQL): its resources' files,
+    less those left in a space they moved from, plus those left in it."""
     return db.session.scalar(select(func.coalesce(func.sum(ResourceFile.size), 0))
                              .join(Resource, Resource.id == ResourceFile.resource_id)
                              .where(func.coalesce(ResourceFile.left_in_space_id, Resource.space_id) == space_id)) or 0

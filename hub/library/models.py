@@ -199,6 +199,11 @@ class ResourceFile(db.Model):
     left_in_space: Mapped["Space | None"] = relationship()  # noqa: F821
     edit: Mapped[ResourceEdit | None] = relationship()
 
+    @property
+    def holding_space(self):
+        """The space whose library holds the file: counts it in its quota, and may erase it."""
+        return self.left_in_space or self.resource.space
+
 
 class Collection(db.Model):
     """An ordered list of resources curated in a space; a cohort's may be pinned to its home."""

@@ -216,6 +216,9 @@ RULES.update({
     **{action: _post_rule(action) for action in ("post.view", "post.edit", "post.delete", "post.restore",
                                                  "post.react", "post.flag")},
     "flag.review": _can_review_flag,
+    # Into another space: an affinity group's thread stays in its space, as its resources do (its
+    # authors, reactions and history would tell a wider audience who belongs to the group).
+    "thread.move_out": lambda user, thread: thread.space.kind != "affinity" and can(user, "thread.moderate", thread),
     # An earlier text of a post: its post's readers', less those who do not read where it was left.
     "revision.view": lambda user, revision: reads_where_left(user, revision) and can(user, "post.view", revision.post),
 })

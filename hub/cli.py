@@ -64,7 +64,7 @@ def create_token(email: str, label: str):
     from hub.auth.services import find_user_by_email
     from hub.auth.tokens import create_token as make_token
 
-    user = find_user_by_email(email.strip().lower())
+    user = find_user_by_email(email)
     if user is None or not user.active:
         raise click.ClickException(f"No active account for {email}.")
     _token, plain = make_token(user, label)

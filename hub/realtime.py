@@ -7,17 +7,30 @@ when HUB_REDIS_URL is set), so nothing more reaches a revoked session.
 """
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from hub import policy
-from hub.auth.models import digest
 from hub.extensions import db, socketio
 
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+# Where the sign-in loader (hub.auth.sessions) leaves the id of the browser's login session.
+LOGIN_SESSION_ID = "hub_login_session_id"
+
+
+def session_credential(login_session_id: int) -> str:
+    """How a socket opened by a browser's login session is marked (end_credential cuts them)."""
+    return f"session:{login_session_id}"
+
+
+def token_credential(token_id: int) -> str:
+    """How a socket opened with a personal access token is marked."""
+    return f"token:{token_id}"
 
 
 def init_app(app: Flask) -> None:
@@ -36,30 +49,38 @@ def init_app(app: Flask) -> None:
 
 
 def _connecting_user(auth):
-    """The person behind a new socket: a bearer token in `auth`, else the session cookie."""
-    from hub.auth.tokens import user_for_token
+    """The person behind a new socket and what it rides on: a bearer token in `auth`, else the
+    session cookie's login session. Returns (user, the socket_auth to remember, its credential)."""
+    from hub.auth.tokens import live_token
 
     token = auth.get("token") if isinstance(auth, dict) else None
     if token:
-        return user_for_token(str(token)), digest(str(token))
-    return current_user._get_current_object(), None
+        found = live_token(str(token))
+        if found is None:
+            return None, {}, None
+        return found.user, {"user_id": found.user_id, "token": found.token_hash}, \
+            token_credential(found.id)
+    user = current_user._get_current_object()
+    login_session_id = g.get(LOGIN_SESSION_ID)
+    if not policy.signed_in(user) or login_session_id is None:
+        return None, {}, None
+    return user, {"user_id": user.id, "version": user.session_version, "session": login_session_id}, \
+        session_credential(login_session_id)
 
 
 def _on_connect(auth=None):
-    user, token_hash = _connecting_user(auth)
-    if not policy.signed_in(user):
+    user = authenticate(auth)
+    if user is None:
         raise ConnectionRefusedError("unauthorized")
-    # Remembered per socket so every later event can ask again who this is, now.
-    session["socket_auth"] = {"user_id": user.id, "version": user.session_version, "token": token_hash}
-    _register(request.sid, user.id)
+    _register(request.sid, user.id, socket_credential())
     join_room(user_room(user.id))
     socketio.emit("hello", {"user_id": user.id}, to=request.sid)
 
 
-def _register(sid: str, user_id: int) -> None:
+def _register(sid: str, user_id: int, credential: str | None) -> None:
     from hub.auth.models import SocketConnection
 
-    db.session.merge(SocketConnection(sid=sid, user_id=user_id))
+    db.session.merge(SocketConnection(sid=sid, user_id=user_id, credential=credential))
     db.session.commit()
 
 
@@ -77,7 +98,9 @@ def _sids_of(user_id: int) -> list[str]:
 
 
 def socket_user():
-    """For event handlers: the socket's person if their session or token is still live, else None."""
+    """For event handlers: the socket's person if their token, or their login session and session
+    version, is still live, else None (asked now, on every event)."""
+    from hub.auth.models import LoginSession
     from hub.auth.tokens import user_for_token_digest
     from hub.people.models import User
 
@@ -86,9 +109,15 @@ def socket_user():
         user = user_for_token_digest(auth["token"])
         return user if user is not None and user.id == auth.get("user_id") else None
     user = db.session.get(User, auth.get("user_id") or 0, populate_existing=True)
-    if user is None or not policy.signed_in(user):
+    if user is None or not policy.signed_in(user) or user.session_version != auth.get("version"):
         return None
-    return user if user.session_version == auth.get("version") else None
+    live = db.session.get(LoginSession, auth.get("session") or 0, populate_existing=True)
+    return user if live is not None and live.ended_at is None and live.user_id == user.id else None
+
+
+def socket_credential() -> str | None:
+    """What the current socket connected with (set by `authenticate`)."""
+    return session.get("socket_credential")
 
 
 def emit_to_users(user_ids, event: str, payload: dict) -> None:
@@ -173,13 +202,30 @@ def end_sessions(user_id: int) -> None:
 # they are cut when a person's sessions end; both run wherever eviction and ending run.
 EVICT_HOOKS: list = []  # hook(user_ids: set[int], space_id)
 END_HOOKS: list = []  # hook(user_id)
+END_CREDENTIAL_HOOKS: list = []  # hook(credential)
 
 
 def authenticate(auth):
     """The person behind a connecting socket (token in `auth`, else the session), remembered in
     the socket's session for later events; None when they may not connect."""
-    user, token_hash = _connecting_user(auth)
-    if not policy.signed_in(user):
+    user, remembered, credential = _connecting_user(auth)
+    if user is None or not policy.signed_in(user):
         return None
-    session["socket_auth"] = {"user_id": user.id, "version": user.session_version, "token": token_hash}
+    session["socket_auth"] = remembered
+    session["socket_credential"] = credential
     return user
+
+
+def end_credential(credential: str) -> None:
+    """After a token was revoked or a browser signed out (committed): cut exactly the sockets that
+    connected with it, on whichever process holds them, in every namespace."""
+    from hub.auth.models import SocketConnection
+
+    sids = list(db.session.scalars(db.select(SocketConnection.sid).where(SocketConnection.credential == credential)))
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
+    if sids:
+        db.session.execute(db.delete(SocketConnection).where(SocketConnection.sid.in_(sids)))
+        db.session.commit()
+    for hook in END_CREDENTIAL_HOOKS:
+        hook(credential)

@@ -1,6 +1,8 @@
 """One way for services to say "this input is wrong, and here is what to fix, per field"."""
 from __future__ import annotations
 
+import unicodedata
+
 
 class ValidationError(Exception):
     def __init__(self, fields: dict[str, str], message: str | None = None):
@@ -20,3 +22,11 @@ def require_text(fields: dict[str, str], name: str, value: str | None, label: st
     elif len(value) > max_len:
         fields[name] = _("%(label)s must be at most %(n)d characters.", label=label, n=max_len)
     return value
+
+
+def canonical_email(value: str | None) -> str:
+    """An email as hub compares it, everywhere one is read (sign-in and its limits, invitations,
+    resets, the command line): NFKC folds look-alike forms such as full-width letters into the
+    plain ones, then case is folded, so one address is always one key."""
+    return unicodedata.normalize("NFKC", value or "").strip().lower()
+

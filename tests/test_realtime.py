@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextvars
 
-from hub.extensions import socketio
+from hub.extensions import db, socketio
 from tests import factories
 from tests.helpers import login, post_form
 
@@ -75,9 +75,12 @@ def test_a_socket_is_cut_and_its_identity_refused_once_the_session_ends(app, mak
     login(there, person)
     sock = _socket(app, there)
     assert sock.is_connected()
+    from hub.auth.models import LoginSession
+    theirs = db.session.scalar(db.select(LoginSession.id).where(LoginSession.user_id == person.id)
+                               .order_by(LoginSession.id.desc()))
     with app.test_request_context():
         from flask import session
-        session["socket_auth"] = {"user_id": person.id, "version": person.session_version, "token": None}
+        session["socket_auth"] = {"user_id": person.id, "version": person.session_version, "session": theirs}
         assert realtime.socket_user().id == person.id
         post_form(here, "/settings/sessions/end-others", token_from="/")
         assert realtime.socket_user() is None, "the old session version is refused on later events"

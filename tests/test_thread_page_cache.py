@@ -318,7 +318,7 @@ def test_a_thread_moved_after_its_stamp_was_read_is_refused_before_it_renders(ap
     stale = thread_pages.load(world.participant.id, discussion.id)  # read while it was readable
     assert stale.readable and stale.thread.space.id == world.cohort.space.id
     moderation.move_thread(world.facilitator, discussion, categories_of(world.other_team.space)[0])
-    monkeypatch.setattr(thread_pages, "load", lambda _user_id, _thread_id: stale)
+    monkeypatch.setattr(thread_pages, "load", lambda *_args: stale)
     response = reader.get(f"/threads/{discussion.id}")
     assert response.status_code == 404
     assert "We ask at booking." not in response.get_data(as_text=True)
@@ -373,12 +373,16 @@ def test_the_waiting_person_joins_the_first_session_and_reads_in_full(app, world
     from hub.auth.sessions import load_user_from_session_id
     from hub.forums import thread_pages
     from hub.people.models import User
+    from hub.auth.models import LoginSession, digest
     user_id, version, email, bio = (world.participant.id, world.participant.session_version,
                                     world.participant.email, world.participant.bio)
+    db.session.add(LoginSession(user_id=user_id, key_hash=digest("this-browser")))
+    db.session.commit()
     with app.app_context(), app.test_request_context():  # a request of its own: no ORM session yet
-        person = thread_pages.load(user_id, discussion.id).person
+        person = thread_pages.load(user_id, discussion.id, digest("this-browser")).person
         assert not db.session.registry.has()
-        assert load_user_from_session_id(f"{user_id}:{version}") is person
+        # The statement also said the login session is live: the check asks nothing more.
+        assert load_user_from_session_id(f"{user_id}:{version}:this-browser") is person
         assert not db.session.registry.has()
         written = []
         listener = lambda _c, _cur, statement, *_a: written.append(statement)  # noqa: E731

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from hub.api import bp
 from hub.api.common import api_login_required, iso, json_body, person_json
 from hub.auth import services as accounts
-from hub.auth import tokens
+from hub.auth import sessions, tokens
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db
 from hub.people import services
@@ -28,7 +28,7 @@ def _keep_this_session(user) -> None:
     # A browser that changed its own password stays signed in; a token caller has no session.
     from flask import g
     if not g.get("via_token"):
-        login_user(user._get_current_object() if hasattr(user, "_get_current_object") else user)
+        sessions.reissue(user)
 
 
 @bp.get("/me")
@@ -48,16 +48,17 @@ def me_update():
 @api_login_required
 def me_password():
     data = json_body()
-    user = accounts.change_password(current_user, data.get("current"), data.get("password"),
-                                    data.get("confirm", data.get("password")))
-    _keep_this_session(user)
-    return jsonify({"ok": True})
+    revoked = accounts.change_password(current_user, data.get("current"), data.get("password"),
+                                       data.get("confirm", data.get("password")), sessions.current_login_session_id())
+    _keep_this_session(current_user)
+    # A caller using a token has just revoked that token too: the answer says so.
+    return jsonify({"ok": True, "tokens_revoked": revoked})
 
 
 @bp.post("/me/sessions/end-others")
 @api_login_required
 def me_end_other_sessions():
-    user = accounts.end_other_sessions(current_user)
+    user = accounts.end_other_sessions(current_user, sessions.current_login_session_id())
     _keep_this_session(user)
     return jsonify({"ok": True})
 

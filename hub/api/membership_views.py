@@ -41,15 +41,7 @@ def spaces_create():
 @bp.patch("/spaces/<int:space_id>")
 @api_login_required
 def spaces_update(space_id: int):
-    data = json_body()
-    space = _space(space_id)
-    if "archived" in data:
-        archived = data.pop("archived")
-        if not isinstance(archived, bool):
-            raise ValidationError({"archived": _("Send true or false.")})
-        membership.set_archived(current_user, space, archived)
-    if data:
-        membership.update_settings(current_user, space, data)
+    space = membership.update_space(current_user, _space(space_id), json_body())
     return jsonify(space_json(space, current_user))
 
 

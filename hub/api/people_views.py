@@ -47,10 +47,12 @@ def person_update(person_id: int):
         policy.require(current_user, "person.change_role", person)
     if profile:
         policy.require(current_user, "person.edit", person)
-    if "active" in data:
-        accounts.set_active(current_user, person, data["active"])
+    revoked = accounts.set_active(current_user, person, data["active"]) if "active" in data else 0
     if "site_role" in data:
         accounts.set_site_role(current_user, person, str(data["site_role"]))
     if profile:
         services.update_profile(current_user, person, profile)
-    return jsonify(person_json(person, current_user))
+    answer = person_json(person, current_user)
+    if "active" in data:
+        answer["tokens_revoked"] = revoked  # deactivating revokes them: reactivating restores none
+    return jsonify(answer)

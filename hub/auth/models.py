@@ -60,6 +60,20 @@ class ApiToken(db.Model):
     user: Mapped["User"] = relationship()  # noqa: F821
 
 
+class LoginSession(db.Model):
+    """One signed-in browser: its cookie (and remember-me cookie) carries a random key whose digest
+    is kept here. Signing out ends this row, so a copied cookie stops working at once, while the
+    person's other browsers stay signed in (the user's session_version ends them all)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class SocketConnection(db.Model):
     """Each open Socket.IO connection and whose it is, shared by every server process, so that
     ending a person's sessions can disconnect their sockets wherever they are connected."""
@@ -68,4 +82,7 @@ class SocketConnection(db.Model):
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # What it connected with ("session:<login session id>" or "token:<token id>"): ending either
+    # cuts exactly the sockets that rode on it.
+    credential: Mapped[str | None] = mapped_column(String(40), index=True)
     connected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub import mail, policy, realtime
-from hub.auth import tokens
+from hub.auth import sessions, tokens
 from hub.auth.models import Invitation, digest
 from hub.extensions import db, utcnow
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team, TeamMembership, User
-from hub.validation import ValidationError, require_text
+from hub.validation import ValidationError, canonical_email, require_text
 
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -34,19 +34,19 @@ def _dummy_hash() -> str:
 
 
 def normalise_email(value: str | None, fields: dict[str, str], name: str = "email") -> str:
-    value = (value or "").strip()
+    value = canonical_email(value)
     if not value:
         fields[name] = _("Email is required.")
         return value
     try:
-        return validate_email(value, check_deliverability=False).normalized.lower()
+        return canonical_email(validate_email(value, check_deliverability=False).normalized)
     except EmailNotValidError:
         fields[name] = _("Enter a valid email address, like name@example.org.")
         return value
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    return db.session.scalar(select(User).where(func.lower(User.email) == canonical_email(email)))
 
 
 def hash_password(password: str) -> str:
@@ -177,15 +177,20 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def end_other_sessions(actor: User) -> User:
-    """Log out everywhere: every session and remember-me cookie issued before now stops working."""
+def end_other_sessions(actor: User, keep_session: int | None = None) -> User:
+    """Log out everywhere: every session and remember-me cookie issued before now stops working,
+    but the login session `keep_session` (the browser that asked) once it is re-issued."""
     actor.session_version += 1
+    sessions.end_login_sessions(actor, keep=keep_session)
     db.session.commit()
     realtime.end_sessions(actor.id)
     return actor
 
 
-def change_password(actor: User, current: str, new: str, confirm: str) -> User:
+def change_password(actor: User, current: str, new: str, confirm: str,
+                    keep_session: int | None = None) -> int:
+    """A new password ends every other session and revokes every API token (whoever held the old
+    password may have made one). Returns how many tokens it revoked, for the person to be told."""
     policy.require(actor, "person.edit", actor)
     fields: dict[str, str] = {}
     if not actor.password_hash or not check_password_hash(actor.password_hash, current or ""):
@@ -194,7 +199,9 @@ def change_password(actor: User, current: str, new: str, confirm: str) -> User:
     if fields:
         raise ValidationError(fields)
     actor.password_hash = hash_password(new)
-    return end_other_sessions(actor)
+    revoked = tokens.revoke_all_tokens(actor)
+    end_other_sessions(actor, keep_session)
+    return revoked
 
 
 # ---------------------------------------------------------------- password reset
@@ -256,18 +263,23 @@ def reset_password(token: str, password: str, confirm: str) -> User:
 
 # ---------------------------------------------------------------- deactivation
 
-def set_active(actor: User, person: User | None, active: bool) -> User:
+def set_active(actor: User, person: User | None, active: bool) -> int:
+    """Deactivating signs the person out everywhere and revokes their API tokens, so bringing the
+    account back restores none of them. Returns how many tokens it revoked."""
     policy.require(actor, "person.deactivate", person)
     if person.active == active:
-        return person
+        return 0
     person.active = active
     person.deactivated_at = None if active else utcnow()
+    revoked = 0
     if not active:
         person.session_version += 1
+        sessions.end_login_sessions(person)
+        revoked = tokens.revoke_all_tokens(person)
     db.session.commit()
     if not active:
         realtime.end_sessions(person.id)
-    return person
+    return revoked
 
 
 def set_site_role(actor: User, person: User | None, site_role: str) -> User:

@@ -1,26 +1,122 @@
-"""Flask-Login wiring: the session id carries the user's session version."""
+"""Flask-Login wiring: the session id carries the user's session version and the key of this
+browser's login session (hub.auth.models.LoginSession), both checked on every request."""
 from __future__ import annotations
+
+import secrets
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
-from hub.extensions import PERSON_WAITING, db
+from hub import realtime
+from hub.auth.models import LoginSession, digest
+from hub.extensions import PERSON_WAITING, db, utcnow
 from hub.people.models import AnonymousUser, User
 
 
 def load_user_from_session_id(session_id: str) -> User | None:
-    """`session_id` is "<user id>:<session version>"; an old version means a revoked session."""
-    user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """`session_id` is "<user id>:<session version>:<login session key>": an old version means every
+    session of the person was ended, an ended login session that this browser signed out."""
+    user_id, version, key = _parts(session_id)
+    if user_id is None:
         return None
     waiting = g.get(PERSON_WAITING)
-    user = waiting if waiting is not None and waiting.id == int(user_id) else db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = waiting if waiting is not None and waiting.id == user_id else db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
         return None
+    login_session_id = _live_login_session(user_id, digest(key))
+    if login_session_id is None:
+        return None
+    setattr(g, realtime.LOGIN_SESSION_ID, login_session_id)
+    user.login_key = key
     return user
+
+
+def _parts(session_id: str | None) -> tuple[int | None, int, str]:
+    user_id, version, key = (str(session_id or "").split(":") + ["", "", ""])[:3]
+    if not user_id.isdigit() or not version.isdigit() or not key:
+        return None, 0, ""
+    return int(user_id), int(version), key
+
+
+def _live_login_session(user_id: int, key_hash: str) -> int | None:
+    # A page whose own first statement asked already (hub.forums.thread_pages) left its answer.
+    checked = g.pop(LOGIN_CHECKED, None)
+    if checked is not None and checked[0] == key_hash:
+        return checked[1]
+    return db.session.scalar(select(LoginSession.id).where(
+        LoginSession.key_hash == key_hash, LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)))
+
+
+def live_login_session_column(user_id, key_hash):
+    """For a page that fetches the person's row in its own statement: the same question as the
+    loader asks, as a column (the login session's id, or NULL), answered through `note_checked`."""
+    return select(LoginSession.id).where(LoginSession.key_hash == key_hash, LoginSession.user_id == user_id,
+                                         LoginSession.ended_at.is_(None)).scalar_subquery()
+
+
+def note_checked(key_hash: str, login_session_id: int | None) -> None:
+    setattr(g, LOGIN_CHECKED, (key_hash, login_session_id))
+
+
+LOGIN_CHECKED = "hub_login_session_checked"
+
+
+# ---------------------------------------------------------------- signing a browser in and out
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """A new login session for this browser, then Flask-Login's cookie naming it (and the remember
+    cookie, which names the same session), and a new CSRF token."""
+    _end_this_browsers_session()  # (someone else was signed in here: accepting an invitation)
+    key = secrets.token_urlsafe(24)
+    row = LoginSession(user_id=user.id, key_hash=digest(key))
+    db.session.add(row)
+    db.session.commit()
+    user.login_key = key
+    login_user(user, remember=remember)
+    setattr(g, realtime.LOGIN_SESSION_ID, row.id)
+    new_csrf_token()
+
+
+def reissue(user: User) -> None:
+    """After the person's session version moved (password change, ending the other sessions): this
+    browser's cookie carries the new version and keeps its own login session."""
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    login_user(user)
+
+
+def sign_out() -> None:
+    """This browser's login session ends for good: its cookies, copied or not, no longer sign in,
+    and the sockets it opened are cut on every process. The person's other browsers stay."""
+    _end_this_browsers_session()
+    new_csrf_token()
+
+
+def _end_this_browsers_session() -> None:
+    login_session_id = g.pop(realtime.LOGIN_SESSION_ID, None)
+    if login_session_id is not None:
+        db.session.execute(update(LoginSession).where(LoginSession.id == login_session_id,
+                                                      LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
+        db.session.commit()
+        realtime.end_credential(realtime.session_credential(login_session_id))
+    logout_user()
+
+
+def end_login_sessions(user: User, keep: int | None = None) -> None:
+    """Uncommitted: ends every login session of the person but `keep` (the caller commits it with
+    the change that asked, and then cuts their sockets)."""
+    stmt = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    if keep is not None:
+        stmt = stmt.where(LoginSession.id != keep)
+    db.session.execute(stmt.values(ended_at=utcnow()))
+
+
+def current_login_session_id() -> int | None:
+    """This browser's login session, once the loader has checked it (None for a token caller)."""
+    return g.get(realtime.LOGIN_SESSION_ID)
 
 
 def place_loaded_person(values: dict) -> User:
@@ -42,13 +138,11 @@ def place_loaded_person(values: dict) -> User:
     return person
 
 
-def claimed_user_id() -> int | None:
-    """The user id this request's session cookie names, before anything checks it: for a page that
-    fetches the person's row in its own first statement, so that the loader above (which makes
-    every check) finds it already loaded instead of asking again."""
+def claimed_login() -> tuple[int | None, str]:
+    """The user id and the digest of the login session key that the session cookie names, unchecked."""
     from flask import session
-    user_id, _, _version = str(session.get("_user_id") or "").partition(":")
-    return int(user_id) if user_id.isdigit() else None
+    user_id, _version, key = _parts(session.get("_user_id"))
+    return user_id, (digest(key) if user_id is not None else "")
 
 
 def new_csrf_token() -> None:

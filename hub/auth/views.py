@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
 from hub.auth import services, sessions, tokens
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db, limiter
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team
-from hub.validation import ValidationError
+from hub.validation import ValidationError, canonical_email
 
 bp = Blueprint("auth", __name__)
 
@@ -27,7 +28,7 @@ def _no_store_for_secrets():
 
 
 def _login_email_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+    return "login-account:" + canonical_email(request.form.get("email"))
 
 
 def _safe_next(target: str | None) -> str:
@@ -39,7 +40,7 @@ def _safe_next(target: str | None) -> str:
 
 def _stay_signed_in(user) -> None:
     """Re-issue this browser's session after a session-version bump (never store the proxy)."""
-    login_user(user._get_current_object() if hasattr(user, "_get_current_object") else user)
+    sessions.reissue(user)
 
 
 @bp.errorhandler(429)
@@ -69,8 +70,7 @@ def login():
         except ValidationError as err:
             errors = err.fields
         else:
-            login_user(user, remember=bool(request.form.get("remember")))
-            sessions.new_csrf_token()
+            sessions.sign_in(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
     status = 422 if errors else 200
     return render_template("auth/login.html", form=form, errors=errors), status
@@ -78,8 +78,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    sessions.new_csrf_token()
+    sessions.sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -98,9 +97,7 @@ def accept_invitation(token: str):
         except ValidationError as err:
             errors = err.fields
         else:
-            logout_user()
-            login_user(user)
-            sessions.new_csrf_token()
+            sessions.sign_in(user)
             flash(_("Welcome, %(name)s! Add a few words about yourself so others know who you are.", name=user.name), "success")
             return redirect(url_for("people.edit_profile"))
     return render_template("auth/accept_invitation.html", invitation=invitation, form=form, errors=errors), (422 if errors else 200)
@@ -132,9 +129,7 @@ def reset_password(token: str):
         except ValidationError as err:
             errors = err.fields
         else:
-            logout_user()
-            login_user(user)
-            sessions.new_csrf_token()
+            sessions.sign_in(user)
             flash(_("Your password is changed and every other session is signed out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/reset_password.html", errors=errors), (422 if errors else 200)
@@ -152,20 +147,23 @@ def security():
 @login_required
 def change_password():
     try:
-        user = services.change_password(current_user, request.form.get("current"), request.form.get("password"),
-                                        request.form.get("confirm"))
+        revoked = services.change_password(current_user, request.form.get("current"), request.form.get("password"),
+                                           request.form.get("confirm"), sessions.current_login_session_id())
     except ValidationError as err:
         return render_template("auth/security.html", tokens=tokens.list_tokens(current_user), errors=err.fields,
                                form={}), 422
-    _stay_signed_in(user)
-    flash(_("Your password is changed. Every other session is now signed out."), "success")
+    _stay_signed_in(current_user)
+    flash(_("Your password is changed. Every other session is now signed out.") + " " + (
+        ngettext("Your %(num)d API token is revoked: make a new one where you need it.",
+                 "Your %(num)d API tokens are revoked: make new ones where you need them.", revoked)
+        if revoked else ""), "success")
     return redirect(url_for("auth.security"))
 
 
 @bp.post("/settings/sessions/end-others")
 @login_required
 def end_other_sessions():
-    user = services.end_other_sessions(current_user)
+    user = services.end_other_sessions(current_user, sessions.current_login_session_id())
     _stay_signed_in(user)
     flash(_("Every other session and remembered device is now signed out."), "success")
     return redirect(url_for("auth.security"))

@@ -95,7 +95,7 @@ def on_connect(auth=None):
     if user is None:
         raise ConnectionRefusedError("unauthorized")
     join_room(fanout.chat_user_room(user.id))
-    presence.register(request.sid, user.id)
+    presence.register(request.sid, user.id, realtime.socket_credential())
 
 
 def on_disconnect(*_reason):
@@ -172,7 +172,8 @@ def on_typing(user, data):
 @handler
 def on_presence(user, data):
     """A heartbeat with the person's status; with a channel_id, answers who is there now."""
-    answer = {"ok": True, "status": presence.set_status(request.sid, user.id, str(data.get("status") or ""))}
+    answer = {"ok": True, "status": presence.set_status(request.sid, user.id, str(data.get("status") or ""),
+                                                             realtime.socket_credential())}
     _recheck_rooms(user)
     if data.get("channel_id") is not None:
         channel = db.session.get(Channel, _int(data, "channel_id"))
@@ -212,3 +213,5 @@ def init_app(app) -> None:
         realtime.EVICT_HOOKS.append(presence.evict)
     if presence.end not in realtime.END_HOOKS:
         realtime.END_HOOKS.append(presence.end)
+    if presence.end_credential not in realtime.END_CREDENTIAL_HOOKS:
+        realtime.END_CREDENTIAL_HOOKS.append(presence.end_credential)

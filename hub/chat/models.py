@@ -115,5 +115,6 @@ class ChatSocket(db.Model):
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential: Mapped[str | None] = mapped_column(String(40), index=True)  # as SocketConnection's
     status: Mapped[str] = mapped_column(String(10), default="online")
     seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -15,9 +15,9 @@ NAMESPACE = "/chat"
 STALE_AFTER = timedelta(seconds=150)
 
 
-def register(sid: str, user_id: int) -> None:
+def register(sid: str, user_id: int, credential: str | None = None) -> None:
     before = status_of(user_id)
-    db.session.merge(ChatSocket(sid=sid, user_id=user_id, status="online", seen_at=utcnow()))
+    db.session.merge(ChatSocket(sid=sid, user_id=user_id, credential=credential, status="online", seen_at=utcnow()))
     db.session.commit()
     _announce_if_changed(user_id, before)
 
@@ -32,11 +32,15 @@ def unregister(sid: str) -> None:
     _announce_if_changed(user_id, before)
 
 
-def set_status(sid: str, user_id: int, status: str) -> str:
+def set_status(sid: str, user_id: int, status: str, credential: str | None = None) -> str:
     if status not in PRESENCE_STATES:
         status = "online"
     before = status_of(user_id)
-    db.session.merge(ChatSocket(sid=sid, user_id=user_id, status=status, seen_at=utcnow()))
+    row = db.session.get(ChatSocket, sid)
+    if row is None:  # (its registration was swept as stale: back again, as the socket it is)
+        row = ChatSocket(sid=sid, user_id=user_id, credential=credential)
+        db.session.add(row)
+    row.status, row.seen_at = status, utcnow()
     db.session.commit()
     _announce_if_changed(user_id, before)
     return status_of(user_id)
@@ -131,3 +135,14 @@ def end(user_id: int) -> None:
     socketio.close_room(f"user:{user_id}", namespace=NAMESPACE)
     db.session.execute(delete(ChatSocket).where(ChatSocket.user_id == user_id))
     db.session.commit()
+
+
+def end_credential(credential: str) -> None:
+    """After a token was revoked or a browser signed out: cut the /chat sockets that rode on it."""
+    rows = db.session.execute(select(ChatSocket.sid, ChatSocket.user_id)
+                              .where(ChatSocket.credential == credential)).all()
+    for sid, _user_id in rows:
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+    for sid, user_id in rows:
+        unregister(sid)
+

@@ -100,6 +100,7 @@ def _load_query():
     session as loaded (hub.auth.sessions.place_loaded_person), where the sign-in check then
     finds it; the other values are used only once the sign-in and the policy have spoken."""
     user_id, thread_id, draft_key = bindparam("user_id"), bindparam("thread_id"), bindparam("draft_key")
+    login_key = bindparam("login_key")
     mine = Watch.user_id == user_id
     # Whether the thread's space is one the person may read: a thread elsewhere is then refused
     # after this one statement, as a missing id is (the policy asks nothing more).
@@ -120,6 +121,8 @@ def _load_query():
         .scalar_subquery(),
         # The person's ties to the thread's space, for the policy's facts (the last four).
         *policy.membership_columns(user_id, Thread.space_id),
+        # Whether the browser's login session is live, for the sign-in check (the very last).
+        sessions.live_login_session_column(user_id, login_key),
     # The person's row comes even for a thread id that does not exist, so that such a "not found"
     # costs what one in a space they cannot read does: this statement, and nothing else.
     ).outerjoin_from(User, Thread, Thread.id == thread_id).outerjoin(_SPACE, _SPACE.id == Thread.space_id).where(
@@ -143,8 +146,11 @@ class Loaded(NamedTuple):
     person: User | None
 
 
-def load(user_id: int, thread_id: int) -> Loaded:
-    params = {"user_id": user_id, "thread_id": thread_id, "draft_key": f"reply:{thread_id}"}
+def load(user_id: int, thread_id: int, login_key: str = "") -> Loaded:
+    """`login_key` is the digest of the login session key the cookie names: the statement answers
+    whether it is live, and the sign-in check takes that answer (hub.auth.sessions.note_checked)."""
+    params = {"user_id": user_id, "thread_id": thread_id, "draft_key": f"reply:{thread_id}",
+              "login_key": login_key}
     if db.session.registry.has() and db.session().in_transaction():
         # Something read already (a remember-me sign-in): read there too, so a request never holds
         # two connections and what it renders is never older than its stamp.
@@ -156,6 +162,8 @@ def load(user_id: int, thread_id: int) -> Loaded:
             row = LOAD_QUERY.one_or_none(connection, params)
     if row is None:  # no such person
         return Loaded(None, (), policy.ASK, False, None)
+    sessions.note_checked(login_key, row[-1])
+    row = row[:-1]
     person = sessions.place_loaded_person(dict(zip(_PERSON_KEYS, row[:_THREAD_AT])))
     if row[_THREAD_AT] is None:  # no such thread
         return Loaded(None, (), policy.ASK, False, person)

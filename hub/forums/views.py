@@ -130,8 +130,8 @@ def new_thread(slug: str):
 def thread(thread_id: int):
     # The most visited page: its first statement also fetches the person's row, so the sign-in
     # check (as @login_required makes it) finds them loaded. Then the policy, on the same rows.
-    claimed = sessions.claimed_user_id()
-    loaded = thread_pages.load(claimed, thread_id) if claimed is not None else None
+    claimed, login_key = sessions.claimed_login()
+    loaded = thread_pages.load(claimed, thread_id, login_key) if claimed is not None else None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     user = current_user._get_current_object()  # the person, not the proxy: read dozens of times

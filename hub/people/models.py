@@ -56,8 +56,11 @@ class User(db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # Set by hub.auth.sessions while signing a browser in: the key of its login session.
+    login_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.login_key or ''}"
 
     @property
     def is_staff(self) -> bool:

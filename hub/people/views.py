@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -65,9 +66,16 @@ def edit_profile():
 @login_required
 def set_active(person_id: int):
     active = request.form.get("active") == "1"
-    person = accounts.set_active(current_user, db.session.get(User, person_id), active)
-    flash(_("%(name)s is reactivated.", name=person.name) if active
-          else _("%(name)s is deactivated and signed out everywhere.", name=person.name), "success")
+    person = db.session.get(User, person_id)
+    revoked = accounts.set_active(current_user, person, active)
+    if active:
+        flash(_("%(name)s is reactivated. They sign in again, and make new API tokens if they need them.",
+                name=person.name), "success")
+    else:
+        flash(ngettext("%(name)s is deactivated and signed out everywhere, and their API token is revoked.",
+                       "%(name)s is deactivated and signed out everywhere, and their %(num)d API tokens are revoked.",
+                       revoked, name=person.name) if revoked
+              else _("%(name)s is deactivated and signed out everywhere.", name=person.name), "success")
     return redirect(url_for("people.profile", person_id=person.id))
 
 

@@ -14,7 +14,7 @@ from hub.extensions import db
 from hub.forums.models import Category, Flag, Post, PostRevision, Thread
 from hub.policy.core import EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJECT, RULES, can
 from hub.policy.roles import is_staff, signed_in
-from hub.policy.spaces import (ASK, _can_manage_space, _can_view_space, _space_view_clause, explicit_membership,
+from hub.policy.spaces import (ASK, require_known_in_spaces, _can_manage_space, _can_view_space, _space_view_clause, explicit_membership,
                                reads_where_left)
 from hub.spaces.models import Space
 
@@ -181,9 +181,7 @@ def _post_rule(action: str) -> Callable[[Any, Post], bool]:
 # questions: the person already knows the space.)
 
 def _require_known(user, stmt, space_id) -> None:
-    visible = select(Space.id).where(_space_view_clause(user))
-    if db.session.scalar(stmt.where(space_id.in_(visible)).limit(1)) is None:
-        raise NotFound()
+    require_known_in_spaces(user, stmt, space_id)
 
 
 def _id(obj) -> int | None:

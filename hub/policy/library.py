@@ -21,11 +21,11 @@ from sqlalchemy.orm import aliased
 from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile, ResourceVersion
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.policy.audiences import _joined_at, _moderator_ids, _space_audience, among_readers_where_left
-from hub.policy.core import AUDIENCES, EXISTENCE_ACTION, NEEDS_OBJECT, RULES, SCOPES, can
+from hub.policy.core import AUDIENCES, EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJECT, RULES, SCOPES, can
 from hub.policy.forums import Asker, SpaceFacts, history_cutoff, space_facts
 from hub.policy.roles import STAFF_ROLES, is_staff, signed_in
 from hub.policy.spaces import (_can_manage_space, _can_view_space, _managed_space_ids, _space_view_clause,
-                               reads_where_left, reads_where_left_clause)
+                               reads_where_left, reads_where_left_clause, require_known_in_spaces)
 from hub.spaces.models import Space, SpaceMembership
 
 
@@ -151,6 +151,39 @@ EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", R
 NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "version.view", "collection.view", "collection.curate",
                                              "collection.pin", "adoption.view", "adoption.remove",
                                              "resource_edit.view", "resource_edit.review"})
+
+
+# A resource, file, version or collection in a space the person cannot read answers its 404 after
+# the same one statement as a missing id (hub.policy.core.KNOWN_CHECKS). Inside a space they read,
+# drafts and hidden items still cost their own questions: the person already knows the space.
+
+def _id(obj) -> int | None:
+    return obj.id if obj is not None else None
+
+
+def _require_known_resource(user, resource) -> None:
+    require_known_in_spaces(user, select(Resource.id).where(Resource.id == _id(resource)), Resource.space_id)
+
+
+def _require_known_file(user, file) -> None:
+    # A file left behind by a move is known where it was left, as well as where its resource is.
+    require_known_in_spaces(user, select(ResourceFile.id).join(Resource, Resource.id == ResourceFile.resource_id)
+                            .where(ResourceFile.id == _id(file)), Resource.space_id, ResourceFile.left_in_space_id)
+
+
+def _require_known_version(user, version) -> None:
+    require_known_in_spaces(user, select(ResourceVersion.id).join(Resource, Resource.id == ResourceVersion.resource_id)
+                            .where(ResourceVersion.id == _id(version)), Resource.space_id,
+                            ResourceVersion.left_in_space_id)
+
+
+def _require_known_collection(user, collection) -> None:
+    require_known_in_spaces(user, select(Collection.id).where(Collection.id == _id(collection)),
+                            Collection.space_id)
+
+
+KNOWN_CHECKS.update({"resource": _require_known_resource, "file": _require_known_file,
+                     "version": _require_known_version, "collection": _require_known_collection})
 
 
 def resource_asker_rules(asker: Asker, resource: Resource) -> dict[str, bool]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select, true
+from werkzeug.exceptions import NotFound
 
 from hub.extensions import db
 from hub.people.models import Cohort, Team, TeamMembership, cohort_teams
@@ -281,3 +282,14 @@ def reads_where_left(user, row) -> bool:
 def reads_where_left_clause(user, column):
     """SQL twin of reads_where_left, on the row's `left_in_space_id` column."""
     return or_(column.is_(None), column.in_(select(Space.id).where(_space_view_clause(user))))
+
+
+def require_known_in_spaces(user, stmt, *space_ids) -> None:
+    """NotFound unless `stmt` (the object's id, by its key) finds a row whose space, by any of the
+    columns `space_ids`, is one the user may view: one statement for a missing object and for one
+    in a space they cannot read alike, so that the time a "not found" takes tells nothing
+    (hub.policy.core.KNOWN_CHECKS)."""
+    visible = select(Space.id).where(_space_view_clause(user))
+    if db.session.scalar(stmt.where(or_(*(column.in_(visible) for column in space_ids))).limit(1)) is None:
+        raise NotFound()
+

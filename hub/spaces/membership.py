@@ -30,6 +30,9 @@ def facilitator_ids(space: Space) -> list[int]:
 
 
 def _settings(data: dict, space: Space | None) -> tuple[dict, dict]:
+    """The settings `data` names, validated, with the space's own values for the rest: a PATCH
+    changes only what it names, and a value it leaves as it is is never refused (a community
+    space's own visibility, say)."""
     fields: dict[str, str] = {}
     current = space or Space(name="", purpose="", agreement="", visibility="secret", history_policy="full")
     values = {
@@ -41,11 +44,16 @@ def _settings(data: dict, space: Space | None) -> tuple[dict, dict]:
         "visibility": data.get("visibility", current.visibility),
         "history_policy": data.get("history_policy", current.history_policy),
     }
-    if values["visibility"] not in AFFINITY_VISIBILITIES:
+    if values["visibility"] != current.visibility and values["visibility"] not in AFFINITY_VISIBILITIES:
         fields["visibility"] = _("Choose listed or secret.")
-    if values["history_policy"] not in HISTORY_POLICIES:
+    if values["history_policy"] != current.history_policy and values["history_policy"] not in HISTORY_POLICIES:
         fields["history_policy"] = _("Choose full history or from joining.")
     return values, fields
+
+
+def _join_policy_for(visibility: str) -> str:
+    """A space that people can find takes requests; a secret one only invites."""
+    return "request" if visibility == "listed" else "invite"
 
 
 def create_affinity_space(actor: User, data: dict, facilitator_ids_: list[int] = ()) -> Space:
@@ -60,14 +68,30 @@ def create_affinity_space(actor: User, data: dict, facilitator_ids_: list[int] =
     if fields:
         raise ValidationError(fields)
     agreement = values.pop("agreement")
-    join_policy = "request" if values["visibility"] == "listed" else "invite"
-    space = new_space("affinity", values.pop("name"), join_policy=join_policy, agreement=agreement,
+    space = new_space("affinity", values.pop("name"), join_policy=_join_policy_for(values["visibility"]), agreement=agreement,
                       agreement_html=str(content.render(agreement)), agreement_version=1 if agreement else 0, **values)
     db.session.flush()
     audit(space, actor, "space_created", detail=space.name)
     for person in facilitators or [actor]:
         _add_member(space, person, "facilitator", actor, accepted=True)
     db.session.commit()
+    return space
+
+
+def update_space(actor: User, space: Space | None, data: dict) -> Space:
+    """The API's PATCH: the policy is asked first, whatever the body (an empty one included), then
+    only the fields it names change. Archiving alone is an administrator's action."""
+    data = dict(data)
+    settings_named = [key for key in data if key != "archived"]
+    policy.require(actor, "space.manage" if settings_named or "archived" not in data else "space.administer",
+                   space)
+    if "archived" in data:
+        archived = data.pop("archived")
+        if not isinstance(archived, bool):
+            raise ValidationError({"archived": _("Send true or false.")})
+        set_archived(actor, space, archived)
+    if data:
+        update_settings(actor, space, data)
     return space
 
 
@@ -82,7 +106,8 @@ def update_settings(actor: User, space: Space | None, data: dict) -> Space:
     readers = realtime.readers_of(space) if agreement_changed or "visibility" in changed else set()
     for key in changed:
         setattr(space, key, values[key])
-    space.join_policy = "request" if space.visibility == "listed" else "invite"
+    if "visibility" in changed:  # and only then: editing a name never opens a space to requests
+        space.join_policy = _join_policy_for(space.visibility)
     if agreement_changed:
         space.agreement_html = str(content.render(space.agreement))
         space.agreement_version += 1

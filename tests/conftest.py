@@ -104,6 +104,11 @@ class World:
 
 @pytest.fixture
 def world(app):
+    return make_world()
+
+
+def make_world() -> World:
+    """The personas' collaborative, in the current app's database."""
     f = factories
     commons = f.space("community", "Commons")
     cohort = f.cohort("Learning Network")

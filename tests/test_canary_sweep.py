@@ -323,3 +323,100 @@ def test_for_non_members_private_and_missing_answer_alike(app, planted):
             a, b = client.get(private), client.get(missing)
             assert a.status_code == b.status_code == 404, (persona, private)
             assert without_request_tokens(a) == without_request_tokens(b), (persona, private)
+
+
+# ---------------------------------------------------------------- writes with nothing in them
+
+WRITE_ORDER = {"PATCH": 0, "PUT": 1, "POST": 2, "DELETE": 3}  # deletions last: they take things away
+
+
+def _write_urls(app, values):
+    for rule in app.url_map.iter_rules():
+        methods = sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}, key=WRITE_ORDER.get)
+        if not methods or not rule.rule.startswith("/api/v1"):
+            continue
+        names = list(rule.arguments)
+        for combo in itertools.product(*[values.get(n, [1, 999_999]) for n in names]):
+            url = rule.rule
+            for name, value in zip(names, combo):
+                url = re.sub(r"<(?:[^:>]+:)?" + name + ">", str(value), url)
+            for method in methods:
+                yield method, url
+
+
+def test_a_write_with_an_empty_body_tells_no_one_anything(tmp_path):
+    """Issue 26: an empty PATCH answered a secret space's name to anyone. Every write the API has,
+    sent `{}` by each persona with a token, must ask the policy before it answers: no canary the
+    persona may not see is in any answer, whatever its status. Each persona writes in a freshly
+    planted collaborative of its own (an empty write may still do something, like submitting a
+    draft, which would change who may see what for the next persona)."""
+    from hub.auth import tokens
+    from tests.conftest import _inside, make_app, make_world
+    for persona in [p for p in PERSONAS if p != "anon"]:
+        for app in _inside(make_app(tmp_path / persona)):
+            planted = _plant_in(app, make_world())
+            values = _values(planted)
+            writes = sorted(set(_write_urls(app, values)), key=lambda w: (WRITE_ORDER[w[0]], w[1]))
+            assert len(writes) > 70
+            with app.test_request_context():
+                plain = tokens.create_token(getattr(planted, persona), "sweep")[1]
+            client, headers = app.test_client(), {"Authorization": f"Bearer {plain}"}
+            leaked = set()
+            for method, url in writes:
+                answer = client.open(url, method=method, json={}, headers=headers)
+                assert answer.status_code < 500, (persona, method, url, answer.status_code)
+                body = answer.get_data(as_text=True)
+                leaked |= {(c, method, url) for c, (may, _must) in CANARIES.items() if c in body and persona not in may}
+            assert not leaked, f"{persona} was answered canaries by empty writes: {sorted(leaked)}"
+            if persona == "participant":  # without credentials, every write is refused before anything
+                anon = app.test_client()
+                for method, url in writes[:: max(1, len(writes) // 40)]:
+                    assert anon.open(url, method=method, json={}).status_code in (400, 401), (method, url)
+
+
+def _plant_in(app, world):
+    with app.test_request_context():
+        return _plant(world)
+
+
+# ---------------------------------------------------------------- sockets on a token
+
+def test_token_sockets_hear_exactly_what_their_persona_may_and_nothing_once_revoked(app, planted):
+    """Issue 26: a socket opened with a personal access token kept hearing channel messages after
+    the token was revoked. Every persona connects with a token and tries every channel: what they
+    hear is what they may see; once their tokens are revoked, their sockets are cut and hear no more."""
+    from hub.auth import tokens
+    from hub.auth.models import ApiToken
+    from hub.chat import services as chat
+    from hub.chat.models import Channel
+    from tests.chat_support import chat_socket, emit
+
+    personas = [p for p in PERSONAS if p != "anon"]
+    channel_ids = list(db.session.scalars(db.select(Channel.id))) + [999_999]
+    sockets = {}
+    heard: dict[str, set] = {c: set() for c in CANARIES}
+    with app.test_request_context():
+        plain = {p: tokens.create_token(getattr(planted, p), "socket")[1] for p in personas}
+    for persona in personas:
+        sock = chat_socket(app, app.test_client(), auth={"token": plain[persona]})
+        sockets[persona] = sock
+        for channel_id in channel_ids:
+            text = repr(emit(sock, "join", {"channel_id": channel_id, "after_seq": 0}))
+            for canary in CANARIES:
+                if canary in text:
+                    heard[canary].add(persona)
+    for canary, (may, _must) in CANARIES.items():
+        assert heard[canary] <= may, f"{canary} reached a token socket of {heard[canary] - may}"
+    assert {"member", "facilitator"} <= heard["CANARY-CHAT-SECRET-MESSAGE"], "token sockets do hear their own"
+    for persona in personas:
+        sockets[persona].get_received("/chat")
+    with app.test_request_context():
+        for persona in personas:
+            person = getattr(planted, persona)
+            for token in db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == person.id,
+                                                                      ApiToken.revoked_at.is_(None))):
+                tokens.revoke_token(person, token)
+        caucus = db.session.scalar(db.select(Channel).where(Channel.name == "CANARY-CHAT-SECRET-CHANNEL"))
+        chat.send(planted.member, caucus, {"body": "after every token was revoked", "client_id": "after-revoke"})
+    for persona, sock in sockets.items():
+        assert not sock.is_connected("/chat"), f"{persona}'s token socket is still connected"

@@ -6,7 +6,7 @@ import secrets
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
@@ -96,7 +96,8 @@ def sign_out() -> None:
 
 
 def _end_this_browsers_session() -> None:
-    login_session_id = g.pop(realtime.LOGIN_SESSION_ID, None)
+    login_session_id = current_login_session_id()
+    g.pop(realtime.LOGIN_SESSION_ID, None)
     if login_session_id is not None:
         db.session.execute(update(LoginSession).where(LoginSession.id == login_session_id,
                                                       LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
@@ -115,7 +116,8 @@ def end_login_sessions(user: User, keep: int | None = None) -> None:
 
 
 def current_login_session_id() -> int | None:
-    """This browser's login session, once the loader has checked it (None for a token caller)."""
+    """This browser's login session, as the sign-in loader checked it (None for a token caller)."""
+    _ = current_user.is_authenticated  # (the loader runs on first use of current_user)
     return g.get(realtime.LOGIN_SESSION_ID)
 
 

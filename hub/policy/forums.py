@@ -184,8 +184,9 @@ def _require_known(user, stmt, space_id) -> None:
     require_known_in_spaces(user, stmt, space_id)
 
 
-def _id(obj) -> int | None:
-    return obj.id if obj is not None else None
+def _id(obj) -> int:
+    # 0 for a missing object: no row has it, and the statement is the same text as for a real id.
+    return obj.id if obj is not None else 0
 
 
 def _require_known_thread(user, thread: Thread | None) -> None:

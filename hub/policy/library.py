@@ -157,8 +157,9 @@ NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "version.view", "colle
 # the same one statement as a missing id (hub.policy.core.KNOWN_CHECKS). Inside a space they read,
 # drafts and hidden items still cost their own questions: the person already knows the space.
 
-def _id(obj) -> int | None:
-    return obj.id if obj is not None else None
+def _id(obj) -> int:
+    # 0 for a missing object: no row has it, and the statement is the same text as for a real id.
+    return obj.id if obj is not None else 0
 
 
 def _require_known_resource(user, resource) -> None:

@@ -14,6 +14,8 @@ import markdown
 from bleach.linkifier import LinkifyFilter
 from markupsafe import Markup
 
+from hub.validation import normalise_text
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "s",
     "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr",
@@ -77,7 +79,7 @@ def render(source: str | None) -> Markup:
     """Turn a person's Markdown into safe HTML."""
     if not source:
         return Markup("")
-    text = _defuse_brackets(source[:MAX_SOURCE_CHARS])
+    text = _defuse_brackets(normalise_text(source)[:MAX_SOURCE_CHARS])
     # raw HTML in Markdown is escaped by bleach below; markdown's own output is then filtered.
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     return Markup(_cleaner.clean(html))

@@ -16,7 +16,7 @@ def require_text(fields: dict[str, str], name: str, value: str | None, label: st
     """Trim `value`; record a per-field message in `fields` when it is missing or too long."""
     from flask_babel import gettext as _
 
-    value = (value or "").strip()
+    value = normalise_text(value).strip()
     if required and not value:
         fields[name] = _("%(label)s is required.", label=label)
     elif len(value) > max_len:
@@ -29,4 +29,12 @@ def canonical_email(value: str | None) -> str:
     resets, the command line): NFKC folds look-alike forms such as full-width letters into the
     plain ones, then case is folded, so one address is always one key."""
     return unicodedata.normalize("NFKC", value or "").strip().lower()
+
+
+def normalise_text(value) -> str:
+    """Text as hub stores it, whatever sent it: browsers send a textarea's line endings as CRLF,
+    other clients LF or CR, and the quote and mention parsers (like Markdown) read lines by LF.
+    Every text field a service takes passes here (require_text), as do drafts and previews."""
+    text = "" if value is None else str(value)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 

@@ -102,6 +102,38 @@ def test_scope_audience_and_predicate_agree(app, world):
         assert policy.audience(person) == {u.id for u in users if policy.can(u, "person.view", person)}
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds, body=st.sampled_from([{}, {"archived": False}, {"name": "Renamed"}]))
+def test_a_space_write_asks_the_policy_first_whatever_its_body(app, world, body):
+    """Issue 26: an empty PATCH never asked. On random worlds, updating a space with an empty or a
+    small body is refused exactly as the policy says: NotFound unless the person may know the
+    space exists, Forbidden unless they may make that change; and a refusal changes nothing."""
+    from werkzeug.exceptions import Forbidden, NotFound
+
+    from hub.spaces import membership
+    users, all_spaces = _build(world)
+    action = "space.administer" if body == {"archived": False} else "space.manage"
+    for person in users + [AnonymousUser()]:
+        for space in all_spaces:
+            before = (space.name, space.join_policy, space.archived_at)
+            known = policy.can(person, "space.discover", space) or (
+                action == "space.administer" and policy.can(person, "space.administer", space))
+            allowed = policy.can(person, action, space)
+            try:
+                membership.update_space(person, space, body)
+            except NotFound:
+                assert not known, (person, space, body)
+            except Forbidden:
+                assert known and not allowed, (person, space, body)
+            else:
+                assert allowed, (person, space, body)
+                space.archived_at = before[2]  # as it was, for the next person's question
+                db.session.commit()
+                continue
+            db.session.rollback()
+            assert (space.name, space.join_policy, space.archived_at) == before
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(world=worlds)
 def test_ties_a_callers_statement_fetched_answer_as_asking_does(app, world):

@@ -14,7 +14,7 @@ from hub.forums import categories as category_service
 from hub.forums import drafts, mentions, moderation, queries, reading
 from hub.forums.models import Category, Flag, Post, Thread
 from hub.spaces.models import Space
-from hub.validation import ValidationError
+from hub.validation import ValidationError, normalise_text
 
 
 def category_json(category: Category, viewer) -> dict:
@@ -185,7 +185,7 @@ def mentionable(space_id: int):
 def preview():
     """The composer's live preview: the same pipeline as posting, mentions checked the same way."""
     data = json_body()
-    body = str(data.get("body", ""))[:content.MAX_SOURCE_CHARS]
+    body = normalise_text(data.get("body", ""))[:content.MAX_SOURCE_CHARS]
     if data.get("space_id") is None:
         return jsonify({"body_html": str(content.render(body))})
     space_id = data["space_id"]

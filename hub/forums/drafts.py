@@ -8,7 +8,7 @@ from hub import content, policy
 from hub.extensions import db, utcnow
 from hub.forums.models import Draft, Thread
 from hub.spaces.models import Space
-from hub.validation import ValidationError
+from hub.validation import ValidationError, normalise_text
 
 MAX_DRAFTS = 200
 
@@ -42,6 +42,7 @@ def get_for_writing(actor, key: str) -> Draft | None:
 
 def save(actor, key: str, title: str = "", body: str = "") -> Draft:
     _target(actor, key)
+    title, body = normalise_text(title), normalise_text(body)
     if len(body or "") > content.MAX_SOURCE_CHARS or len(title or "") > 200:
         raise ValidationError({"body": _("This draft is too long to keep.")})
     draft = get(actor, key)

@@ -109,3 +109,31 @@ def test_quote_reply_takes_the_selection_or_asks_for_the_whole_post(page, live_s
     assert "Riverside Diabetes Equity Team" in quoted and "Our gap" not in quoted
     assert quoted.count("[quote=") == 1
     page.locator(".composer textarea:focus").wait_for()  # ready to write under the quote
+
+
+def test_two_quotes_posted_from_the_browser_publish_as_quotes_and_survive_an_edit(page, live_server):
+    """Issue 17: browsers send a textarea's line endings as CRLF, and the quote parser read LF only,
+    so a quote-reply published its raw [quote] markup, two quotes were refused, and saving an edit
+    turned a quote back into text."""
+    sign_in(page, live_server, "participant@demo.hub")
+    page.goto(live_server + COHORT + "/forum")
+    page.get_by_role("link", name="Introduce your team").click()
+    reply = page.get_by_label("Your reply")
+    reply.fill("")
+    page.locator("#post-1").get_by_role("button", name="Quote").click()
+    expect(reply).to_have_value(re.compile(r"\[/quote\]"))
+    page.locator("#post-2").get_by_role("button", name="Quote").click()
+    expect(reply).to_have_value(re.compile(r"\[/quote\][\s\S]*\[/quote\]"))
+    reply.press("End")
+    reply.type("\nBoth of these, yes.")
+    page.get_by_role("button", name="Post reply").click()
+    mine = page.locator("li.post").last
+    expect(mine.locator(".prose")).to_contain_text("Both of these, yes.")
+    assert mine.locator(".prose blockquote a", has_text="wrote:").count() == 2
+    assert "[quote=" not in mine.locator(".prose").inner_text()
+    mine.get_by_role("link", name="Edit").click()
+    page.get_by_role("button", name="Save changes").click()
+    mine = page.locator("li.post").last
+    expect(mine.locator(".prose")).to_contain_text("Both of these, yes.")
+    assert mine.locator(".prose blockquote a", has_text="wrote:").count() == 2
+    assert "[quote=" not in mine.locator(".prose").inner_text()

@@ -93,7 +93,9 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_KEY_PREFIX = self.REDIS_PREFIX
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Failed sign-ins per address and per account; every sign-in per address, generously.
         self.LOGIN_LIMIT_PER_IP = get("HUB_LOGIN_LIMIT_PER_IP", "30 per minute; 300 per hour")
+        self.LOGIN_LIMIT_PER_IP_ALL = get("HUB_LOGIN_LIMIT_PER_IP_ALL", "200 per minute; 2000 per hour")
         self.LOGIN_LIMIT_PER_ACCOUNT = get("HUB_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour")
         if get("HUB_RATELIMIT_DEFAULT"):  # a limit on every request (per address), e.g. "600 per minute"
             self.RATELIMIT_DEFAULT = get("HUB_RATELIMIT_DEFAULT")

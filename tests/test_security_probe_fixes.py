@@ -269,3 +269,31 @@ def test_a_password_changed_through_the_api_with_a_token_revokes_that_token_and_
                                     json={"current": PASSWORD, "password": "another long secret"})
     assert answer.status_code == 200 and answer.get_json() == {"ok": True, "tokens_revoked": 1}
     assert app.test_client().get("/api/v1/me", headers=_bearer(plain)).status_code == 401
+
+
+# ---------------------------------------------------------------- issue 17, item 12: limits count failures
+
+def test_a_kickoff_behind_one_address_signs_everyone_in(app, world):
+    """Sign-in limits count failures, not successes: many people (and one person many times)
+    signing in from one hospital's address are never refused."""
+    app.config.update(LOGIN_LIMIT_PER_IP="3 per minute", LOGIN_LIMIT_PER_ACCOUNT="2 per minute")
+    people = [f.user(f"Kickoff {i}") for i in range(8)]
+    for person in people:
+        assert post_form(app.test_client(), "/login", {"email": person.email, "password": PASSWORD}).status_code == 302
+    for _ in range(4):
+        assert post_form(app.test_client(), "/login", {"email": people[0].email,
+                                                       "password": PASSWORD}).status_code == 302
+
+
+def test_a_refused_sign_in_says_how_long_to_wait_and_keeps_the_email(app, world):
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "2 per minute"
+    client = app.test_client()
+    for _ in range(2):
+        assert post_form(client, "/login", {"email": world.participant.email, "password": "nope"}).status_code == 422
+    refused = post_form(client, "/login", {"email": world.participant.email, "password": PASSWORD})
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    wait = re.search(r"Please wait (\d+) seconds? and try again", page)
+    assert wait and 1 <= int(wait.group(1)) <= 61, page[:2000]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    assert world.participant.email in page, "what was typed is kept"

@@ -1,11 +1,13 @@
 """Sign in and out, invitations, password reset, account security settings."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from hub.auth import services, sessions, tokens
@@ -43,22 +45,46 @@ def _stay_signed_in(user) -> None:
     sessions.reissue(user)
 
 
+def _failed(response) -> bool:
+    """A sign-in counts against its limits only when it fails (a success redirects): a kickoff
+    with sixty people behind one hospital's address signs them all in."""
+    return response.status_code != 302
+
+
+def _wait_words() -> tuple[str, int]:
+    """How long the breached limit lasts, said honestly, and in seconds for Retry-After."""
+    breached = limiter.current_limit
+    seconds = max(1, int(breached.reset_at - time.time()) + 1) if breached is not None else 60
+    if seconds < 90:
+        return ngettext("Please wait %(num)d second and try again.", "Please wait %(num)d seconds and try again.",
+                        seconds), seconds
+    minutes = (seconds + 59) // 60
+    return ngettext("Please wait %(num)d minute and try again.", "Please wait %(num)d minutes and try again.",
+                    minutes), seconds
+
+
 @bp.errorhandler(429)
 def too_many_attempts(_err):
-    # Keep what the person typed and say plainly why the form was refused.
+    # Keep what the person typed and say plainly why the form was refused, and for how long.
     form = request.form.to_dict() if request.method == "POST" else {}
     for secret in ("password", "confirm", "current", "csrf_token"):
         form.pop(secret, None)
+    wait, seconds = _wait_words()
     if request.endpoint == "auth.forgot_password":
-        errors = {"form": _("Too many reset requests. Please wait a while and try again.")}
-        return render_template("auth/forgot_password.html", form=form, errors=errors), 429
-    errors = {"form": _("Too many sign-in attempts. Please wait a minute and try again.")}
-    return render_template("auth/login.html", form=form, errors=errors), 429
+        errors = {"form": _("Too many reset requests.") + " " + wait}
+        page = render_template("auth/forgot_password.html", form=form, errors=errors)
+    else:
+        errors = {"form": _("Too many sign-in attempts that did not match.") + " " + wait}
+        page = render_template("auth/login.html", form=form, errors=errors)
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_email_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP_ALL"], methods=["POST"],
+               key_func=lambda: "login-address:" + get_remote_address())
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_email_key,
+               deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))

@@ -19,7 +19,8 @@ SIGNED_IN_HTML = {
     "program.team", "program.add_member", "program.remove_member", "program.cohort",
     "spaces.index", "spaces.show", "spaces.create", "spaces.settings", "spaces.request_join", "spaces.agreement",
     "spaces.leave", "spaces.members", "spaces.invite", "spaces.remove", "spaces.decide", "spaces.invitations",
-    "spaces.audit", "spaces.archive", "spaces.appoint", "notify.index", "notify.mark_read",
+    "spaces.audit", "spaces.archive", "spaces.appoint", "spaces.staffing", "spaces.step_down", "program.edit",
+    "notify.index", "notify.mark_read",
     "notify.open_one", "notify.settings",
     # forums: every page asks the policy about its space, thread or post (tests/test_forum_access.py)
     "forums.latest", "forums.mark_read", "forums.space_forum", "forums.category", "forums.new_thread",

@@ -116,3 +116,19 @@ def space_audit(space_id: int):
     events = membership.audit_log(current_user, _space(space_id))
     return jsonify({"items": [{"id": e.id, "action": e.action, "actor_id": e.actor_id, "subject_id": e.subject_id,
                                "detail": e.detail, "created_at": iso(e.created_at)} for e in events], "next": None})
+
+
+@bp.post("/spaces/<int:space_id>/facilitators")
+@api_login_required
+def space_facilitators_appoint(space_id: int):
+    """Twin of the staffing page's Appoint: site admins, even for a space they cannot read."""
+    space = _space(space_id)
+    membership.appoint_facilitator(current_user, space, _user(json_body().get("user_id")))
+    return jsonify({"ok": True}), 201
+
+
+@bp.delete("/spaces/<int:space_id>/facilitators/<int:user_id>")
+@api_login_required
+def space_facilitators_step_down(space_id: int, user_id: int):
+    membership.step_down(current_user, _space(space_id), db.session.get(User, user_id))
+    return jsonify({"ok": True})

@@ -13,25 +13,25 @@ from hub import policy
 from hub.api import bp
 from hub.api.common import api_login_required, json_body, paginate
 from hub.extensions import db
-from hub.people import services
+from hub.people import program, services
 from hub.people.models import Cohort, Organization, Team, User
 from hub.validation import ValidationError
 
 
 def organization_json(org: Organization) -> dict:
-    return {"id": org.id, "name": org.name, "kind": org.kind, "city": org.city}
+    return {"id": org.id, "name": org.name, "kind": org.kind, "city": org.city, "archived": org.archived_at is not None}
 
 
 def cohort_json(cohort: Cohort) -> dict:
     return {"id": cohort.id, "name": cohort.name, "program": cohort.program, "space_id": cohort.space_id,
             "starts_on": cohort.starts_on.isoformat() if cohort.starts_on else None,
             "ends_on": cohort.ends_on.isoformat() if cohort.ends_on else None,
-            "team_ids": [t.id for t in cohort.teams]}
+            "team_ids": [t.id for t in cohort.teams], "archived": cohort.archived_at is not None}
 
 
 def team_json(team: Team, warnings: list[str] | None = None) -> dict:
     data = {"id": team.id, "name": team.name, "organization_id": team.organization_id, "space_id": team.space_id,
-            "cohort_ids": [c.id for c in team.cohorts],
+            "cohort_ids": [c.id for c in team.cohorts], "archived": team.archived_at is not None,
             "members": [{"user_id": m.user_id, "name": m.user.name, "role": m.role}
                         for m in team.memberships if m.user.active]}
     if warnings is not None:
@@ -130,3 +130,31 @@ def team_members_remove(team_id: int, user_id: int):
     team = db.session.get(Team, team_id)
     warnings = services.remove_team_member(current_user, team, db.session.get(User, user_id))
     return jsonify(team_json(team, warnings))
+
+
+# ---------------------------------------------------------------- edits (twins of /program/<kind>s/<id>/edit)
+
+@bp.patch("/organizations/<int:org_id>")
+@api_login_required
+def organizations_update(org_id: int):
+    org = program.update_organization(current_user, db.session.get(Organization, org_id), json_body())
+    return jsonify(organization_json(org))
+
+
+@bp.patch("/cohorts/<int:cohort_id>")
+@api_login_required
+def cohorts_update(cohort_id: int):
+    data = json_body()
+    fields: dict[str, str] = {}
+    dates = {name: _date(data.get(name), fields, name) for name in ("starts_on", "ends_on") if name in data}
+    if fields:
+        raise ValidationError(fields)
+    cohort = program.update_cohort(current_user, db.session.get(Cohort, cohort_id), data, **dates)
+    return jsonify(cohort_json(cohort))
+
+
+@bp.patch("/teams/<int:team_id>")
+@api_login_required
+def teams_update(team_id: int):
+    return jsonify(team_json(program.update_team(current_user, db.session.get(Team, team_id), json_body())))
+

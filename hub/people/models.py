@@ -100,6 +100,7 @@ class Organization(db.Model):
     kind: Mapped[str] = mapped_column(String(60), default="")
     city: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)  # kept for history, offered no more
 
     people: Mapped[list[User]] = relationship(back_populates="organization")
     teams: Mapped[list["Team"]] = relationship(back_populates="organization")
@@ -121,6 +122,7 @@ class Team(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)  # with its space: read-only, kept
 
     organization: Mapped[Organization] = relationship(back_populates="teams")
     space: Mapped["Space"] = relationship(foreign_keys=[space_id])  # noqa: F821
@@ -158,6 +160,7 @@ class Cohort(db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)  # with its space: read-only, kept
 
     space: Mapped["Space"] = relationship(foreign_keys=[space_id])  # noqa: F821
     teams: Mapped[list[Team]] = relationship(secondary=cohort_teams, back_populates="cohorts")

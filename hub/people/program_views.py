@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from hub import policy
 from hub.extensions import db
-from hub.people import services
+from hub.people import program, services
 from hub.people.models import PROGRAMS, TEAM_ROLES, Cohort, Organization, Team, User
 from hub.validation import ValidationError
 
@@ -127,3 +127,75 @@ def cohort(cohort_id: int):
     if cohort is None:
         raise NotFound()
     return render_template("people/cohort.html", cohort=cohort)
+
+
+# ---------------------------------------------------------------- editing and archiving
+
+EDITABLE = {"organization": Organization, "cohort": Cohort, "team": Team}
+
+
+def _edit_page(which: str, thing, form=None, errors=None, status=200):
+    policy.require(current_user, "program.manage")
+    return render_template(
+        "people/program_edit.html", which=which, thing=thing, form=form or {}, errors=errors or {},
+        programs=PROGRAMS, organizations=db.session.scalars(select(Organization).order_by(Organization.name)).all(),
+        cohorts=db.session.scalars(select(Cohort).order_by(Cohort.name)).all(),
+        teams=db.session.scalars(select(Team).order_by(Team.name)).all()), status
+
+
+def _edit_data(which: str, form) -> tuple[dict, dict]:
+    """The form as the service's data (what the API sends), with its dates parsed."""
+    data: dict = {key: form.get(key, "") for key in ("name", "kind", "city", "program") if key in form}
+    dates: dict = {}
+    errors: dict[str, str] = {}
+    if which == "cohort":
+        dates = {"starts_on": _date(form.get("starts_on"), errors, "starts_on"),
+                 "ends_on": _date(form.get("ends_on"), errors, "ends_on")}
+        data["team_ids"] = [int(v) for v in form.getlist("team_ids") if v.isdigit()]
+    if which == "team":
+        org = form.get("organization_id", "")
+        data["organization_id"] = int(org) if org.isdigit() else None
+        data["cohort_ids"] = [int(v) for v in form.getlist("cohort_ids") if v.isdigit()]
+    if "archived" in form:
+        data = {"archived": form.get("archived") == "1"}  # the archive form names only that
+        dates = {}
+        if data["archived"] and form.get("confirm") != "1":
+            errors["confirm"] = _("Tick the box to confirm the archiving.")
+    return data, {**dates, "errors": errors}
+
+
+@bp.route("/program/organizations/<int:thing_id>/edit", methods=["GET", "POST"], defaults={"which": "organization"})
+@bp.route("/program/cohorts/<int:thing_id>/edit", methods=["GET", "POST"], defaults={"which": "cohort"})
+@bp.route("/program/teams/<int:thing_id>/edit", methods=["GET", "POST"], defaults={"which": "team"})
+@login_required
+def edit(which: str, thing_id: int):
+    thing = db.session.get(EDITABLE[which], thing_id)
+    policy.require(current_user, "program.manage")
+    if thing is None:
+        raise NotFound()
+    if request.method == "GET":
+        return _edit_page(which, thing)
+    data, extra = _edit_data(which, request.form)
+    errors = extra.pop("errors")
+    try:
+        if errors:
+            raise ValidationError(errors)
+        _update(which, thing, data, extra)
+    except ValidationError as err:
+        db.session.rollback()
+        return _edit_page(which, thing, request.form.to_dict(), {**errors, **err.fields}, 422)
+    if "archived" in data:
+        flash(_("%(name)s is archived: it stays readable, and nothing new can be added.", name=thing.name)
+              if data["archived"] else _("%(name)s is active again.", name=thing.name), "success")
+    else:
+        flash(_("%(name)s is saved.", name=thing.name), "success")
+    return redirect(url_for("program.index"))
+
+
+def _update(which: str, thing, data: dict, dates: dict):
+    if which == "organization":
+        return program.update_organization(current_user, thing, data)
+    if which == "cohort":
+        return program.update_cohort(current_user, thing, data, **dates)
+    return program.update_team(current_user, thing, data)
+

@@ -66,6 +66,9 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "space.post": _can_post_in_space,
     "space.manage": _can_manage_space,
     "space.administer": _can_administer_space,
+    # Who may change who facilitates a space: site admins (even of a space they cannot read) and
+    # the space's own facilitators.
+    "space.staff": lambda user, space: _can_administer_space(user, space) or _can_manage_space(user, space),
     "space.create": lambda user, _obj: is_staff(user),
     "space.request_join": _can_request_to_join,
     "space.accept_agreement": lambda user, space: signed_in(user) and agreement_pending(user, space),
@@ -104,7 +107,7 @@ NEEDS_OBJECT = ({a for a in RULES if a.split(".")[0] in ("space", "person", "tok
 
 # Actions whose "may you know this exists?" question differs from the type's default:
 # an admin archives or re-staffs a secret space without being able to read it.
-EXISTENCE_OVERRIDES = {"space.administer": "space.administer"}
+EXISTENCE_OVERRIDES = {"space.administer": "space.administer", "space.staff": "space.administer"}
 
 
 def can(user, action: str, obj: Any = None) -> bool:

@@ -162,12 +162,32 @@ def audit(slug: str):
     return render_template("spaces/audit.html", space=space, events=membership.audit_log(current_user, space))
 
 
+@bp.get("/spaces/<slug>/staffing")
+@login_required
+def staffing(slug: str):
+    """Who facilitates the space, and its archiving: for site admins (who may not read the space,
+    so the page names no member and no content) and the space's facilitators."""
+    space = space_by_slug(slug)
+    policy.require(current_user, "space.staff", space)
+    people = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
+    facilitators = [p for p, role in queries.member_list(space) if role == "facilitator"]
+    return render_template("spaces/staffing.html", space=space, facilitators=facilitators, people=people,
+                           named=policy.can(current_user, "space.discover", space))
+
+
 @bp.post("/spaces/<slug>/archive")
 @login_required
 def archive(slug: str):
     space = space_by_slug(slug)
-    membership.set_archived(current_user, space, request.form.get("archived") == "1")
-    return _back_to(space)
+    archived = request.form.get("archived") == "1"
+    policy.require(current_user, "space.administer", space)
+    if archived and request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the archiving."), "warning")
+    else:
+        membership.set_archived(current_user, space, archived)
+        flash(_("The space is archived: it stays readable to its members, and nothing new can be added.")
+              if archived else _("The space is active again."), "success")
+    return redirect(url_for("spaces.staffing", slug=space.slug))
 
 
 @bp.post("/spaces/<slug>/facilitators")
@@ -178,11 +198,19 @@ def appoint(slug: str):
         membership.appoint_facilitator(current_user, space, _person())
     except ValidationError as err:
         flash(err.message, "warning")
-    return _back_to(space)
+    else:
+        flash(_("Appointed. They now facilitate the space and show in its member list."), "success")
+    return redirect(url_for("spaces.staffing", slug=space.slug))
 
 
-def _back_to(space):
-    """An admin may act on a space they cannot see; they go back to the list then."""
-    if policy.can(current_user, "space.discover", space):
-        return redirect(url_for("spaces.show", slug=space.slug))
-    return redirect(url_for("spaces.index"))
+@bp.post("/spaces/<slug>/facilitators/<int:user_id>/step-down")
+@login_required
+def step_down(slug: str, user_id: int):
+    space = space_by_slug(slug)
+    try:
+        membership.step_down(current_user, space, db.session.get(User, user_id))
+    except ValidationError as err:
+        flash(err.message, "warning")
+    else:
+        flash(_("They are now a member of the space, no longer one of its facilitators."), "success")
+    return redirect(url_for("spaces.staffing", slug=space.slug))

@@ -245,6 +245,20 @@ def appoint_facilitator(actor: User, space: Space | None, person: User | None) -
     db.session.commit()
 
 
+def step_down(actor: User, space: Space | None, person: User | None) -> None:
+    """A facilitator becomes a member (replacing one: appoint the new one first). A space always
+    keeps one facilitator, so that someone answers its requests and flags."""
+    policy.require(actor, "space.staff", space)
+    membership = policy.explicit_membership(person, space) if person is not None else None
+    if membership is None or membership.role != "facilitator":
+        raise ValidationError({"user_id": _("Choose one of the space's facilitators.")})
+    if len(facilitator_ids(space)) < 2:
+        raise ValidationError({"user_id": _("A space needs a facilitator: appoint another one first.")})
+    membership.role = "member"
+    audit(space, actor, "role_changed", subject=person, detail="member")
+    db.session.commit()
+
+
 def set_archived(actor: User, space: Space | None, archived: bool) -> None:
     policy.require(actor, "space.administer", space)
     space.archived_at = utcnow() if archived else None

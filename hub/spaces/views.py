@@ -20,7 +20,8 @@ def space_by_slug(slug: str) -> Space | None:
 @bp.get("/spaces")
 @login_required
 def index():
-    return render_template("spaces/index.html", spaces=queries.discoverable_spaces(current_user))
+    return render_template("spaces/index.html", spaces=queries.discoverable_spaces(current_user),
+                           mine=policy.member_space_ids(current_user))
 
 
 @bp.get("/spaces/<slug>")

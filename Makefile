@@ -9,6 +9,9 @@ PORT ?= 5000
 
 .PHONY: run test deps test-deps vendor chromium migrate seed serve messages clean test-services
 
+# Links in mail follow the port served on, unless HUB_BASE_URL says otherwise.
+run: export HUB_BASE_URL ?= http://$(HOST):$(PORT)
+
 run: deps
 	$(FLASK) db upgrade
 	$(FLASK) hub seed-demo

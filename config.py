@@ -100,6 +100,8 @@ class Config:
         if get("HUB_RATELIMIT_DEFAULT"):  # a limit on every request (per address), e.g. "600 per minute"
             self.RATELIMIT_DEFAULT = get("HUB_RATELIMIT_DEFAULT")
 
+        # Direct notes (mentions, DMs, replies to one's threads) are emailed to people away this long.
+        self.AWAY_EMAIL_DELAY = timedelta(minutes=int(get("HUB_AWAY_EMAIL_MINUTES", "10")))
         self.SMTP_HOST = get("HUB_SMTP_HOST") or None
         self.SMTP_PORT = int(get("HUB_SMTP_PORT", "587"))
         self.SMTP_USERNAME = get("HUB_SMTP_USERNAME") or None

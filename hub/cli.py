@@ -1,4 +1,5 @@
-"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | send-digests | reindex | serve."""
+"""Operator commands: flask --app wsgi hub seed-demo | create-user | create-token | send-digests |
+send-due-mail | reindex | serve."""
 from __future__ import annotations
 
 import os
@@ -79,6 +80,15 @@ def send_digests(period: str):
     from hub.notify.email import send_digests as send
 
     click.echo(f"Sent {send(period)} {period} digests.")
+
+
+@hub_cli.command("send-due-mail")
+def send_due_mail():
+    """Email mentions, direct messages and replies to people who are away (run from cron every
+    minute or few; `hub serve` runs it itself). Nothing is sent twice."""
+    from hub.notify.away import send_due_mail as send
+
+    click.echo(f"Sent {send()} emails to people who are away.")
 
 
 @hub_cli.command("reindex")

@@ -20,6 +20,9 @@ def main() -> None:
     from hub.extensions import socketio
 
     app = create_app()
+    if os.environ.get("HUB_MAIL_LOOP", "1") != "0":  # digests and away mail without cron (hub.notify.schedule)
+        from hub.notify import schedule
+        schedule.start(app)
     app.logger.info("async mode %s", socketio.async_mode)
     app.logger.info("Serving hub on http://%s:%s", args.host, args.port)
     socketio.run(app, host=args.host, port=args.port, debug=False, use_reloader=False, log_output=True)

@@ -35,11 +35,12 @@ def notifications_read():
 @bp.get("/me/email-settings")
 @api_login_required
 def email_settings():
-    return jsonify({"frequency": notify.email_settings(current_user).frequency})
+    settings = notify.email_settings(current_user)
+    return jsonify({"frequency": settings.frequency, "when_away": settings.when_away})
 
 
 @bp.put("/me/email-settings")
 @api_login_required
 def set_email_settings():
-    settings = notify.set_email_frequency(current_user, str(json_body().get("frequency", "")))
-    return jsonify({"frequency": settings.frequency})
+    settings = notify.update_email_settings(current_user, json_body())
+    return jsonify({"frequency": settings.frequency, "when_away": settings.when_away})

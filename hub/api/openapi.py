@@ -129,9 +129,10 @@ ROUTES = [
      _obj(items={"type": "array"}, unread=INT, next=NULL_STR), 200),
     ("post", "/notifications/read", "Mark notifications read: all, or {\"ids\": [...]}",
      _obj(ids={"type": "array", "items": INT}), _obj(ok=BOOL, unread=INT), 200),
-    ("get", "/me/email-settings", "How often you get notification email", None, _obj(frequency=STR), 200),
-    ("put", "/me/email-settings", "Set it: immediately, daily, weekly or never", _obj(frequency=STR),
-     _obj(frequency=STR), 200),
+    ("get", "/me/email-settings", "How often you get notification email, and whether direct notes reach you while away",
+     None, _obj(frequency=STR, when_away=BOOL), 200),
+    ("put", "/me/email-settings", "Set them (only what is named): frequency immediately, daily, weekly or never; "
+     "when_away true or false", _obj(frequency=STR, when_away=BOOL), _obj(frequency=STR, when_away=BOOL), 200),
     ("get", "/me/reading", "Your unread and new thread counts", None, _obj(unread=INT, new=INT), 200),
     ("get", "/latest", "Latest threads across every space you may read (?tag=, ?status=unanswered|solved)", None,
      ["Thread"], 200),

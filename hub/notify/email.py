@@ -73,22 +73,22 @@ def _send_one(note_id: int) -> bool:
     if not still_allowed(user, note):
         return False
     with force_locale(user.preferred_language or "en"):
-        public, private = _split([note])
+        public, private = split_private([note])
         subject = _("New notification") if private else note.text
         text = render_template("email/notifications.txt", person=user, public=public, private_count=len(private),
-                               base=current_app.config["BASE_URL"], excerpts=_excerpts(public))
+                               base=current_app.config["BASE_URL"], excerpts=excerpts_of(public))
     note.emailed_at = utcnow()
     db.session.commit()
     mail.send(user.email, subject[:150], text)
     return True
 
 
-def _split(notes):
+def split_private(notes):
     public = [n for n in notes if not is_private(n)]
     return public, [n for n in notes if is_private(n)]
 
 
-def _excerpts(notes) -> dict[int, str]:
+def excerpts_of(notes) -> dict[int, str]:
     """A short plain-text excerpt for post notifications from community and cohort spaces."""
     from hub.content import excerpt
     found = {}
@@ -132,9 +132,9 @@ def _send_digest(user: User, settings: EmailSettings, now) -> bool:
         db.session.commit()
         return False
     with force_locale(user.preferred_language or "en"):
-        public, private = _split(notes)
+        public, private = split_private(notes)
         text = render_template("email/notifications.txt", person=user, public=public, private_count=len(private),
-                               base=current_app.config["BASE_URL"], excerpts=_excerpts(public), digest=True)
+                               base=current_app.config["BASE_URL"], excerpts=excerpts_of(public), digest=True)
         subject = _("Your %(period)s summary from the Equity Learning Hub",
                     period=_("daily") if settings.frequency == "daily" else _("weekly"))
     for note in notes:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import db, utcnow
@@ -53,4 +54,7 @@ class EmailSettings(db.Model):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     frequency: Mapped[str] = mapped_column(String(12), default=DEFAULT_FREQUENCY)
+    # Mentions, direct messages and replies to one's own threads are emailed when the person is
+    # away (as Discourse does), whatever the digest choice, unless they turn it off.
+    when_away: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -168,18 +168,32 @@ def open_notification(user: User, note_id: int) -> Notification | None:
 
 def email_settings(user: User) -> EmailSettings:
     settings = db.session.get(EmailSettings, user.id)
-    return settings or EmailSettings(user_id=user.id, frequency=DEFAULT_FREQUENCY)
+    return settings or EmailSettings(user_id=user.id, frequency=DEFAULT_FREQUENCY, when_away=True)
 
 
 def set_email_frequency(user: User, frequency: str) -> EmailSettings:
+    return update_email_settings(user, {"frequency": frequency})
+
+
+def update_email_settings(user: User, data: dict) -> EmailSettings:
+    """The digest choice (`frequency`) and whether direct notes are emailed while away
+    (`when_away`): only what `data` names changes."""
     from flask_babel import gettext as _
 
-    if frequency not in EMAIL_FREQUENCIES:
-        raise ValidationError({"frequency": _("Choose how often to get email.")})
+    fields: dict[str, str] = {}
+    if "frequency" in data and data["frequency"] not in EMAIL_FREQUENCIES:
+        fields["frequency"] = _("Choose how often to get email.")
+    if "when_away" in data and not isinstance(data["when_away"], bool):
+        fields["when_away"] = _("Send true or false.")
+    if fields:
+        raise ValidationError(fields)
     settings = db.session.get(EmailSettings, user.id)
     if settings is None:
-        settings = EmailSettings(user_id=user.id)
+        settings = EmailSettings(user_id=user.id, frequency=DEFAULT_FREQUENCY, when_away=True)
         db.session.add(settings)
-    settings.frequency = frequency
+    if "frequency" in data:
+        settings.frequency = data["frequency"]
+    if "when_away" in data:
+        settings.when_away = data["when_away"]
     db.session.commit()
     return settings

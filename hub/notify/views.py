@@ -52,11 +52,13 @@ def settings():
     errors = {}
     if request.method == "POST":
         try:
-            services.set_email_frequency(current_user, request.form.get("frequency", ""))
+            services.update_email_settings(current_user, {"frequency": request.form.get("frequency", ""),
+                                                          "when_away": request.form.get("when_away") == "1"})
         except ValidationError as err:
             errors = err.fields
         else:
             flash(_("Email preference saved."), "success")
             return redirect(url_for("notify.settings"))
     return render_template("notify/settings.html", current=services.email_settings(current_user).frequency,
+                           when_away=services.email_settings(current_user).when_away,
                            frequencies=EMAIL_FREQUENCIES, errors=errors), (422 if errors else 200)

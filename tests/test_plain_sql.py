@@ -45,13 +45,13 @@ def test_the_thread_pages_statement_reads_what_core_reads_for_every_kind_of_read
                    world.deactivated):
         for thread_id in (thread.id, thread.id + 1000):
             plain, core = both(LOAD_QUERY, {"user_id": person.id, "thread_id": thread_id,
-                                            "draft_key": f"reply:{thread_id}"})
+                                            "draft_key": f"reply:{thread_id}", "login_key": ""})
             assert plain == core
             compared += 1
     # The member's own row, with the values that need converting (the driver's text and integers
     # on SQLite become datetimes and booleans): nothing came back as the driver sent it.
     member, _ = both(LOAD_QUERY, {"user_id": world.member.id, "thread_id": thread.id,
-                                  "draft_key": f"reply:{thread.id}"})
+                                  "draft_key": f"reply:{thread.id}", "login_key": ""})
     assert member[4] is True  # active
     assert any(isinstance(value, datetime) for value in member)  # created_at, locked_at, the draft's
     assert "watching" in member and "member" in member  # the watch level, the membership's role
@@ -111,6 +111,6 @@ def test_inside_the_sessions_transaction_it_sees_what_the_session_wrote(world, c
     world.participant.name = "Pat Renamed"
     db.session.flush()
     row = LOAD_QUERY.one_or_none(db.session.connection(), {"user_id": world.participant.id, "thread_id": 0,
-                                                           "draft_key": "reply:0"})
+                                                           "draft_key": "reply:0", "login_key": ""})
     assert row[1] == "Pat Renamed"
     db.session.rollback()

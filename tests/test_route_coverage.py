@@ -9,7 +9,7 @@ import re
 
 PUBLIC = {  # reachable without signing in, and showing nothing private
     "auth.login", "auth.logout", "auth.accept_invitation", "auth.forgot_password", "auth.reset_password",
-    "home.healthz", "static", "api.openapi_json", "home.index",
+    "home.healthz", "static", "api.openapi_json", "home.index", "home.help",
 }
 SIGNED_IN_HTML = {
     "auth.security", "auth.change_password", "auth.end_other_sessions", "auth.create_token", "auth.revoke_token",

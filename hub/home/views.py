@@ -31,6 +31,12 @@ def index():
                            invitations=membership.my_invitations(current_user))
 
 
+@bp.get("/help", endpoint="help")
+def help_page():
+    """Keyboard shortcuts, skip links and first steps; public, like any help page."""
+    return render_template("home/help.html")
+
+
 @bp.get("/healthz")
 def healthz():
     return {"ok": True}

@@ -12,3 +12,4 @@ from hub.library.models import (Adoption, Collection, CollectionItem, Component,
                                  ResourceComponent, ResourceEdit, ResourceFile, ResourceTag, ResourceVersion,
                                  Vote)
 from hub.chat.models import Channel, ChannelParticipant, ChannelRead, ChatSocket, Message, MessageReaction  # noqa: F401
+from hub.home.models import ChecklistMark  # noqa: F401

@@ -117,6 +117,16 @@ def _one(model, **where):
     return db.session.scalar(select(model).filter_by(**where))
 
 
+GUIDELINES = """We are teams working together to close equity gaps in health care. Here we:
+
+* **Assume good intent** and speak to the work, not the person.
+* **Share what we tried**, including what did not work: that is how a collaborative learns.
+* **Never post patient information**, or anything that could identify a patient.
+* **Keep what is shared in team and affinity spaces there.** Quote it elsewhere only with its authors' consent.
+* **Flag what harms**; the facilitators look at every flag.
+"""
+
+
 def seed() -> str:
     staff = [_person(e, n, r, t, p) for e, n, r, t, p in STAFF]
     admin, facilitator = staff[0], staff[1]
@@ -140,6 +150,10 @@ def seed() -> str:
         commons = spaces.new_space("community", "Equity Learning Hub Commons",
                                    purpose="Everyone in the collaborative: introductions, announcements, open questions.")
         commons.slug = "commons"
+        # The commons' agreement is the collaborative's community guidelines (/guidelines).
+        commons.agreement = GUIDELINES
+        commons.agreement_html = str(content.render(GUIDELINES))
+        commons.agreement_version = 1
         db.session.commit()
 
     member = _one(User, email="member@demo.hub")

@@ -9,7 +9,7 @@ import re
 
 PUBLIC = {  # reachable without signing in, and showing nothing private
     "auth.login", "auth.logout", "auth.accept_invitation", "auth.forgot_password", "auth.reset_password",
-    "home.healthz", "static", "api.openapi_json", "home.index", "home.help",
+    "home.healthz", "static", "api.openapi_json", "home.index", "home.help", "home.guidelines",
 }
 SIGNED_IN_HTML = {
     "auth.security", "auth.change_password", "auth.end_other_sessions", "auth.create_token", "auth.revoke_token",
@@ -20,6 +20,7 @@ SIGNED_IN_HTML = {
     "spaces.index", "spaces.show", "spaces.create", "spaces.settings", "spaces.request_join", "spaces.agreement",
     "spaces.leave", "spaces.members", "spaces.invite", "spaces.remove", "spaces.decide", "spaces.invitations",
     "spaces.audit", "spaces.archive", "spaces.appoint", "spaces.staffing", "spaces.step_down", "program.edit",
+    "home.dismiss_checklist",
     "notify.index", "notify.mark_read",
     "notify.open_one", "notify.settings",
     # forums: every page asks the policy about its space, thread or post (tests/test_forum_access.py)

@@ -10,6 +10,7 @@ from hub.auth import services as accounts
 from hub.auth import sessions, tokens
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db
+from hub.home import checklist
 from hub.people import services
 
 
@@ -112,3 +113,19 @@ def invitations_revoke(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     accounts.revoke_invitation(current_user, invitation)
     return jsonify(invitation_json(invitation))
+
+
+@bp.get("/me/checklist")
+@api_login_required
+def my_checklist():
+    """The home page's first-week checklist, as the person sees it."""
+    steps = [] if checklist.dismissed(current_user) else checklist.steps(current_user)
+    return jsonify({"items": [{"key": s.key, "label": s.label, "url": s.url, "done": s.done} for s in steps],
+                    "next": None, "dismissed": checklist.dismissed(current_user)})
+
+
+@bp.post("/me/checklist/dismiss")
+@api_login_required
+def my_checklist_dismiss():
+    checklist.mark(current_user, "dismissed")
+    return jsonify({"ok": True})

@@ -19,6 +19,7 @@ from hub.auth import sessions, tokens
 from hub.auth.models import Invitation, digest
 from hub.extensions import db, utcnow
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team, TeamMembership, User
+from hub.people.services import time_zones
 from hub.validation import ValidationError, canonical_email, require_text
 
 _DUMMY_HASHES: dict[str, str] = {}
@@ -124,19 +125,25 @@ def pending_invitation(plain: str | None) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(plain: str, name: str, password: str, confirm: str) -> User:
+def accept_invitation(plain: str, name: str, password: str, confirm: str, time_zone: str | None = None) -> User:
+    """A new account from an invitation: its team (and the team's organization, so nothing is typed
+    twice), and the time zone the person confirmed (the form offers their browser's)."""
     invitation = pending_invitation(plain)
     if invitation is None:
         raise ValidationError({"token": _("This invitation link is no longer valid. Ask your facilitator for a new one.")})
     fields: dict[str, str] = {}
     name = require_text(fields, "name", name, _("Name"), 120)
     password = check_new_password(fields, password, confirm)
+    zone = (time_zone or "").strip() or "UTC"
+    if zone not in time_zones():
+        fields["time_zone"] = _("Choose a time zone from the list, like America/Chicago.")
     if find_user_by_email(invitation.email):
         fields["token"] = _("An account with this email already exists. Sign in instead.")
     if fields:
         raise ValidationError(fields)
     user = User(email=invitation.email, name=name, password_hash=hash_password(password),
-                site_role=invitation.site_role)
+                site_role=invitation.site_role, time_zone=zone,
+                organization_id=invitation.team.organization_id if invitation.team else None)
     db.session.add(user)
     db.session.flush()
     if invitation.team_id:

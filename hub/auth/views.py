@@ -14,6 +14,7 @@ from hub.auth import services, sessions, tokens
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db, limiter
 from hub.people.models import SITE_ROLES, TEAM_ROLES, Team
+from hub.people.services import time_zones
 from hub.validation import ValidationError, canonical_email
 
 bp = Blueprint("auth", __name__)
@@ -37,7 +38,7 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths: never an open redirect."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("home.index")
+    return url_for("home.index", landing=1)  # where home sends a person just signed in
 
 
 def _stay_signed_in(user) -> None:
@@ -116,17 +117,18 @@ def accept_invitation(token: str):
         return render_template("auth/invitation_invalid.html"), 404
     form, errors = {}, {}
     if request.method == "POST":
-        form = {"name": request.form.get("name", "")}
+        form = {"name": request.form.get("name", ""), "time_zone": request.form.get("time_zone", "")}
         try:
             user = services.accept_invitation(token, request.form.get("name"), request.form.get("password"),
-                                              request.form.get("confirm"))
+                                              request.form.get("confirm"), request.form.get("time_zone"))
         except ValidationError as err:
             errors = err.fields
         else:
             sessions.sign_in(user)
             flash(_("Welcome, %(name)s! Add a few words about yourself so others know who you are.", name=user.name), "success")
             return redirect(url_for("people.edit_profile"))
-    return render_template("auth/accept_invitation.html", invitation=invitation, form=form, errors=errors), (422 if errors else 200)
+    return render_template("auth/accept_invitation.html", invitation=invitation, form=form, errors=errors,
+                           time_zones=time_zones()), (422 if errors else 200)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

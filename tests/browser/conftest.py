@@ -23,9 +23,13 @@ def _flask(env, *args, **kwargs):
                           check=True, capture_output=True, text=True, **kwargs)
 
 
+LIVE: dict = {}  # the live server's instance folder ("instance"), for tests that read its outbox
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("live-instance")
+    LIVE["instance"] = instance
     port = free_port()
     env = dict(os.environ, HUB_INSTANCE_PATH=str(instance), HUB_BASE_URL=f"http://127.0.0.1:{port}",
                HUB_LOGIN_LIMIT_PER_ACCOUNT="100 per minute", HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",

@@ -1,11 +1,12 @@
 """One error shape for HTML and JSON. Missing and forbidden-to-know look exactly the same."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from hub.policy import AgreementPending
 from hub.validation import ValidationError
 
 
@@ -45,6 +46,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def validation_error(err):
         return error_response(422, err.message, err.fields)
+
+    @app.errorhandler(AgreementPending)
+    def agreement_pending(err):
+        # A member who has yet to accept the group agreement: to the agreement, then back here.
+        if not wants_json() and request.method == "GET":
+            return redirect(url_for("spaces.agreement", slug=err.slug, next=request.full_path.rstrip("?")))
+        return error_response(403, _("Accept the space's group agreement first."), code="agreement_pending")
 
     @app.errorhandler(HTTPException)
     def http_error(err):

@@ -78,7 +78,7 @@ _PERSON_KEYS = ("id", "name", "username", "site_role", "active", "session_versio
                 "time_zone")
 _THREAD_KEYS = ("id", "space_id", "category_id", "author_id", "kind", "created_at", "locked_at", "hidden_at",
                 "deleted_at")
-_SPACE_KEYS = ("id", "kind", "visibility", "history_policy", "agreement_version", "archived_at")
+_SPACE_KEYS = ("id", "kind", "visibility", "history_policy", "agreement_version", "archived_at", "slug")
 
 
 class SpaceRow(namedtuple("SpaceRow", _SPACE_KEYS)):

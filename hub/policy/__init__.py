@@ -35,7 +35,7 @@ from __future__ import annotations
 
 # Plain re-exports: what callers name as policy.<name>.
 from hub.policy.roles import STAFF_ROLES, is_admin, is_staff, signed_in
-from hub.policy.spaces import (ASK, Membership, Ties, _can_administer_space, _can_decide_join, _can_discover_space,
+from hub.policy.spaces import (ASK, AgreementPending, Membership, Ties, _can_administer_space, _can_decide_join, _can_discover_space,
                                _can_manage_space, _can_post_in_space, _can_request_to_join, _can_see_join,
                                _can_view_space, _everyone_reads, _explicit_membership_clause, _has_pending_invitation,
                                _managed_space_ids, _membership_clause, _my_cohort_space_ids, _my_team_space_ids,

@@ -22,7 +22,8 @@ from hub.policy.core import AUDIENCES, EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJ
 from hub.policy.forums import space_facts
 from hub.policy.roles import signed_in
 from hub.policy.scopes import _SPACE_ALIAS
-from hub.policy.spaces import _can_manage_space, _membership_clause, _space_view_clause
+from hub.policy.spaces import (AgreementPending, _can_manage_space, _membership_clause, _space_view_clause,
+                               pending_agreement_slug)
 from hub.spaces.models import Space, SpaceMembership
 
 
@@ -109,7 +110,7 @@ def _require_known_channel(user, channel) -> None:
         return  # channel.create asks about a space
     known = _known_channel_ids(user)  # asked first: a missing channel costs the same query
     if channel is None or channel.id not in known:
-        raise NotFound()
+        _refuse(user, channel.id if channel is not None else 0)
 
 
 def _require_known_message(user, message) -> None:
@@ -118,7 +119,17 @@ def _require_known_message(user, message) -> None:
     check; they already know the channel, and message ids are a public sequence.)"""
     known = _known_channel_ids(user)
     if message is None or message.channel_id not in known:
-        raise NotFound()
+        _refuse(user, message.channel_id if message is not None else 0)
+
+
+def _refuse(user, channel_id: int) -> None:
+    """NotFound, unless the person is a member of the channel's space who has yet to accept its
+    group agreement (then AgreementPending, to be sent there). One statement either way, for a
+    missing channel (id 0) as for a hidden one."""
+    slug = db.session.scalar(select(pending_agreement_slug(user, Channel.space_id)).where(Channel.id == channel_id))
+    if slug is not None:
+        raise AgreementPending(slug)
+    raise NotFound()
 
 
 KNOWN_CHECKS.update({"channel": _require_known_channel, "message": _require_known_message})

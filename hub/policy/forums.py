@@ -14,8 +14,8 @@ from hub.extensions import db
 from hub.forums.models import Category, Flag, Post, PostRevision, Thread
 from hub.policy.core import EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJECT, RULES, can
 from hub.policy.roles import is_staff, signed_in
-from hub.policy.spaces import (ASK, require_known_in_spaces, _can_manage_space, _can_view_space, _space_view_clause, explicit_membership,
-                               reads_where_left)
+from hub.policy.spaces import (ASK, AgreementPending, _can_manage_space, _can_view_space, _space_view_clause,
+                               agreement_pending, explicit_membership, reads_where_left, require_known_in_spaces)
 from hub.spaces.models import Space
 
 
@@ -119,6 +119,8 @@ def require_thread(user, thread: Thread | None, membership=ASK, readable=ASK) ->
     if readable is ASK:
         _require_known_thread(user, thread)
     elif thread is None or not readable:
+        if thread is not None and agreement_pending(user, thread.space, membership):  # (no query: the ties came)
+            raise AgreementPending(thread.space.slug)
         raise NotFound()
     facts = space_facts(user, thread.space, membership)
     if not _thread_visible(facts, thread):

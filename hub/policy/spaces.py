@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, select, true
-from werkzeug.exceptions import NotFound
+from sqlalchemy import String, and_, exists, false, literal, or_, select, true
+from werkzeug.exceptions import Forbidden, NotFound
 
 from hub.extensions import db
 from hub.people.models import Cohort, Team, TeamMembership, cohort_teams
@@ -284,12 +284,38 @@ def reads_where_left_clause(user, column):
     return or_(column.is_(None), column.in_(select(Space.id).where(_space_view_clause(user))))
 
 
+class AgreementPending(Forbidden):
+    """Refused only because the person, a member of the space, has not yet accepted its current
+    group agreement: pages send them to the agreement (hub.errors), then back to where they were."""
+
+    def __init__(self, slug: str):
+        super().__init__()
+        self.slug = slug
+
+
 def require_known_in_spaces(user, stmt, *space_ids) -> None:
     """NotFound unless `stmt` (the object's id, by its key) finds a row whose space, by any of the
     columns `space_ids`, is one the user may view: one statement for a missing object and for one
     in a space they cannot read alike, so that the time a "not found" takes tells nothing
     (hub.policy.core.KNOWN_CHECKS)."""
     visible = select(Space.id).where(_space_view_clause(user))
-    if db.session.scalar(stmt.where(or_(*(column.in_(visible) for column in space_ids))).limit(1)) is None:
+    known = or_(*(column.in_(visible) for column in space_ids))
+    row = db.session.execute(stmt.add_columns(known, pending_agreement_slug(user, space_ids[0])).limit(1)).first()
+    if row is None or not row[-2]:
+        if row is not None and row[-1] is not None:
+            raise AgreementPending(row[-1])
         raise NotFound()
+
+
+def pending_agreement_slug(user, space_id):
+    """SQL: the slug of the space `space_id` (a column or value) when the person is a member who has
+    yet to accept its current group agreement, else NULL; asked in the statement that decides a
+    "not found", so a member is sent to the agreement and everyone else learns nothing more."""
+    if not signed_in(user):
+        return literal(None, String)
+    waiting = select(SpaceMembership.id).where(
+        SpaceMembership.space_id == Space.id, SpaceMembership.user_id == user.id,
+        SpaceMembership.agreement_accepted_version < Space.agreement_version).exists()
+    return select(Space.slug).where(Space.id == space_id, Space.kind == "affinity", Space.agreement_version > 0,
+                                    waiting).scalar_subquery()
 

@@ -80,13 +80,20 @@ def agreement(slug: str):
     policy.require(current_user, "space.discover", space)
     if request.method == "POST":
         if request.form.get("accept") != "1":
-            return render_template("spaces/agreement.html", space=space,
+            return render_template("spaces/agreement.html", space=space, next=_same_site(request.form.get("next")),
                                    errors={"accept": _("Tick the box to accept the agreement.")}), 422
         membership.accept_agreement(current_user, space)
         flash(_("Welcome to %(space)s.", space=space.name), "success")
-        return redirect(url_for("spaces.show", slug=space.slug))
+        return redirect(_same_site(request.form.get("next")) or url_for("spaces.show", slug=space.slug))
     policy.require(current_user, "space.accept_agreement", space)
-    return render_template("spaces/agreement.html", space=space, errors={})
+    return render_template("spaces/agreement.html", space=space, errors={}, next=_same_site(request.args.get("next")))
+
+
+def _same_site(target: str | None) -> str | None:
+    """Where a deep link was going before the agreement: a path on this site, never elsewhere."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
 
 
 @bp.post("/spaces/<slug>/leave")

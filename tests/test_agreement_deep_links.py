@@ -1,0 +1,76 @@
+"""Issue 17, item 6 (part): a deep link into a space whose new group agreement a member has not
+accepted yet leads to the agreement, and back to the link once accepted; to everyone else the
+same link answers exactly as a missing one does (same body, same statements)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event
+
+from hub.extensions import db
+from hub.spaces import membership
+from tests import factories as f
+from tests.chat_support import channel
+from tests.helpers import post_form, without_request_tokens
+from tests.test_library_flows import make_resource, signed_in
+
+
+def _new_agreement(app, world):
+    with app.test_request_context():
+        membership.update_settings(world.facilitator, world.secret, {"agreement": "Our new agreement."})
+
+
+def _statements(client, url) -> list[str]:
+    seen: list[str] = []
+    keep = lambda _c, _cur, statement, *_a: seen.append(re.sub(r"\s+", " ", statement))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    return seen
+
+
+def test_a_member_following_a_link_is_sent_to_the_new_agreement_and_back(app, world):
+    with app.test_request_context():
+        thread = f.thread(world.member, world.secret, "Circle thread", "Words")
+        resource = make_resource(world.member, world.secret, "Circle tool")
+    room = channel(app, world.secret, "circle", by=world.facilitator)
+    _new_agreement(app, world)
+    mo = signed_in(app, world.member)
+    for url in (f"/threads/{thread.id}", f"/resources/{resource.id}", f"/chat/channels/{room.id}"):
+        answer = mo.get(url)
+        assert answer.status_code == 302, url
+        assert answer.headers["Location"].startswith(f"/spaces/{world.secret.slug}/agreement?next="), url
+    page = mo.get(f"/spaces/{world.secret.slug}/agreement?next=/threads/{thread.id}")
+    assert 'name="next" value="/threads/' in page.get_data(as_text=True)
+    accepted = post_form(mo, f"/spaces/{world.secret.slug}/agreement", {"accept": "1", "next": f"/threads/{thread.id}"},
+                         token_from=f"/spaces/{world.secret.slug}/agreement")
+    assert accepted.headers["Location"] == f"/threads/{thread.id}"
+    assert mo.get(f"/threads/{thread.id}").status_code == 200
+    api = mo.get(f"/api/v1/threads/{thread.id}")
+    assert api.status_code == 200
+
+
+def test_the_api_says_agreement_pending_and_nobody_else_learns_anything(app, world):
+    with app.test_request_context():
+        thread = f.thread(world.member, world.secret, "Circle thread", "Words")
+    _new_agreement(app, world)
+    mo = signed_in(app, world.member)
+    answer = mo.get(f"/api/v1/threads/{thread.id}")
+    assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "agreement_pending"
+    pat = signed_in(app, world.participant)
+    hidden, missing = pat.get(f"/threads/{thread.id}"), pat.get("/threads/999999")
+    assert hidden.status_code == missing.status_code == 404
+    assert without_request_tokens(hidden) == without_request_tokens(missing)
+    for url, gap in ((f"/api/v1/threads/{thread.id}", "/api/v1/threads/999999"),
+                     (f"/threads/{thread.id}", "/threads/999999")):
+        assert _statements(pat, url) == _statements(pat, gap), url
+
+
+def test_an_offsite_next_is_ignored(app, world):
+    _new_agreement(app, world)
+    mo = signed_in(app, world.member)
+    accepted = post_form(mo, f"/spaces/{world.secret.slug}/agreement", {"accept": "1", "next": "//evil.example/"},
+                         token_from=f"/spaces/{world.secret.slug}/agreement")
+    assert accepted.headers["Location"] == f"/spaces/{world.secret.slug}"

@@ -42,6 +42,7 @@ def present(results: engine.Results, user) -> dict:
         kind = KINDS.get(hit.kind)
         items.append({"kind": hit.kind, "kind_label": str(kind.label) if kind else hit.kind, "id": hit.id,
                       "space_id": hit.space_id, "space": space.name if space else None,
+                      "space_kind": space.kind if space else None,
                       "title_html": hit.title or None, "context": hit.context, "snippet_html": hit.snippet,
                       "author": ({"id": hit.author_id, "name": authors[hit.author_id].name}
                                  if hit.author_id in authors else None),

@@ -74,3 +74,17 @@ def test_an_offsite_next_is_ignored(app, world):
     accepted = post_form(mo, f"/spaces/{world.secret.slug}/agreement", {"accept": "1", "next": "//evil.example/"},
                          token_from=f"/spaces/{world.secret.slug}/agreement")
     assert accepted.headers["Location"] == f"/spaces/{world.secret.slug}"
+
+
+def test_private_content_carries_its_lock_on_latest_search_and_notifications(app, world):
+    """Issue 17, item 6: the space page's lock and "Members only" follow its content elsewhere."""
+    from hub import search_queue
+    with app.test_request_context():
+        f.thread(world.facilitator, world.secret, "Circle planning", f"Hello @{world.member.username}")
+    search_queue.drain()
+    mo = signed_in(app, world.member)
+    for url in ("/latest", "/search?q=circle+planning", "/notifications"):
+        page = mo.get(url).get_data(as_text=True)
+        assert 'aria-label="Private space"' in page and "Members only" in page, url
+    hit = mo.get("/api/v1/search?q=circle+planning").get_json()["items"][0]
+    assert hit["space_kind"] == "affinity"

@@ -49,6 +49,7 @@ SCHEMAS = {
     "Level": _obj(level={"type": "string", "enum": ["watching", "tracking", "normal", "muted"]}),
     "SearchHit": _obj(kind={"type": "string", "enum": ["thread", "post", "resource", "message", "person"]},
                       kind_label=STR, id=INT, space_id={"type": ["integer", "null"]}, space=NULL_STR,
+                      space_kind={"type": ["string", "null"], "description": "community, cohort, team or affinity"},
                       title_html={"type": ["string", "null"], "description": "Escaped, matches in <mark>"},
                       context=STR, snippet_html={"type": "string", "description": "Escaped, matches in <mark>"},
                       author={"type": ["object", "null"]}, created_at=NULL_STR, url=NULL_STR),

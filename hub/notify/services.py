@@ -130,6 +130,12 @@ def visible(user: User, limit: int = 50, before_id: int | None = None) -> list[N
     return _allowed(user, rows)[:limit]
 
 
+def space_kinds(notes) -> dict[int, str]:
+    """The kind of each note's space, for the private mark its row carries."""
+    ids = sorted({n.space_id for n in notes if n.space_id is not None})
+    return dict(db.session.execute(select(Space.id, Space.kind).where(Space.id.in_(ids))).all()) if ids else {}
+
+
 def unread_count(user: User) -> int:
     """The bell's number, asked on every page: the unread notes are loaded once, their subjects
     together, and each space's facts asked once (policy.Asker), so it stays a handful of queries."""

@@ -27,7 +27,8 @@ def unread_badge():
 @bp.get("/notifications")
 @login_required
 def index():
-    return render_template("notify/index.html", notifications=services.visible(current_user))
+    notes = services.visible(current_user)
+    return render_template("notify/index.html", notifications=notes, space_kinds=services.space_kinds(notes))
 
 
 @bp.get("/notifications/<int:note_id>")

@@ -115,7 +115,8 @@ def _allowed(searcher, scope):
 def _hit(found_hit) -> Hit:
     stored = found_hit.fields()
     title_text, body_text = stored.get("title") or "", stored.get("body") or ""
-    title = found_hit.highlights("title", text=title_text, top=1) or escape(title_text)
+    # A title is marked whole: a fragmenter's window would cut it short (a trailing "?" or ")").
+    title = TITLE_HIGHLIGHTER.highlight_hit(found_hit, "title", text=title_text, top=1) or escape(title_text)
     snippet = found_hit.highlights("body", text=body_text, top=2) or escape(_clip(body_text, 240))
     return Hit(kind=stored["kind"], id=stored["id"], space_id=stored.get("space_id") or None,
                title=Markup(title), snippet=Markup(snippet), context=stored.get("context") or "",
@@ -227,3 +228,7 @@ class EscapingFormatter(highlight.Formatter):
 
     def format_token(self, text, token, replace=False):
         return "<mark>" + str(escape(highlight.get_text(text, token, replace))) + "</mark>"
+
+
+TITLE_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=EscapingFormatter())
+

@@ -5,7 +5,7 @@
     a OR b          either
     -word, -"a b"   leave out what contains it
     pre*            words that start with it (three letters or more)
-    in:<space-slug> by:<username|me> tag:<tag> type:thread|post|resource|message|person
+    in:<space-slug> by:<username|me> tag:<tag> type:thread|post|resource|message|person|space|channel
     before:YYYY-MM-DD after:YYYY-MM-DD is:solved is:unanswered
 
 Filters only ever narrow: the permission filter of hub.search is applied on top of them. A
@@ -30,7 +30,8 @@ TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 TYPE_NAMES = {"thread": "thread", "threads": "thread", "topic": "thread", "post": "post", "posts": "post",
               "reply": "post", "replies": "post", "resource": "resource", "resources": "resource",
               "message": "message", "messages": "message", "chat": "message", "person": "person",
-              "people": "person", "profile": "person"}
+              "people": "person", "profile": "person", "space": "space", "spaces": "space", "channel": "channel",
+              "channels": "channel"}
 FILTER_KEYS = ("in", "by", "tag", "type", "before", "after", "is")
 MIN_PREFIX = 3
 MAX_CLAUSES, MAX_PREFIXES = 24, 4  # what one query may ask of the index (typeahead asks per keystroke)
@@ -191,7 +192,7 @@ def _tag_filter(_user, _parsed, _key, value):
 def _type_filter(_user, parsed: Parsed, _key, value):
     kind = TYPE_NAMES.get(value.lower())
     if kind is None:
-        parsed.notices.append(_("“%(type)s” is not a type; try thread, post, resource, message or person.",
+        parsed.notices.append(_("“%(type)s” is not a type; try thread, post, resource, message, person, space or channel.",
                                 type=value))
         return None
     return wq.Term("kind", kind)

@@ -273,3 +273,41 @@ def test_a_secret_space_slug_costs_what_a_missing_one_costs(app, world, corpus):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_spaces_and_channels_are_found_by_name_by_their_readers_only(app, world):
+    """Issue 17: spaces and channels could not be found by name."""
+    from hub import search_queue
+    from tests.chat_support import channel
+    from tests.test_library_flows import signed_in
+    channel(app, world.commons, "interpreters-corner")
+    channel(app, world.secret, "circle-corner", by=world.facilitator)
+    search_queue.drain()
+    pat = signed_in(app, world.participant)
+    found = pat.get("/api/v1/search?q=interpreters").get_json()["items"]
+    assert [(h["kind"], h["url"]) for h in found if h["kind"] == "channel"], found
+    commons = pat.get("/api/v1/search?q=commons type:space").get_json()["items"]
+    assert any(h["kind"] == "space" and h["url"] == f"/spaces/{world.commons.slug}" for h in commons)
+    assert not [h for h in pat.get("/api/v1/search?q=circle").get_json()["items"] if h["kind"] in ("space", "channel")]
+    mo = signed_in(app, world.member)
+    kinds = {h["kind"] for h in mo.get("/api/v1/search?q=circle").get_json()["items"]}
+    assert {"space", "channel"} <= kinds
+
+
+def test_a_title_keeps_its_last_character_and_a_direct_message_hit_reads_well(app, world):
+    """Issue 17: titles lost their trailing "?" or ")"; direct-message hits read `Reply in ""`."""
+    from hub import search_queue
+    from hub.chat import services as chat
+    from tests import factories as f
+    from tests.test_library_flows import signed_in
+    with app.test_request_context():
+        f.thread(world.participant, world.commons, "Who tracks interpreter wait times (and how)?", "Words")
+        dm = chat.start_dm(world.participant, [world.teammate])
+        chat.send(world.participant, dm, {"body": "pineapple schedules", "client_id": "dm-1"})
+    search_queue.drain()
+    pat = signed_in(app, world.participant)
+    hit = next(h for h in pat.get("/api/v1/search?q=interpreter").get_json()["items"] if h["kind"] == "thread")
+    assert hit["title_html"].replace("<mark>", "").replace("</mark>", "") == \
+        "Who tracks interpreter wait times (and how)?"
+    page = pat.get("/search?q=pineapple").get_data(as_text=True)
+    assert "Message in a direct conversation" in page and 'Reply in “”' not in page

@@ -58,9 +58,41 @@ def _message_changed(message: Message, change: str):
 
 
 def _channel_changed(channel: Channel, change: str):
+    keys = [f"channel:{channel.id}"] if change != "dirty" or changed(channel, "name", "topic", "space_id") else []
     if change == "dirty" and changed(channel, "name", "space_id", "kind"):
-        return [f"channel-messages:{channel.id}"]
-    return []
+        keys.append(f"channel-messages:{channel.id}")
+    return keys
+
+
+# Space channels are found by their name and topic, by the space's readers (a direct conversation
+# has no name of its own and is not filed).
+
+def channel_document(channel: Channel) -> dict | None:
+    if channel.kind != "space" or not channel.space_id:
+        return None
+    return with_digest({
+        "key": f"channel:{channel.id}", "kind": "channel", "id": channel.id, "space": audience_key(channel),
+        "space_id": channel.space_id, "hidden": "0", "exempt": "", "origin": channel.created_at,
+        "created": channel.created_at, "author": "", "tags": "", "status": "", "title": f"#{channel.name}",
+        "body": channel.topic or "", "context": "",
+    })
+
+
+def _channels(session, ids: list[int]) -> Iterator[tuple[str, dict | None]]:
+    rows = {c.id: c for c in session.scalars(select(Channel).where(Channel.id.in_(ids)))}
+    for ident in ids:
+        yield f"channel:{ident}", (channel_document(rows[ident]) if ident in rows else None)
+
+
+def _all_channels(session) -> Iterator[dict]:
+    for chunk in id_chunks(session, select(Channel.id).where(Channel.kind == "space").order_by(Channel.id)):
+        yield from (doc for _key, doc in _channels(session, chunk) if doc)
+        session.expunge_all()
+
+
+register("channel", Kind(Channel, _l("Channel"), _channels, _all_channels,
+                         lambda s: s.scalar(select(func.count(Channel.id)).where(Channel.kind == "space")),
+                         lambda ident: url_for("chat.channel", channel_id=ident)))
 
 
 watch(Message, _message_changed)

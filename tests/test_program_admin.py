@@ -129,3 +129,12 @@ def test_archiving_a_space_from_its_staffing_page_needs_confirming(app, world):
     post_form(ada, f"/spaces/{world.secret.slug}/archive", {"archived": "1", "confirm": "1"}, token_from=url)
     db.session.expire_all()
     assert db.session.get(Space, world.secret.id).archived_at is not None
+
+
+def test_a_space_opens_on_its_discussions_for_readers_and_on_about_for_others(app, world):
+    """Issue 17: space pages opened on About instead of Discussions."""
+    pat_page = signed_in(app, world.participant).get("/spaces").get_data(as_text=True)
+    assert f'href="/spaces/{world.commons.slug}/forum"' in pat_page
+    assert f'href="/spaces/{world.affinity.slug}"' in pat_page, "a listed caucus Pat may only ask to join"
+    member_home = signed_in(app, world.member).get("/").get_data(as_text=True)
+    assert f'href="/spaces/{world.secret.slug}/forum"' in member_home

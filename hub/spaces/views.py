@@ -21,7 +21,7 @@ def space_by_slug(slug: str) -> Space | None:
 @login_required
 def index():
     return render_template("spaces/index.html", spaces=queries.discoverable_spaces(current_user),
-                           mine=policy.member_space_ids(current_user))
+                           mine=policy.member_space_ids(current_user), readable=policy.visible_space_ids(current_user))
 
 
 @bp.get("/spaces/<slug>")

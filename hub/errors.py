@@ -33,6 +33,9 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
     message = message or default_message
     if wants_json():
         body = {"error": {"code": code or default_code, "message": message, "fields": fields or {}}}
+        if status == 401:  # RFC 6750: how to authenticate, and why a token was refused
+            challenge = 'Bearer realm="hub"' + (', error="invalid_token"' if code == "invalid_token" else "")
+            return jsonify(body), status, {"WWW-Authenticate": challenge}
         return jsonify(body), status
     return render_template("errors/error.html", status=status, message=message), status
 

@@ -79,6 +79,9 @@ def register(app: Flask) -> None:
             g.via_token = True
             return None
         if request.method not in SAFE_METHODS:
+            if request.path.startswith("/api/") and not current_user_is_signed_in():
+                # No credentials at all: say so (401, Bearer) before asking about a CSRF token.
+                return error_response(401)
             csrf.protect()
         return None
 

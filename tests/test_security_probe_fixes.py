@@ -297,3 +297,20 @@ def test_a_refused_sign_in_says_how_long_to_wait_and_keeps_the_email(app, world)
     assert wait and 1 <= int(wait.group(1)) <= 61, page[:2000]
     assert 1 <= int(refused.headers["Retry-After"]) <= 61
     assert world.participant.email in page, "what was typed is kept"
+
+
+# ---------------------------------------------------------------- issue 25 (part): no credentials, 401 first
+
+def test_an_api_write_with_no_credentials_is_a_401_with_a_bearer_challenge_before_csrf(app, world):
+    client = app.test_client()
+    for method, url in (("DELETE", "/api/v1/me/tokens/1"), ("POST", "/api/v1/me/sessions/end-others"),
+                        ("PATCH", f"/api/v1/spaces/{world.commons.id}")):
+        answer = client.open(url, method=method, json={})
+        assert answer.status_code == 401, (method, url, answer.status_code)
+        assert answer.headers["WWW-Authenticate"].startswith("Bearer"), url
+        assert answer.get_json()["error"]["code"] == "unauthorized"
+    bad = client.get("/api/v1/me", headers={"Authorization": "Bearer hub_not-a-real-token"})
+    assert bad.status_code == 401 and 'error="invalid_token"' in bad.headers["WWW-Authenticate"]
+    # A signed-in browser without its CSRF token is still refused for that.
+    pat = signed_in(app, world.participant)
+    assert pat.post("/api/v1/me/sessions/end-others", json={}).get_json()["error"]["code"] == "csrf_failed"

@@ -136,24 +136,23 @@ def _ids(fields: dict, name: str, value) -> list[int] | None:
     return sorted(set(value))
 
 
-def _teams(fields: dict, value):
+def _chosen(fields: dict, name: str, model, value, refusal: str):
+    """The rows whose ids `value` lists (MISSING when it was not sent), or a field error."""
     if value is MISSING:
         return MISSING
-    ids = _ids(fields, "team_ids", value)
-    found = list(db.session.scalars(select(Team).where(Team.id.in_(ids)))) if ids else []
+    ids = _ids(fields, name, value)
+    found = list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
     if ids is not None and len(found) != len(ids):
-        fields["team_ids"] = _("Choose teams from the list.")
+        fields[name] = refusal
     return found
+
+
+def _teams(fields: dict, value):
+    return _chosen(fields, "team_ids", Team, value, _("Choose teams from the list."))
 
 
 def _cohorts(fields: dict, value):
-    if value is MISSING:
-        return MISSING
-    ids = _ids(fields, "cohort_ids", value)
-    found = list(db.session.scalars(select(Cohort).where(Cohort.id.in_(ids)))) if ids else []
-    if ids is not None and len(found) != len(ids):
-        fields["cohort_ids"] = _("Choose cohorts from the list.")
-    return found
+    return _chosen(fields, "cohort_ids", Cohort, value, _("Choose cohorts from the list."))
 
 
 def _not_found() -> NotFound:

@@ -203,7 +203,7 @@ def _urls(app, values):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        names = list(rule.arguments)
+        names = [n for n in rule.arguments if n not in (rule.defaults or {})]
         for combo in itertools.product(*[values[n] for n in names]):
             url = rule.rule
             for name, value in zip(names, combo):
@@ -335,7 +335,7 @@ def _write_urls(app, values):
         methods = sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}, key=WRITE_ORDER.get)
         if not methods or not rule.rule.startswith("/api/v1"):
             continue
-        names = list(rule.arguments)
+        names = [n for n in rule.arguments if n not in (rule.defaults or {})]
         for combo in itertools.product(*[values.get(n, [1, 999_999]) for n in names]):
             url = rule.rule
             for name, value in zip(names, combo):

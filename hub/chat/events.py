@@ -62,7 +62,7 @@ def handler(view):
             return _error("bad_request", _("Send an object."))
         try:
             return view(user, data)
-        except NotFound:
+        except (NotFound, policy.AgreementPending):  # (a socket keeps a pending member out as "not found")
             db.session.rollback()
             return _not_found()
         except Forbidden:

@@ -15,6 +15,8 @@ SIGNED_IN_HTML = {
     "auth.security", "auth.change_password", "auth.end_other_sessions", "auth.create_token", "auth.revoke_token",
     "auth.invitations", "auth.create_invitation", "auth.revoke_invitation",
     "people.directory", "people.profile", "people.edit_profile", "people.set_active", "people.set_role",
+    # profile pictures: seen by whoever may see the person, changed only by the person (tests/test_avatars.py)
+    "people.avatar", "people.upload_picture", "people.remove_picture",
     "program.index", "program.create_organization", "program.create_cohort", "program.create_team",
     "program.team", "program.add_member", "program.remove_member", "program.cohort",
     "spaces.index", "spaces.show", "spaces.create", "spaces.settings", "spaces.request_join", "spaces.agreement",

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub import policy
+from hub.people import avatars
 from hub.errors import error_response
 from hub.validation import ValidationError
 
@@ -62,6 +63,7 @@ def person_json(person, viewer) -> dict:
         "teams": [{"id": m.team.id, "name": m.team.name, "role": m.role} for m in person.team_memberships],
         "bio_html": person.bio_html, "preferred_language": person.preferred_language,
         "time_zone": person.time_zone, "site_role": person.site_role, "active": person.active,
+        "avatar_url": avatars.url(person),
     }
     if policy.can(viewer, "person.view_email", person):
         data["email"] = person.email

@@ -18,7 +18,9 @@ SCHEMAS = {
     "Error": _obj(error=_obj(code=STR, message=STR, fields={"type": "object", "additionalProperties": STR})),
     "Person": _obj(id=INT, name=STR, pronouns=STR, title=STR, organization={"type": ["object", "null"]},
                    teams={"type": "array"}, bio_html=STR, preferred_language=STR, time_zone=STR,
-                   site_role=STR, active=BOOL, email={"type": "string", "description": "Only for yourself and staff"}),
+                   site_role=STR, active=BOOL, email={"type": "string", "description": "Only for yourself and staff"},
+                   avatar_url={"type": ["string", "null"], "description": "The profile picture for a signed-in "
+                               "browser (null: initials show); with a token, GET /people/{id}/avatar"}),
     "ProfileUpdate": _obj(name=STR, pronouns=STR, title=STR, organization_id={"type": ["integer", "null"]},
                           bio=STR, preferred_language=STR, time_zone=STR),
     "PersonUpdate": _obj(active=BOOL, site_role=STR, name=STR, pronouns=STR, title=STR, bio=STR),
@@ -68,6 +70,11 @@ def _list_of(name: str) -> dict:
 ROUTES = [
     ("get", "/me", "The signed-in person", None, "Person", 200),
     ("patch", "/me", "Update your profile", "ProfileUpdate", "Person", 200),
+    ("put", "/me/avatar", "Set your profile picture (multipart, field \"picture\": PNG, JPEG, GIF or WebP; cropped "
+     "to a centred square, resized and re-encoded without its metadata)",
+     {"type": "object", "x-multipart": True, "required": ["picture"],
+      "properties": {"picture": {"type": "string", "format": "binary"}}}, "Person", 200),
+    ("delete", "/me/avatar", "Remove your profile picture (your initials show)", None, "Person", 200),
     ("post", "/me/password", "Change your password (ends every other session)",
      _obj(current=STR, password=STR, confirm=STR), "Ok", 200),
     ("post", "/me/sessions/end-others", "Log out everywhere else", None, "Ok", 200),
@@ -76,6 +83,8 @@ ROUTES = [
     ("delete", "/me/tokens/{token_id}", "Revoke a token", None, None, 204),
     ("get", "/people", "The directory (filter with ?q=)", None, ["Person"], 200),
     ("get", "/people/{person_id}", "One person", None, "Person", 200),
+    ("get", "/people/{person_id}/avatar", "A person's profile picture (a JPEG; 404 when they have none)", None, None,
+     200),
     ("patch", "/people/{person_id}", "Admins: activate, deactivate, change site role", "PersonUpdate", "Person", 200),
     ("get", "/spaces", "Spaces you may discover", None, ["Space"], 200),
     ("get", "/spaces/{space_id}", "One space", None, "Space", 200),

@@ -9,8 +9,9 @@ policy has let the person in:
   (hub.policy.permissions), so losing or gaining a right changes the stamp;
 - `forum_threads.version`, moved in the same transaction as any change to the thread, its posts,
   their reactions or its tags (the listener below: no writer has to remember it);
-- the people epoch (memberships, names, roles: what decides whose reactions count and what names
-  read), the person's read position, reply draft, watching levels and unread notification count;
+- the people epoch (memberships, names, roles, profile pictures: what decides whose reactions
+  count, what names read and whose picture shows), the person's read position, reply draft,
+  watching levels and unread notification count;
 - the language, time zone, name and site role the page is rendered for, and the page number.
 
 Everything else the template reads is either in those rows or fixed for the person. A page with
@@ -41,7 +42,7 @@ from hub.spaces.models import Space, SpaceMembership
 
 for _model in (Space, SpaceMembership, TeamMembership, Team, Cohort, Category):
     page_cache.epoch_moves_with(_model)
-page_cache.epoch_moves_with(User, ("name", "active", "site_role"))
+page_cache.epoch_moves_with(User, ("name", "active", "site_role", "avatar_key"))
 
 
 def _bump_versions(session: Session, _flush_context) -> None:

@@ -43,6 +43,25 @@
   }
   function replyCount(n) { return n === 1 ? label("oneReply") : label("replies", { n: n }); }
 
+  // The author's picture, or their initials on a coloured circle: as templates/_macros.html `avatar`
+  // (and hub.people.avatars.initials) draw it. Beside the name, it is decoration.
+  function initials(name) {
+    var words = String(name || "").replace(/\./g, " ").split(/\s+/).filter(function (w) { return /^[\p{L}\p{N}]/u.test(w); });
+    if (!words.length) { return "?"; }
+    return (words[0][0] + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase();
+  }
+  function avatarFor(author) {
+    var el;
+    if (author.avatar_url) {
+      el = document.createElement("img"); el.src = author.avatar_url; el.alt = ""; el.width = 24; el.height = 24;
+      el.className = "avatar avatar-24";
+    } else {
+      el = document.createElement("span"); el.setAttribute("aria-hidden", "true"); el.textContent = initials(author.name);
+      el.className = "avatar avatar-24 avatar-c" + (Number(author.id) % 8);
+    }
+    return el;
+  }
+
   // prefix: "m" on the timeline, "tp" a thread's first message, "r" a reply in the thread panel.
   function buildMessage(m, prefix) {
     prefix = prefix || "m";
@@ -58,7 +77,8 @@
     var time = document.createElement("time"); time.setAttribute("datetime", m.created_at);
     time.textContent = m.created_at.replace("T", " ").slice(0, 16);
     link.appendChild(time);
-    meta.appendChild(author); meta.appendChild(document.createTextNode(" ")); meta.appendChild(link);
+    meta.appendChild(avatarFor(m.author)); meta.appendChild(author); meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(link);
     if (m.edited_at && !m.deleted) {
       var edited = document.createElement("span"); edited.className = "chat-edited"; edited.textContent = " " + label("edited");
       meta.appendChild(edited);

@@ -30,6 +30,8 @@ SIGNED_IN_HTML = {
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
     "forums.categories", "forums.edit_category",
+    # a post's attachments: exactly its readers (policy post_attachment.view; tests/test_attachments.py)
+    "forums.attachment",
     # search: filtered inside the index by policy.search_scope, every hit re-checked (tests/test_search_access.py)
     "search.search",
     # library: every page asks the policy about its space, resource, file or collection (tests/test_library_access.py)
@@ -42,6 +44,8 @@ SIGNED_IN_HTML = {
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
     "chat.archive_channel",
+    # a message's attachments: its readers while it stands (policy message_attachment.view; tests/test_attachments.py)
+    "chat.attachment",
 }
 
 

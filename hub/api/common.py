@@ -31,6 +31,14 @@ def json_body() -> dict:
     return data
 
 
+def body_and_files() -> tuple[dict, list]:
+    """A write's fields and attached files: a JSON body, or a multipart form whose files are in
+    "files" (hub.attachments.FIELD)."""
+    if request.mimetype == "multipart/form-data":
+        return request.form.to_dict(), request.files.getlist("files")
+    return json_body(), []
+
+
 def page_args() -> tuple[int | None, int]:
     cursor = request.args.get("cursor", "")
     limit = request.args.get("limit", "")

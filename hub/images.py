@@ -40,12 +40,14 @@ def _opened(data: bytes):
                 upright = ImageOps.exif_transpose(source)  # a copy, already loaded
     except Exception:
         raise ValidationError({"file": _("That image could not be read. Save it again and upload it once more.")})
+    if upright.mode in ("P", "L", "RGB") and "transparency" in upright.info:
+        upright = upright.convert("RGBA")  # a transparent colour is told in the metadata cleared next
     upright.info = {}  # nothing carried into the new file (Pillow writes only what it is given, but be sure)
     return upright
 
 
 def _has_alpha(image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    return image.mode in ("RGBA", "LA", "PA")
 
 
 def _encoded(image, keep_alpha: bool) -> Picture:
@@ -67,8 +69,7 @@ def reencoded(data: bytes, max_side: int = MAX_SIDE) -> Picture:
     from PIL import Image
     image = _opened(data)
     alpha = _has_alpha(image)
-    if alpha and image.mode != "RGBA":
-        image = image.convert("RGBA")  # before resizing: a palette resizes badly
+    image = image.convert("RGBA" if alpha else "RGB")  # before resizing: a palette resizes badly
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return _encoded(image, alpha)
 
@@ -79,7 +80,7 @@ def avatar(data: bytes, side: int = AVATAR_SIDE) -> Picture:
     from PIL import Image, ImageOps
     image = _opened(data)
     if _has_alpha(image):
-        image = image.convert("RGBA")
+        image = image.convert("RGBA")  # (LA, PA)
         flat = Image.new("RGB", image.size, (255, 255, 255))
         flat.paste(image, mask=image.getchannel("A"))
         image = flat

@@ -100,6 +100,13 @@ def test_a_transparent_picture_stays_a_png_and_a_picture_alone_is_a_post(app, wo
     data = path_for("forums", stored.id).read_bytes()
     assert_clean(data)
     assert opened(data).mode == "RGBA"
+    # A GIF's transparent colour is told in its metadata: it stays transparent once that is gone.
+    from PIL import Image
+    gif, out = Image.new("P", (8, 8)), io.BytesIO()
+    gif.save(out, "GIF", transparency=0)
+    picture = forum.reply(world.participant, cohort_thread, {"body": ""}, files((out.getvalue(), "dot.gif")))
+    kept_gif = opened(path_for("forums", picture.attachments[0].id).read_bytes())
+    assert (kept_gif.format, kept_gif.mode, kept_gif.getpixel((0, 0))[3]) == ("PNG", "RGBA", 0)
 
 
 def test_what_is_refused_says_which_file_and_why_and_keeps_nothing(app, world, cohort_thread):

@@ -23,6 +23,7 @@ from hub.uploads import path_for
 from tests import factories as f
 from tests.chat_support import chat_socket, emit, received
 from tests.helpers import csrf_token, login, without_request_tokens
+from tests.test_library_uploads import HOSTILE, HOSTILE_FILES, needs_corpus
 from tests.pictures import assert_clean, halves, opened, phone_jpeg, png_with_text
 
 PDF = make_pdf("Huddle checklist", ["Who needs an interpreter today?"])
@@ -304,3 +305,25 @@ def test_a_deleted_messages_files_go_with_its_words(app, world, ctx):
         assert client.get(f"/api/v1/messages/{message.id}").get_json()["attachments"] == []
     assert db.session.scalar(select(func.count()).select_from(MessageAttachment)) == 1
     assert db.session.get(Message, message.id).deleted_at is not None
+
+
+# ---------------------------------------------------------------- the shared hostile files
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_every_hostile_file_is_refused_or_kept_only_as_our_own_picture(app, world, cohort_thread, ctx, name):
+    """The 16 files in ../shared/testdata/xss/upload-files/: markup is refused; the pictures that
+    carry payloads in their metadata are kept re-encoded, with none of it."""
+    needs_corpus()
+    data = (HOSTILE / name).read_bytes()
+    try:
+        post = forum.reply(world.participant, cohort_thread, {"body": "hostile"}, files((data, name)))
+    except Exception as err:  # refused, per file
+        assert "files" in getattr(err, "fields", {}), err
+        return
+    (stored,) = post.attachments
+    kept_bytes = path_for("forums", stored.id).read_bytes()
+    assert stored.is_image and stored.content_type in ("image/png", "image/jpeg") and kept_bytes != data
+    assert_clean(kept_bytes)
+    for marker in (b"<script", b"alert(", b"onerror", b"javascript:"):
+        assert marker not in kept_bytes.lower(), (name, marker)

@@ -127,6 +127,11 @@ class Config:
         # Library uploads: one file at most this big; all files of one space together at most the quota.
         self.LIBRARY_MAX_FILE_MB = int(get("HUB_LIBRARY_MAX_FILE_MB", "20"))
         self.LIBRARY_SPACE_QUOTA_MB = int(get("HUB_LIBRARY_SPACE_QUOTA_MB", "500"))
+        # Profile pictures, and files attached to forum posts and chat messages: each at most this big,
+        # at most ATTACHMENT_MAX_FILES to one post or message.
+        self.AVATAR_MAX_MB = int(get("HUB_AVATAR_MAX_MB", "5"))
+        self.ATTACHMENT_MAX_MB = int(get("HUB_ATTACHMENT_MAX_MB", "10"))
+        self.ATTACHMENT_MAX_FILES = int(get("HUB_ATTACHMENT_MAX_FILES", "10"))
         # Chat (issue 7): per-person send limit (limits syntax) and the longest message, in characters.
         self.CHAT_SEND_LIMIT = get("HUB_CHAT_SEND_LIMIT", "10 per 10 seconds; 120 per 10 minutes")
         self.CHAT_MAX_CHARS = int(get("HUB_CHAT_MAX_CHARS", "4000"))

@@ -9,7 +9,7 @@ this module keeps the pages, and the one site-wide number that cannot be read of
 
 - `page_epochs.people` moves whenever anything that decides who sees what, or how people and
   places are named, changes anywhere (memberships, teams, cohorts, spaces, categories, a person's
-  name, role or activation). Such changes are rare beside page views, and they change other
+  name, role, activation or profile picture). Such changes are rare beside page views, and they change other
   people's pages (a removed reactor stops being counted), so they retire every kept page at once.
 
 Per-request secrets (the CSRF token, the CSP nonce) are cut out before a page is kept and the

@@ -155,3 +155,59 @@ def test_space_slugs_do_not_reveal_hidden_names(app, world):
     from hub.spaces.services import new_space
     twin = new_space("cohort", world.secret.name)
     assert twin.slug.startswith("secret-circle-") and not twin.slug.endswith("-2")
+
+
+# ---------------------------------------------------------------- attachments (issue 17, item 14)
+
+# Who writes in each space: a post with a file, and a chat message with a file (the channel made by
+# someone who may make it there).
+WRITERS = {"commons": ("participant", "admin"), "cohort": ("facilitator", "admin"), "team": ("participant", "admin"),
+           "other_team": ("outsider", "admin"), "affinity": ("member", "facilitator"),
+           "secret": ("member", "facilitator"), "other_affinity": ("other_facilitator", "other_facilitator")}
+
+
+@pytest.fixture
+def attached(app, world):
+    """{space name: (post attachment id, message attachment id)}"""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from hub.chat import services as chat
+    from hub.forums import services as forum
+    from tests import factories
+    made = {}
+    with app.test_request_context():
+        for name, (author, keeper) in WRITERS.items():
+            space, writer = _space(world, name), getattr(world, author)
+            thread = factories.thread(writer, space, f"Files in {name}")
+            upload = [FileStorage(io.BytesIO(f"{name} post file\n".encode()), filename="notes.txt")]
+            post = forum.reply(writer, thread, {"body": "See the notes"}, upload)
+            room = chat.create_channel(getattr(world, keeper), space, {"name": f"files-{name}"})
+            message, _ = chat.send(writer, room, {"body": "See the notes", "client_id": f"files-{name}"},
+                                   [FileStorage(io.BytesIO(f"{name} chat file\n".encode()), filename="notes.txt")])
+            made[name] = (post.attachments[0].id, message.attachments[0].id)
+    return made
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_attachments_reach_exactly_the_readers_of_their_post_or_message(app, world, attached, persona):
+    client = _client(app, world, persona)
+    for name, (post_file, message_file) in attached.items():
+        urls = {"post": (f"/posts/attachments/{post_file}", f"/api/v1/post-attachments/{post_file}"),
+                "chat": (f"/chat/attachments/{message_file}", f"/api/v1/message-attachments/{message_file}")}
+        missing = {"post": ("/posts/attachments/999999", "/api/v1/post-attachments/999999"),
+                   "chat": ("/chat/attachments/999999", "/api/v1/message-attachments/999999")}
+        for kind, (page_url, api_url) in urls.items():
+            page, api = client.get(page_url), client.get(api_url)
+            if persona in ("anon", "deactivated"):
+                assert page.status_code == 302 and api.status_code == 401, (persona, name, kind)
+            elif name in READS[persona]:
+                expected = f"{name} {kind} file\n".encode()
+                assert page.status_code == api.status_code == 200, (persona, name, kind)
+                assert page.data == api.data == expected, (persona, name, kind)
+            else:  # a private one answers exactly like a missing one, on the page and in the API
+                gone_page, gone_api = client.get(missing[kind][0]), client.get(missing[kind][1])
+                assert page.status_code == api.status_code == 404, (persona, name, kind)
+                assert without_request_tokens(page) == without_request_tokens(gone_page), (persona, name, kind)
+                assert api.get_json() == gone_api.get_json(), (persona, name, kind)

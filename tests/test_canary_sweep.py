@@ -60,6 +60,12 @@ CANARIES = {
     "CANARY-CHAT-DM": ({"member", "facilitator"}, {"member", "facilitator"}),
     "CANARY-CHAT-EDITED-AWAY": (set(), set()),
     "CANARY-CHAT-DELETED": (set(), set()),
+    # attachments (issue 17, item 14): a file's name and bytes reach exactly its post's or message's readers
+    "CANARY-SECRET-ATTACHMENT-NAME": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-SECRET-ATTACHMENT-BYTES": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-HIDDEN-ATTACHMENT": (STAFF | {"participant"}, {"participant", "facilitator"}),
+    "CANARY-CHAT-SECRET-ATTACHMENT": ({"member", "facilitator"}, {"member", "facilitator"}),
+    "CANARY-CHAT-DELETED-ATTACHMENT": (set(), set()),
 }
 
 
@@ -88,7 +94,36 @@ def _plant(world):
     _plant_forums(world)
     _plant_library(world)
     _plant_chat(world)
+    _plant_attachments(world)
     return world
+
+
+def _plant_attachments(world):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from hub.chat import services as chat
+    from hub.chat.models import Channel
+    from hub.forums import moderation
+    from hub.forums import services as forum
+    from hub.forums.models import Thread
+
+    def one(data: bytes, name: str = "notes.txt"):
+        return [FileStorage(io.BytesIO(data), filename=name)]
+    secret = db.session.scalar(db.select(Thread).where(Thread.space_id == world.secret.id,
+                                                       Thread.title == "CANARY-SECRET-THREAD-TITLE"))
+    forum.reply(world.member, secret, {"body": "A file"}, one(b"CANARY-SECRET-ATTACHMENT-BYTES\n",
+                                                              "CANARY-SECRET-ATTACHMENT-NAME.txt"))
+    welcome = db.session.scalar(db.select(Thread).where(Thread.title == "Welcome, cohort"))
+    hidden = forum.reply(world.participant, welcome, {"body": "Mine"}, one(b"x\n", "CANARY-HIDDEN-ATTACHMENT.txt"))
+    moderation.set_post_hidden(world.facilitator, hidden, True, "off topic")
+    caucus = db.session.scalar(db.select(Channel).where(Channel.name == "CANARY-CHAT-SECRET-CHANNEL"))
+    chat.send(world.member, caucus, {"body": "A file", "client_id": "canary-file-1"},
+              one(b"CANARY-CHAT-SECRET-ATTACHMENT\n"))
+    gone, _ = chat.send(world.member, caucus, {"body": "Wrong file", "client_id": "canary-file-2"},
+                        one(b"x\n", "CANARY-CHAT-DELETED-ATTACHMENT.txt"))
+    chat.delete(world.member, gone)
 
 
 def _plant_library(world):
@@ -177,7 +212,8 @@ def _values(world) -> dict[str, list]:
     from hub.notify.models import Notification
     from hub.spaces.models import JoinRequest, Space
     from hub.people.models import Cohort, Team, User
-    from hub.chat.models import Channel, Message as ChatMessage
+    from hub.chat.models import Channel, Message as ChatMessage, MessageAttachment
+    from hub.forums.models import PostAttachment
     ids = lambda model: [r for r in db.session.scalars(db.select(model.id))]  # noqa: E731
     return {
         "thread_id": ids(Thread) + [999_999], "post_id": ids(Post) + [999_999], "category_id": ids(Category),
@@ -188,7 +224,8 @@ def _values(world) -> dict[str, list]:
         "space_id": ids(Space) + [999_999], "person_id": ids(User), "user_id": ids(User),
         "request_id": ids(JoinRequest), "team_id": ids(Team), "cohort_id": ids(Cohort),
         "channel_id": ids(Channel) + [999_999], "message_id": ids(ChatMessage) + [999_999],
-        "token_id": [1], "invitation_id": [1], "token": ["not-a-token"], "filename": ["css/hub.css"],
+        "attachment_id": sorted(set(ids(PostAttachment) + ids(MessageAttachment))) + [999_999],
+        "token_id": [1], "invitation_id": [1], "thing_id": [1, 999_999], "token": ["not-a-token"], "filename": ["css/hub.css"],
         **_library_values(ids),
     }
 

@@ -23,7 +23,7 @@ def test_a_sent_message_is_stored_before_the_ack_and_reaches_the_other_member_on
     assert stored is not None and stored.body == "Hello **team**"
     got = received(tess)
     assert [m["id"] for m in got] == [ack["message"]["id"]]
-    assert got[0]["author"] == {"id": world.participant.id, "name": "Pat Participant"}
+    assert got[0]["author"] == {"id": world.participant.id, "name": "Pat Participant", "avatar_url": None}
     assert send(pat, general.id, "Second")["message"]["seq"] == 2
 
 

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from hub.library import extract, uploads
+from hub import extract, uploads
 from hub.library.demo_pdf import make_pdf
 from hub.validation import ValidationError
 

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from hub.extensions import db
-from hub.library import uploads
+from hub import uploads
+from hub.library import uploads as library_files
 from hub.library.demo_pdf import make_pdf
 from hub.library.models import ResourceFile
 from tests.helpers import csrf_token
@@ -167,7 +168,7 @@ def test_a_pdf_html_polyglot_is_only_ever_a_download(app, world, tool):
 def test_files_live_outside_static_named_by_id(app, world, tool):
     fay = signed_in(app, world.facilitator)
     stored = _upload(fay, tool.id, b"kept by id\n", "report final.txt").get_json()
-    path = uploads.path_for(stored["id"])
+    path = library_files.path_for(stored["id"])
     assert path.read_bytes() == b"kept by id\n" and path.name == f"{stored['id']:08d}"
     assert Path(app.static_folder).resolve() not in path.resolve().parents
 
@@ -315,7 +316,7 @@ def test_removing_keeps_history_and_erasing_an_earlier_file_frees_the_quota(app,
     assert pat.get(first["url"]).status_code == 200  # still downloadable as an earlier file
     assert _upload(fay, tool.id, b"b" * (700 * 1024), "second.txt").status_code == 422  # still counted
     assert api_write_delete(fay, f"/api/v1/files/{first['id']}?erase=1").status_code == 204
-    assert pat.get(first["url"]).status_code == 404 and not uploads.path_for(first["id"]).exists()
+    assert pat.get(first["url"]).status_code == 404 and not library_files.path_for(first["id"]).exists()
     assert _upload(fay, tool.id, b"b" * (700 * 1024), "second.txt").status_code == 201
 
 

@@ -201,14 +201,18 @@ forum_worlds = st.fixed_dictionaries({
                                 st.sampled_from(["shown", "hidden", "deleted"])), max_size=8),
     # Per post: an earlier text, left in one of the spaces (its thread moved) or not.
     "left": st.lists(st.none() | st.integers(0, 8), max_size=8),
+    # Per post: how many pictures or files are attached to it.
+    "attached": st.lists(st.integers(0, 2), max_size=8),
 })
+
+_FILE_COLUMNS = {"filename": "f.txt", "content_type": "text/plain", "type_label": "text", "size": 1, "sha256": "0" * 64}
 
 
 def _add_forum(data, users, all_spaces):
     from datetime import timedelta
 
     from hub.forums.categories import categories_of
-    from hub.forums.models import Post, PostRevision, Thread
+    from hub.forums.models import Post, PostAttachment, PostRevision, Thread
 
     base = _stagger_joining(data["narrow"], all_spaces)
     threads = []
@@ -235,6 +239,9 @@ def _add_forum(data, users, all_spaces):
         left_in = all_spaces[min(left, len(all_spaces) - 1)].id if left is not None else None
         db.session.add(PostRevision(post_id=post.id, number=1, body="r", editor_id=post.author_id,
                                     left_in_space_id=left_in))
+    for post, count in zip(posts, data["attached"]):
+        db.session.add_all(PostAttachment(post_id=post.id, uploader_id=post.author_id, **_FILE_COLUMNS)
+                           for _ in range(count))
     db.session.commit()
     db.session.expire_all()
 
@@ -242,13 +249,14 @@ def _add_forum(data, users, all_spaces):
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=forum_worlds)
 def test_forum_scope_audience_and_predicate_agree(app, data):
-    from hub.forums.models import Post, PostRevision, Thread
+    from hub.forums.models import Post, PostAttachment, PostRevision, Thread
 
     users, all_spaces = _build(data["world"])
     _add_forum(data, users, all_spaces)
     threads = list(db.session.scalars(select(Thread)))
     posts = list(db.session.scalars(select(Post)))
     revisions = list(db.session.scalars(select(PostRevision)))
+    files = list(db.session.scalars(select(PostAttachment)))
     for viewer in users + [AnonymousUser()]:
         asker = policy.Asker(viewer)
         scoped = {t.id for t in db.session.scalars(policy.scope(select(Thread), viewer))}
@@ -258,6 +266,10 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert scoped_posts == {p.id for p in posts if policy.can(viewer, "post.view", p)}
         scoped_revisions = set(db.session.scalars(policy.scope(select(PostRevision.id), viewer)))
         assert scoped_revisions == {r.id for r in revisions if policy.can(viewer, "revision.view", r)}
+        # A post's attachments: exactly its readers, in every shape.
+        scoped_files = set(db.session.scalars(policy.scope(select(PostAttachment.id), viewer)))
+        assert scoped_files == {a.id for a in files if policy.can(viewer, "post_attachment.view", a)}
+        assert scoped_files == {a.id for a in files if policy.can(viewer, "post.view", a.post)}
         for thread in threads:
             # The thread page's shortcut clause agrees with the predicate too.
             shortcut = set(db.session.scalars(select(Post.id).where(policy.posts_of_thread_clause(viewer, thread))))
@@ -276,6 +288,11 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(revision) == {u.id for u in users if policy.can(u, "revision.view", revision)}
         some = {u.id for u in users[::2]}
         assert policy.audience(revision, among=some) == policy.audience(revision) & some
+    for attachment in files:
+        assert policy.audience(attachment) == {u.id for u in users if policy.can(u, "post_attachment.view", attachment)}
+        assert policy.audience(attachment) == policy.audience(attachment.post)
+        some = {u.id for u in users[::2]}
+        assert policy.audience(attachment, among=some) == policy.audience(attachment) & some
 
 
 # Library content on the same worlds: resources in every status, some hidden or deleted, written
@@ -405,13 +422,15 @@ chat_worlds = st.fixed_dictionaries({
     "dms": st.lists(st.lists(st.integers(0, 5), min_size=2, max_size=4), max_size=2),
     "messages": st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.integers(-2, 2), st.booleans()),
                          min_size=2, max_size=12),
+    # Per message: how many pictures or files are attached to it.
+    "attached": st.lists(st.integers(0, 2), max_size=12),
 })
 
 
 def _add_chat(data, users, all_spaces):
     from datetime import timedelta
 
-    from hub.chat.models import Channel, ChannelParticipant, Message
+    from hub.chat.models import Channel, ChannelParticipant, Message, MessageAttachment
 
     # Always one affinity space with a channel.
     caucus = _caucus(data["narrow"], users)
@@ -435,6 +454,10 @@ def _add_chat(data, users, all_spaces):
             db.session.add(Message(channel_id=channels[c].id, seq=n + 1, updated_seq=n + 1, author_id=users[u].id,
                                    client_id=f"m{n}", body="b", body_html="b", created_at=when,
                                    deleted_at=when if deleted else None))
+    db.session.flush()
+    for message, count in zip(db.session.scalars(select(Message).order_by(Message.id)), data["attached"]):
+        db.session.add_all(MessageAttachment(message_id=message.id, uploader_id=message.author_id, **_FILE_COLUMNS)
+                           for _ in range(count))
     db.session.commit()
     db.session.expire_all()
 
@@ -442,17 +465,23 @@ def _add_chat(data, users, all_spaces):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=chat_worlds)
 def test_chat_scope_audience_and_predicate_agree(app, data):
-    from hub.chat.models import Channel, Message
+    from hub.chat.models import Channel, Message, MessageAttachment
 
     users, all_spaces = _build(data["world"])
     _add_chat(data, users, all_spaces)
     channels = list(db.session.scalars(select(Channel)))
     messages = list(db.session.scalars(select(Message)))
+    files = list(db.session.scalars(select(MessageAttachment)))
     for viewer in users + [AnonymousUser()]:
         scoped = {c.id for c in db.session.scalars(policy.scope(select(Channel), viewer))}
         assert scoped == {c.id for c in channels if policy.can(viewer, "channel.view", c)}
         scoped_messages = {m.id for m in db.session.scalars(policy.scope(select(Message), viewer))}
         assert scoped_messages == {m.id for m in messages if policy.can(viewer, "message.view", m)}
+        # A message's attachments: its readers', while it is not deleted.
+        scoped_files = {a.id for a in db.session.scalars(policy.scope(select(MessageAttachment), viewer))}
+        assert scoped_files == {a.id for a in files if policy.can(viewer, "message_attachment.view", a)}
+        assert scoped_files == {a.id for a in files if a.message.deleted_at is None
+                                and policy.can(viewer, "message.view", a.message)}
         for channel in channels:
             if channel.kind == "dm":
                 assert policy.can(viewer, "channel.view", channel) is (
@@ -469,3 +498,8 @@ def test_chat_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(channel) == {u.id for u in users if policy.can(u, "channel.view", channel)}
     for message in messages:
         assert policy.audience(message) == {u.id for u in users if policy.can(u, "message.view", message)}
+    for attachment in files:
+        readers = {u.id for u in users if policy.can(u, "message_attachment.view", attachment)}
+        assert policy.audience(attachment) == readers
+        some = {u.id for u in users[::2]}
+        assert policy.audience(attachment, among=some) == readers & some

@@ -15,6 +15,8 @@ SIGNED_IN_HTML = {
     "auth.security", "auth.change_password", "auth.end_other_sessions", "auth.create_token", "auth.revoke_token",
     "auth.invitations", "auth.create_invitation", "auth.revoke_invitation",
     "people.directory", "people.profile", "people.edit_profile", "people.set_active", "people.set_role",
+    # profile pictures: seen by whoever may see the person, changed only by the person (tests/test_avatars.py)
+    "people.avatar", "people.upload_picture", "people.remove_picture",
     "program.index", "program.create_organization", "program.create_cohort", "program.create_team",
     "program.team", "program.add_member", "program.remove_member", "program.cohort",
     "spaces.index", "spaces.show", "spaces.create", "spaces.settings", "spaces.request_join", "spaces.agreement",
@@ -30,6 +32,8 @@ SIGNED_IN_HTML = {
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
     "forums.categories", "forums.edit_category",
+    # a post's attachments: exactly its readers (policy post_attachment.view; tests/test_attachments.py)
+    "forums.attachment",
     # search: filtered inside the index by policy.search_scope, every hit re-checked (tests/test_search_access.py)
     "search.search",
     # library: every page asks the policy about its space, resource, file or collection (tests/test_library_access.py)
@@ -42,6 +46,8 @@ SIGNED_IN_HTML = {
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
     "chat.archive_channel",
+    # a message's attachments: its readers while it stands (policy message_attachment.view; tests/test_attachments.py)
+    "chat.attachment",
 }
 
 

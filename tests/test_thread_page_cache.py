@@ -133,6 +133,7 @@ CHANGES = {
     "a lock": (lambda w, t, p: moderation.set_locked(w.facilitator, t, True), "Locked: only facilitators can reply"),
     "an author's new name": (lambda w, t, p: _rename(w.teammate, "Tessa Renamed"), "Tessa Renamed"),
     "a category's new name": (lambda w, t, p: _rename_category(w.facilitator, t), "Renamed category"),
+    "an author's new picture": (lambda w, t, p: _picture(w.teammate), '<img class="avatar avatar-32" src="/people/'),
     "a saved draft": (lambda w, t, p: drafts.save(w.participant, f"reply:{t.id}", body="Half a thought"),
                       "Half a thought"),
     "a watching level": (lambda w, t, p: reading.set_level(w.participant, "muted", thread=t),
@@ -147,6 +148,15 @@ CHANGES = {
 def _rename(person, name):
     person.name = name
     db.session.commit()
+
+
+def _picture(person):
+    import io
+
+    from hub.people import avatars
+    from tests.pictures import phone_jpeg
+    upload = type("Upload", (), {"stream": io.BytesIO(phone_jpeg()), "filename": "me.jpg"})()
+    avatars.set_picture(person, person, upload)
 
 
 def _rename_category(actor, thread):

@@ -1,7 +1,7 @@
 """The signed-in person in the API: profile, password, sessions, tokens, invitations."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
 from hub.api import bp
@@ -11,7 +11,7 @@ from hub.auth import sessions, tokens
 from hub.auth.models import ApiToken, Invitation
 from hub.extensions import db
 from hub.home import checklist
-from hub.people import services
+from hub.people import avatars, services
 
 
 def token_json(token: ApiToken) -> dict:
@@ -43,6 +43,20 @@ def me():
 def me_update():
     user = services.update_profile(current_user, current_user, json_body())
     return jsonify(person_json(user, current_user))
+
+
+@bp.put("/me/avatar")
+@api_login_required
+def me_avatar_set():
+    """Multipart, the picture in the field "picture"."""
+    return jsonify(person_json(avatars.set_picture(current_user, current_user, request.files.get("picture")),
+                               current_user))
+
+
+@bp.delete("/me/avatar")
+@api_login_required
+def me_avatar_remove():
+    return jsonify(person_json(avatars.remove_picture(current_user, current_user), current_user))
 
 
 @bp.post("/me/password")

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from hub import policy
 from hub.api import bp
-from hub.api.common import api_login_required, json_body
-from hub.chat import presence, queries, reading, services
-from hub.chat.models import Channel, Message
+from hub.api.common import api_login_required, body_and_files, json_body
+from hub.chat import attachments, presence, queries, reading, services
+from hub.chat.models import Channel, Message, MessageAttachment
 from hub.chat.payloads import channel_json, message_json, payload_of
 from hub.chat.ratelimit import RateLimited
 from hub.errors import error_response
@@ -100,8 +100,11 @@ def chat_messages(channel_id: int):
 @bp.post("/channels/<int:channel_id>/messages")
 @api_login_required
 def chat_send(channel_id: int):
+    channel = db.session.get(Channel, channel_id)
+    policy.require(current_user, "channel.post", channel)  # before reading what was sent
+    data, files = body_and_files()
     try:
-        message, created = services.send(current_user, db.session.get(Channel, channel_id), json_body())
+        message, created = services.send(current_user, channel, data, files)
     except RateLimited as err:
         response, status = error_response(429, err.message, code="rate_limited")
         response.headers["Retry-After"] = str(err.retry_after)
@@ -113,6 +116,12 @@ def chat_send(channel_id: int):
 @api_login_required
 def chat_message(message_id: int):
     return jsonify(message_json(_get(Message, message_id, "message.view")))
+
+
+@bp.get("/message-attachments/<int:attachment_id>")
+@api_login_required
+def chat_attachment(attachment_id: int):
+    return attachments.response(_get(MessageAttachment, attachment_id, "message_attachment.view"))
 
 
 @bp.get("/messages/<int:message_id>/replies")

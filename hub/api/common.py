@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub import policy
+from hub.people import avatars
 from hub.errors import error_response
 from hub.validation import ValidationError
 
@@ -28,6 +29,14 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"body": _("Send a JSON object in the request body.")})
     return data
+
+
+def body_and_files() -> tuple[dict, list]:
+    """A write's fields and attached files: a JSON body, or a multipart form whose files are in
+    "files" (hub.attachments.FIELD)."""
+    if request.mimetype == "multipart/form-data":
+        return request.form.to_dict(), request.files.getlist("files")
+    return json_body(), []
 
 
 def page_args() -> tuple[int | None, int]:
@@ -62,6 +71,7 @@ def person_json(person, viewer) -> dict:
         "teams": [{"id": m.team.id, "name": m.team.name, "role": m.role} for m in person.team_memberships],
         "bio_html": person.bio_html, "preferred_language": person.preferred_language,
         "time_zone": person.time_zone, "site_role": person.site_role, "active": person.active,
+        "avatar_url": avatars.url(person),
     }
     if policy.can(viewer, "person.view_email", person):
         data["email"] = person.email

@@ -6,10 +6,10 @@ from flask_login import current_user
 
 from hub import policy
 from hub.api import bp
-from hub.api.common import api_login_required, iso, json_body
+from hub.api.common import api_login_required, body_and_files, iso, json_body
 from hub.extensions import db
-from hub.forums import queries, reactions, reading, services
-from hub.forums.models import Post, Thread
+from hub.forums import attachments, queries, reactions, reading, services
+from hub.forums.models import Post, PostAttachment, Thread
 from hub.spaces.models import Space
 
 
@@ -39,6 +39,7 @@ def post_json(post: Post, reaction_summary: dict | None = None) -> dict:
             "body_html": post.body_html, "created_at": iso(post.created_at), "edited_at": iso(post.edited_at),
             "revision_count": post.revision_count, "hidden": post.hidden_at is not None,
             "deleted": post.deleted_at is not None,
+            "attachments": [attachments.as_json(a) for a in post.attachments],
             "reactions": {k: {"count": v["count"], "mine": v["mine"]} for k, v in (reaction_summary or {}).items()}}
 
 
@@ -75,7 +76,9 @@ def space_threads(space_id: int):
 @api_login_required
 def create_thread(space_id: int):
     space = db.session.get(Space, space_id)
-    thread = services.create_thread(current_user, space, json_body())
+    policy.require(current_user, "space.post", space)  # before reading what was sent
+    data, files = body_and_files()
+    thread = services.create_thread(current_user, space, data, files)
     return jsonify(thread_json(thread)), 201
 
 
@@ -96,7 +99,8 @@ def thread_detail(thread_id: int):
 @api_login_required
 def reply(thread_id: int):
     thread = _get(Thread, thread_id, "thread.view")
-    return jsonify(post_json(services.reply(current_user, thread, json_body()))), 201
+    data, files = body_and_files()
+    return jsonify(post_json(services.reply(current_user, thread, data, files))), 201
 
 
 @bp.get("/posts/<int:post_id>")
@@ -126,6 +130,28 @@ def restore_post(post_id: int):
     post = _get(Post, post_id, "post.view")
     services.restore_post(current_user, post)
     return jsonify(post_json(post))
+
+
+@bp.post("/posts/<int:post_id>/attachments")
+@api_login_required
+def add_attachments(post_id: int):
+    """Multipart: the files in "files"."""
+    post = _get(Post, post_id, "post.view")
+    rows = attachments.add(current_user, post, request.files.getlist("files"))
+    return jsonify({"items": [attachments.as_json(a) for a in rows], "next": None}), 201
+
+
+@bp.get("/post-attachments/<int:attachment_id>")
+@api_login_required
+def attachment_bytes(attachment_id: int):
+    return attachments.response(_get(PostAttachment, attachment_id, "post_attachment.view"))
+
+
+@bp.delete("/post-attachments/<int:attachment_id>")
+@api_login_required
+def remove_attachment(attachment_id: int):
+    attachments.remove(current_user, db.session.get(PostAttachment, attachment_id))
+    return "", 204
 
 
 @bp.get("/posts/<int:post_id>/revisions")

@@ -18,7 +18,9 @@ SCHEMAS = {
     "Error": _obj(error=_obj(code=STR, message=STR, fields={"type": "object", "additionalProperties": STR})),
     "Person": _obj(id=INT, name=STR, pronouns=STR, title=STR, organization={"type": ["object", "null"]},
                    teams={"type": "array"}, bio_html=STR, preferred_language=STR, time_zone=STR,
-                   site_role=STR, active=BOOL, email={"type": "string", "description": "Only for yourself and staff"}),
+                   site_role=STR, active=BOOL, email={"type": "string", "description": "Only for yourself and staff"},
+                   avatar_url={"type": ["string", "null"], "description": "The profile picture for a signed-in "
+                               "browser (null: initials show); with a token, GET /people/{id}/avatar"}),
     "ProfileUpdate": _obj(name=STR, pronouns=STR, title=STR, organization_id={"type": ["integer", "null"]},
                           bio=STR, preferred_language=STR, time_zone=STR),
     "PersonUpdate": _obj(active=BOOL, site_role=STR, name=STR, pronouns=STR, title=STR, bio=STR),
@@ -43,7 +45,14 @@ SCHEMAS = {
     "ThreadCreate": _obj(title=STR, body=STR, category_id=INT, kind=STR, tags={"type": "array", "items": STR}),
     "Post": _obj(id=INT, thread_id=INT, number=INT, author=_obj(id=INT, name=STR), body=STR, body_html=STR,
                  created_at=STR, edited_at=NULL_STR, revision_count=INT, hidden=BOOL, deleted=BOOL,
-                 reactions={"type": "object"}),
+                 reactions={"type": "object"},
+                 attachments={"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}),
+    "Attachment": _obj(id=INT, filename=STR, content_type=STR, type=STR, size=INT,
+                       is_image={"type": "boolean", "description": "A picture (re-encoded, shown inline); "
+                                                                   "anything else downloads"},
+                       width={"type": ["integer", "null"]}, height={"type": ["integer", "null"]},
+                       url={"type": "string", "description": "For a signed-in browser; with a token, "
+                                                            "GET /post-attachments/{id} or /message-attachments/{id}"}),
     "Category": _obj(id=INT, space_id=INT, name=STR, slug=STR, description=STR, position=INT, watch_level=STR),
     "Draft": _obj(key=STR, title=STR, body=STR, updated_at=NULL_STR),
     "Level": _obj(level={"type": "string", "enum": ["watching", "tracking", "normal", "muted"]}),
@@ -63,6 +72,14 @@ SCHEMAS = {
 }
 
 
+# Pictures and files, as multipart: each checked by its content (hub.uploads), pictures re-encoded.
+_FILES = {"type": "object", "x-multipart": True, "required": ["files"],
+          "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}
+# Writes that take JSON, or the same fields as multipart with files in "files".
+ALSO_MULTIPART = {("post", "/spaces/{space_id}/threads"), ("post", "/threads/{thread_id}/posts"),
+                  ("post", "/channels/{channel_id}/messages")}
+
+
 def _list_of(name: str) -> dict:
     return _obj(items={"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}, next=NULL_STR)
 
@@ -71,6 +88,11 @@ def _list_of(name: str) -> dict:
 ROUTES = [
     ("get", "/me", "The signed-in person", None, "Person", 200),
     ("patch", "/me", "Update your profile", "ProfileUpdate", "Person", 200),
+    ("put", "/me/avatar", "Set your profile picture (multipart, field \"picture\": PNG, JPEG, GIF or WebP; cropped "
+     "to a centred square, resized and re-encoded without its metadata)",
+     {"type": "object", "x-multipart": True, "required": ["picture"],
+      "properties": {"picture": {"type": "string", "format": "binary"}}}, "Person", 200),
+    ("delete", "/me/avatar", "Remove your profile picture (your initials show)", None, "Person", 200),
     ("post", "/me/password", "Change your password (ends every other session)",
      _obj(current=STR, password=STR, confirm=STR), "Ok", 200),
     ("post", "/me/sessions/end-others", "Log out everywhere else", None, "Ok", 200),
@@ -79,6 +101,8 @@ ROUTES = [
     ("delete", "/me/tokens/{token_id}", "Revoke a token", None, None, 204),
     ("get", "/people", "The directory (filter with ?q=)", None, ["Person"], 200),
     ("get", "/people/{person_id}", "One person", None, "Person", 200),
+    ("get", "/people/{person_id}/avatar", "A person's profile picture (a JPEG; 404 when they have none)", None, None,
+     200),
     ("patch", "/people/{person_id}", "Admins: activate, deactivate, change site role", "PersonUpdate", "Person", 200),
     ("get", "/spaces", "Spaces you may discover", None, ["Space"], 200),
     ("get", "/spaces/{space_id}", "One space", None, "Space", 200),
@@ -143,13 +167,22 @@ ROUTES = [
     ("get", "/latest", "Latest threads across every space you may read (?tag=, ?status=unanswered|solved)", None,
      ["Thread"], 200),
     ("get", "/spaces/{space_id}/threads", "A space's threads (?category_id=, ?tag=, ?status=)", None, ["Thread"], 200),
-    ("post", "/spaces/{space_id}/threads", "Start a thread", "ThreadCreate", "Thread", 201),
+    ("post", "/spaces/{space_id}/threads", "Start a thread (JSON, or multipart with pictures and files in "
+     "\"files\"; then the body may be empty)", "ThreadCreate", "Thread", 201),
     ("get", "/threads/{thread_id}", "A thread with a page of its posts (?cursor= page)", None, "Thread", 200),
     ("patch", "/threads/{thread_id}", "Moderate: pinned, pinned_globally, locked, hidden, slow_mode_seconds, "
      "category_id (move; a thread in an affinity space moves only between its space's categories)",
      _obj(pinned=BOOL, pinned_globally=BOOL, locked=BOOL, hidden=BOOL, slow_mode_seconds=INT, category_id=INT),
      "Thread", 200),
-    ("post", "/threads/{thread_id}/posts", "Reply", _obj(body=STR), "Post", 201),
+    ("post", "/threads/{thread_id}/posts", "Reply (JSON, or multipart with pictures and files in \"files\"; then "
+     "the body may be empty)", _obj(body=STR), "Post", 201),
+    ("post", "/posts/{post_id}/attachments", "Attach pictures or files to a post (its editors; multipart, "
+     "\"files\")", _FILES, _obj(items={"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
+                                   next=NULL_STR), 201),
+    ("get", "/post-attachments/{attachment_id}", "An attachment's bytes, for those who may read its post (a "
+     "picture inline, anything else as a download)", None, None, 200),
+    ("delete", "/post-attachments/{attachment_id}", "Take an attachment off its post (its editors)", None, None,
+     204),
     ("post", "/threads/{thread_id}/accept", "Accept an answer (post_id null clears it)", _obj(post_id=INT),
      "Thread", 200),
     ("put", "/threads/{thread_id}/watch", "Set your level for a thread", "Level", "Level", 200),
@@ -201,10 +234,13 @@ SCHEMAS.update({
     "Channel": _obj(id=INT, kind={"type": "string", "enum": ["space", "dm"]}, space_id={"type": ["integer", "null"]},
                     name=STR, slug=STR, topic=STR, last_seq=INT, archived=BOOL, unread=INT,
                     participants={"type": "array", "description": "Only on direct conversations"}),
-    "Message": _obj(channel_id=INT, id=INT, seq=INT, updated_seq=INT, author=_obj(id=INT, name=STR), body=STR,
-                    body_html=STR, created_at=STR, edited_at=NULL_STR, deleted=BOOL,
+    "Message": _obj(channel_id=INT, id=INT, seq=INT, updated_seq=INT,
+                    author=_obj(id=INT, name=STR, avatar_url=NULL_STR), body=STR, body_html=STR, created_at=STR,
+                    edited_at=NULL_STR, deleted=BOOL,
                     parent_id={"type": ["integer", "null"]}, reply_count=INT, client_id=STR,
-                    reactions={"type": "object", "additionalProperties": {"type": "array", "items": INT}}),
+                    reactions={"type": "object", "additionalProperties": {"type": "array", "items": INT}},
+                    attachments={"type": "array", "items": {"$ref": "#/components/schemas/Attachment"},
+                                 "description": "Empty once the message is deleted"}),
     "ReadState": _obj(channel_id=INT, last_read_seq=INT, last_seq=INT, unread=INT),
 })
 ROUTES.extend([
@@ -221,8 +257,11 @@ ROUTES.extend([
     ("get", "/channels/{channel_id}/messages", "History: the newest page, ?before_seq= for older pages "
      "(next is the before_seq of the page before), or ?after_seq= for everything new or changed since; "
      "?timeline=1 leaves out replies that live in their thread", None, ["Message"], 200),
-    ("post", "/channels/{channel_id}/messages", "Send; a repeated client_id returns the stored message (200)",
+    ("post", "/channels/{channel_id}/messages", "Send (JSON, or multipart with pictures and files in \"files\"; "
+     "then the body may be empty); a repeated client_id returns the stored message (200)",
      _obj(body=STR, client_id=STR, parent_id=INT), "Message", 201),
+    ("get", "/message-attachments/{attachment_id}", "An attachment's bytes, for those who may read its message "
+     "(none once it is deleted)", None, None, 200),
     ("get", "/messages/{message_id}", "One message", None, "Message", 200),
     ("get", "/messages/{message_id}/replies", "A message's thread: its replies you may see, oldest first "
      "(next is the after_seq of the page after); a message you may not see answers 404, like a missing one", None,
@@ -380,6 +419,8 @@ def build_spec() -> dict:
         if body:
             media = "multipart/form-data" if isinstance(body, dict) and body.get("x-multipart") else "application/json"
             op["requestBody"] = {"required": True, "content": {media: {"schema": _ref(body)}}}
+            if (method, path) in ALSO_MULTIPART:
+                op["requestBody"]["content"]["multipart/form-data"] = {"schema": {"allOf": [_ref(body), _FILES]}}
         paths.setdefault(path, {})[method] = op
     return {
         "openapi": "3.1.0",

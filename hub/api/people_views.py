@@ -10,7 +10,7 @@ from hub.api import bp
 from hub.api.common import api_login_required, json_body, paginate, person_json
 from hub.auth import services as accounts
 from hub.extensions import db
-from hub.people import queries, services
+from hub.people import avatars, queries, services
 from hub.people.models import User
 from hub.validation import ValidationError
 
@@ -28,6 +28,14 @@ def person_detail(person_id: int):
     person = db.session.get(User, person_id)
     policy.require(current_user, "person.view", person)
     return jsonify(person_json(person, current_user))
+
+
+@bp.get("/people/<int:person_id>/avatar")
+@api_login_required
+def person_avatar(person_id: int):
+    person = db.session.get(User, person_id)
+    policy.require(current_user, "person.view", person)
+    return avatars.response(person)
 
 
 @bp.patch("/people/<int:person_id>")

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hub.attachments import AttachmentColumns
 from hub.extensions import db, utcnow
 
 CHANNEL_KINDS = ("space", "dm")
@@ -84,6 +85,21 @@ class Message(db.Model):
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821
     reactions: Mapped[list["MessageReaction"]] = relationship(cascade="all, delete-orphan",
                                                               order_by="MessageReaction.id")
+    attachments: Mapped[list["MessageAttachment"]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="MessageAttachment.id")
+
+
+class MessageAttachment(AttachmentColumns, db.Model):
+    """A picture or file attached to a message (hub.attachments), kept under UPLOAD_DIR/chat by its
+    id. Whoever may read the message may open it, while it is not deleted (hub.policy.chat)."""
+
+    __tablename__ = "chat_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("chat_messages.id", ondelete="CASCADE"), index=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    message: Mapped[Message] = relationship(back_populates="attachments")
 
 
 class MessageReaction(db.Model):

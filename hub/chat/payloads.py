@@ -4,7 +4,9 @@ A payload goes to a whole channel room, so it carries nothing that only some mem
 a reply names its parent by id only (a newcomer of a "from joining" space may not see it)."""
 from __future__ import annotations
 
+from hub.chat import attachments
 from hub.chat.models import Channel, Message
+from hub.people import avatars
 
 
 def iso(value):
@@ -22,21 +24,24 @@ def message_json(message: Message) -> dict:
     deleted = message.deleted_at is not None
     return {
         "channel_id": message.channel_id, "id": message.id, "seq": message.seq, "updated_seq": message.updated_seq,
-        "author": {"id": message.author.id, "name": message.author.name},
+        "author": avatars.brief(message.author),
         "body": "" if deleted else message.body, "body_html": "" if deleted else message.body_html,
         "created_at": iso(message.created_at), "edited_at": iso(message.edited_at), "deleted": deleted,
         "parent_id": message.parent_id, "reply_count": message.reply_count, "client_id": message.client_id,
         "reactions": {} if deleted else reactions_of(message),
+        "attachments": [] if deleted else [attachments.as_json(a) for a in message.attachments],
     }
 
 
-def new_message_json(message: Message, author) -> dict:
-    """message_json for a message just written (no reactions yet), without loading anything."""
+def new_message_json(message: Message, author, stored=()) -> dict:
+    """message_json for a message just written (no reactions yet, `stored` its attachments), without
+    loading anything."""
     return {
         "channel_id": message.channel_id, "id": message.id, "seq": message.seq, "updated_seq": message.updated_seq,
-        "author": {"id": author.id, "name": author.name}, "body": message.body, "body_html": message.body_html,
+        "author": avatars.brief(author), "body": message.body, "body_html": message.body_html,
         "created_at": iso(message.created_at), "edited_at": None, "deleted": False, "parent_id": message.parent_id,
         "reply_count": 0, "client_id": message.client_id, "reactions": {},
+        "attachments": [attachments.as_json(a) for a in stored],
     }
 
 

@@ -16,7 +16,7 @@ PAGE, MAX_PAGE, MISSED_LIMIT = 50, 200, 500
 
 def _loaded(stmt):
     return stmt.options(selectinload(Message.author), selectinload(Message.reactions),
-                        selectinload(Message.channel))
+                        selectinload(Message.channel), selectinload(Message.attachments))
 
 
 def my_channels(user) -> list[Channel]:

@@ -6,6 +6,7 @@ No loss, no doubles: a message is stored (and committed) before anyone is told, 
 value of its channel's counter inside the same transaction (so `seq` follows commit order, on
 PostgreSQL through the counter row's lock, on SQLite through the database write lock), and is
 unique per (author, client_id): a retried send returns the stored message instead of a second.
+Pictures and files come with a send as `files` (hub.chat.attachments), stored with the message.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 
 from hub import policy
-from hub.chat import fanout, payloads
+from hub.chat import attachments, fanout, payloads
 from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
 from hub.chat.ratelimit import check_send_rate
 from hub.extensions import db, utcnow
@@ -42,8 +43,10 @@ def _next_seq(channel_id: int) -> int:
                               .values(last_seq=Channel.last_seq + 1).returning(Channel.last_seq)).scalar_one()
 
 
-def _body(data: dict, errors: dict) -> str:
-    return require_text(errors, "body", data.get("body"), _("Message"), current_app.config["CHAT_MAX_CHARS"])
+def _body(data: dict, errors: dict, required: bool = True) -> str:
+    """A message's words: needed unless pictures or files say it instead."""
+    return require_text(errors, "body", data.get("body"), _("Message"), current_app.config["CHAT_MAX_CHARS"],
+                        required=required)
 
 
 # A direct conversation's refusals speak of the conversation, not of a space.
@@ -159,15 +162,17 @@ def start_dm(actor, people) -> Channel:
 
 # ---------------------------------------------------------------- messages
 
-def send(actor, channel: Channel | None, data: dict) -> tuple[Message, bool]:
-    """Store a message; returns (message, created). A retried client_id returns the stored one."""
+def send(actor, channel: Channel | None, data: dict, files=()) -> tuple[Message, bool]:
+    """Store a message (with `files` attached); returns (message, created). A retried client_id
+    returns the stored one."""
     policy.require(actor, "channel.post", channel)
     client_id = _client_id(data)
     existing = _stored(actor, client_id)
     if existing is not None:
         return _same_send(existing, channel), False
     errors: dict[str, str] = {}
-    body = _body(data, errors)
+    accepted = attachments.accept(files, errors)
+    body = _body(data, errors, required=not accepted)
     parent = _parent(actor, channel, data.get("parent_id"), errors)
     if errors:
         raise ValidationError(errors)
@@ -175,6 +180,7 @@ def send(actor, channel: Channel | None, data: dict) -> tuple[Message, bool]:
     prepared = _prepare(actor, channel, body)
     channel_id, parent_id = channel.id, parent.id if parent is not None else None
     for attempt in range(WRITE_ATTEMPTS):
+        stored_ids: list[int] = []
         try:
             now = utcnow()
             seq = _next_seq(channel_id)
@@ -189,13 +195,16 @@ def send(actor, channel: Channel | None, data: dict) -> tuple[Message, bool]:
                                                          ChannelRead.channel_id == channel_id,
                                                          ChannelRead.last_read_seq < seq).values(last_read_seq=seq))
             db.session.flush()
+            stored = attachments.stage(actor, message, accepted)
+            stored_ids = [row.id for row in stored]  # (the bytes go if the commit does not happen)
             # Built before the commit, while every value is at hand: after it, each would be reloaded.
-            message.payload = payloads.new_message_json(message, actor)
+            message.payload = payloads.new_message_json(message, actor, stored)
             message.in_dm = channel.kind == "dm"
             db.session.commit()
             break
         except (IntegrityError, OperationalError):
             db.session.rollback()
+            attachments.unstore(stored_ids)
             existing = _stored(actor, client_id)
             if existing is not None:  # the same send, stored by a concurrent retry
                 return existing, False
@@ -237,7 +246,7 @@ def _touch(message: Message) -> None:
 def edit(actor, message: Message | None, data: dict) -> Message:
     policy.require(actor, "message.edit", message)
     errors: dict[str, str] = {}
-    body = _body(data, errors)
+    body = _body(data, errors, required=not message.attachments)
     if errors:
         raise ValidationError(errors)
     if body == message.body:

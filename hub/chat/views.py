@@ -7,8 +7,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from hub import policy
-from hub.chat import queries, reading, services
-from hub.chat.models import Channel, Message
+from hub.chat import attachments, queries, reading, services
+from hub.chat.models import Channel, Message, MessageAttachment
 from hub.chat.payloads import display_name
 from hub.chat.ratelimit import RateLimited
 from hub.extensions import db
@@ -57,7 +57,7 @@ def send(channel_id: int):
     found = db.session.get(Channel, channel_id)
     thread_id = request.form.get("parent_id", type=int)
     try:
-        message, _created = services.send(current_user, found, request.form)
+        message, _created = services.send(current_user, found, request.form, request.files.getlist("files"))
     except ValidationError as err:  # a refused parent re-opens no thread
         thread_id = None if "parent_id" in err.fields else thread_id
         return channel(channel_id, errors=err.fields, form=request.form, thread_id=thread_id), 422
@@ -66,6 +66,14 @@ def send(channel_id: int):
     if message.parent_id is not None:
         return redirect(url_for("chat.channel", channel_id=channel_id, thread=message.parent_id) + f"#r-{message.id}")
     return redirect(url_for("chat.channel", channel_id=channel_id))
+
+
+@bp.get("/chat/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    found = db.session.get(MessageAttachment, attachment_id)
+    policy.require(current_user, "message_attachment.view", found)
+    return attachments.response(found)
 
 
 @bp.get("/chat/messages/<int:message_id>")

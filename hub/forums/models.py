@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hub.attachments import AttachmentColumns
 from hub.extensions import db, utcnow
 
 THREAD_KINDS = ("discussion", "question", "announcement")
@@ -89,6 +90,21 @@ class Post(db.Model):
 
     thread: Mapped[Thread] = relationship(foreign_keys=[thread_id])
     author: Mapped["User"] = relationship(foreign_keys=[author_id])  # noqa: F821
+    attachments: Mapped[list["PostAttachment"]] = relationship(back_populates="post", order_by="PostAttachment.id",
+                                                               cascade="all, delete-orphan")
+
+
+class PostAttachment(AttachmentColumns, db.Model):
+    """A picture or file attached to a post (hub.attachments), kept under UPLOAD_DIR/forums by its id.
+    Whoever may read the post may open it (hub.policy.forums)."""
+
+    __tablename__ = "forum_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("forum_posts.id", ondelete="CASCADE"), index=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    post: Mapped[Post] = relationship(back_populates="attachments")
 
 
 class PostRevision(db.Model):

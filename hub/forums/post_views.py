@@ -26,7 +26,8 @@ def edit_post(post_id: int):
         if post.number == 1:
             data.update(title=form.get("title", ""), tags=form.get("tags", ""))
         try:
-            services.edit_post(current_user, post, data)
+            services.edit_post(current_user, post, data, request.files.getlist("files"),
+                               request.form.getlist("remove_attachment_ids"))
         except ValidationError as err:
             errors = err.fields
         else:

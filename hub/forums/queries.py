@@ -70,7 +70,8 @@ def thread_page(user, thread: Thread, page: int = 1) -> ThreadPage:
     total = db.session.scalar(select(func.count(Post.id)).where(visible))
     pages = max(1, -(-total // POSTS_PER_PAGE))
     page = min(max(1, page), pages)
-    posts = list(db.session.scalars(select(Post).where(visible).options(selectinload(Post.author))
+    posts = list(db.session.scalars(select(Post).where(visible).options(selectinload(Post.author),
+                                                                        selectinload(Post.attachments))
                                     .order_by(Post.number).offset((page - 1) * POSTS_PER_PAGE).limit(POSTS_PER_PAGE)))
     last = reading.last_read(user, thread)
     unread_here = [p.id for p in posts if p.number > last]

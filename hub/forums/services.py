@@ -1,5 +1,6 @@
 """Every write to threads and posts. Each takes the acting person, asks the policy, validates per
-field, commits, and only then notifies and emits (through hub.forums.fanout)."""
+field, commits, and only then notifies and emits (through hub.forums.fanout). Pictures and files
+come with a new thread, a reply or an edit as `files` (hub.forums.attachments)."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from sqlalchemy import select, update
 
 from hub import content, policy
 from hub.extensions import db, utcnow
-from hub.forums import drafts, fanout, reading
+from hub.forums import attachments, drafts, fanout, reading
 from hub.forums.mentions import handles_in, prepare
 from hub.forums.models import THREAD_KINDS, Category, ModerationEntry, Post, PostRevision, Thread, ThreadTag
 from hub.spaces.models import Space
@@ -20,8 +21,9 @@ from hub.validation import ValidationError, require_text
 MAX_TAGS, MAX_TAG_CHARS = 5, 30
 
 
-def _body(errors: dict, value) -> str:
-    return require_text(errors, "body", value, _("Message"), content.MAX_SOURCE_CHARS)
+def _body(errors: dict, value, required: bool = True) -> str:
+    """A post's words: needed unless pictures or files say it instead."""
+    return require_text(errors, "body", value, _("Message"), content.MAX_SOURCE_CHARS, required=required)
 
 
 def parse_tags(value) -> list[str]:
@@ -54,11 +56,12 @@ def _category_in(space: Space, category_id) -> Category | None:
     return category if category is not None and category.space_id == space.id else None
 
 
-def create_thread(actor, space: Space, data: dict) -> Thread:
+def create_thread(actor, space: Space, data: dict, files=()) -> Thread:
     policy.require(actor, "space.post", space)
     errors: dict[str, str] = {}
     fields = _validate_thread(actor, space, data, errors)
-    body = _body(errors, data.get("body"))
+    accepted = attachments.accept(files, errors)
+    body = _body(errors, data.get("body"), required=not accepted)
     if errors:
         raise ValidationError(errors)
     prepared = prepare(actor, space, body, lambda person: policy.can(person, "space.view", space))
@@ -71,18 +74,21 @@ def create_thread(actor, space: Space, data: dict) -> Thread:
     post = Post(thread_id=thread.id, number=1, author_id=actor.id, body=body, body_html=str(prepared.html),
                 created_at=now)
     db.session.add(post)
+    db.session.flush()
+    stored = attachments.stage(actor, post, accepted)
     drafts.discard(actor, f"thread:{space.id}", commit=False)
     reading.mark_read_to(actor, thread, 1, commit=False)
     reading.watch_by_default(actor, thread, "watching")
-    db.session.commit()
+    attachments.commit_or_unstore(stored)
     fanout.after_post(actor, thread, post, prepared, new_thread=True)
     return thread
 
 
-def reply(actor, thread: Thread, data: dict) -> Post:
+def reply(actor, thread: Thread, data: dict, files=()) -> Post:
     policy.require(actor, "thread.reply", thread)
     errors: dict[str, str] = {}
-    body = _body(errors, data.get("body"))
+    accepted = attachments.accept(files, errors)
+    body = _body(errors, data.get("body"), required=not accepted)
     wait = _slow_mode_wait(actor, thread)
     if wait:
         errors["body"] = _("Slow mode is on in this thread: you can post again in %(n)d seconds. "
@@ -98,10 +104,12 @@ def reply(actor, thread: Thread, data: dict) -> Post:
     post = Post(thread_id=thread.id, number=number, author_id=actor.id, body=body, body_html=str(prepared.html),
                 created_at=now)
     db.session.add(post)
+    db.session.flush()
+    stored = attachments.stage(actor, post, accepted)
     drafts.discard(actor, f"reply:{thread.id}", commit=False)
     reading.mark_read_to(actor, thread, number, commit=False)
     reading.watch_by_default(actor, thread, "tracking")
-    db.session.commit()
+    attachments.commit_or_unstore(stored)
     db.session.refresh(thread)
     fanout.after_post(actor, thread, post, prepared, new_thread=False)
     return post
@@ -118,12 +126,17 @@ def _slow_mode_wait(actor, thread: Thread) -> int:
     return max(0, int(remaining.total_seconds()) + 1) if remaining.total_seconds() > 0 else 0
 
 
-def edit_post(actor, post: Post, data: dict) -> Post:
-    """Keep the old version as a revision, re-check mentions, notify only the newly mentioned."""
+def edit_post(actor, post: Post, data: dict, files=(), remove_attachment_ids=()) -> Post:
+    """Keep the old version as a revision, re-check mentions, notify only the newly mentioned.
+    `files` are attached, and the post's attachments named in `remove_attachment_ids` taken off
+    (their files go once that is committed)."""
     policy.require(actor, "post.edit", post)
     thread = post.thread
     errors: dict[str, str] = {}
-    body = _body(errors, data.get("body", post.body))
+    accepted = attachments.accept(files, errors)
+    removed = attachments.removals(post, remove_attachment_ids, errors)
+    keeps_files = bool(accepted) or len(removed) < len(post.attachments)
+    body = _body(errors, data.get("body", post.body), required=not keeps_files)
     title = thread.title
     if post.number == 1 and "title" in data:
         title = require_text(errors, "title", data.get("title"), _("Title"), 200)
@@ -132,21 +145,26 @@ def edit_post(actor, post: Post, data: dict) -> Post:
         errors["tags"] = _("Use at most %(n)d tags.", n=MAX_TAGS)
     if errors:
         raise ValidationError(errors)
-    if body == post.body and title == thread.title and tags == thread.tag_names:
+    reworded = not (body == post.body and title == thread.title and tags == thread.tag_names)
+    if not reworded and not accepted and not removed:
         return post
-    prepared = prepare(actor, thread.space, body, lambda person: policy.can(person, "post.view", post))
-    before = set(handles_in(post.body))
-    db.session.add(PostRevision(post_id=post.id, number=post.revision_count + 1, body=post.body,
-                                title=thread.title if post.number == 1 else "", editor_id=actor.id))
-    post.revision_count += 1
-    post.body, post.body_html, post.edited_at = body, str(prepared.html), utcnow()
-    if post.number == 1:
-        thread.title = title
-        thread.tags = [ThreadTag(tag=t) for t in tags]
+    if reworded:
+        prepared = prepare(actor, thread.space, body, lambda person: policy.can(person, "post.view", post))
+        before = set(handles_in(post.body))
+        db.session.add(PostRevision(post_id=post.id, number=post.revision_count + 1, body=post.body,
+                                    title=thread.title if post.number == 1 else "", editor_id=actor.id))
+        post.revision_count += 1
+        post.body, post.body_html, post.edited_at = body, str(prepared.html), utcnow()
+        if post.number == 1:
+            thread.title = title
+            thread.tags = [ThreadTag(tag=t) for t in tags]
+    stored, gone = attachments.stage(actor, post, accepted), attachments.forget(removed)
     if actor.id != post.author_id:
         _log(actor, thread, "edit_post", post)
-    db.session.commit()
-    fanout.after_edit(actor, thread, post, prepared, before)
+    attachments.commit_or_unstore(stored)
+    attachments.unstore(gone)
+    if reworded:
+        fanout.after_edit(actor, thread, post, prepared, before)
     return post
 
 

@@ -8,9 +8,10 @@ policy has let the person in:
 - the person's SpaceFacts for the thread's space, the only policy input the page's rules read
   (hub.policy.permissions), so losing or gaining a right changes the stamp;
 - `forum_threads.version`, moved in the same transaction as any change to the thread, its posts,
-  their reactions or its tags (the listener below: no writer has to remember it);
-- the people epoch (memberships, names, roles: what decides whose reactions count and what names
-  read), the person's read position, reply draft, watching levels and unread notification count;
+  their reactions and attachments or its tags (the listener below: no writer has to remember it);
+- the people epoch (memberships, names, roles, profile pictures: what decides whose reactions
+  count, what names read and whose picture shows), the person's read position, reply draft,
+  watching levels and unread notification count;
 - the language, time zone, name and site role the page is rendered for, and the page number.
 
 Everything else the template reads is either in those rows or fixed for the person. A page with
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from hub import page_cache, plain_sql, policy
 from hub.auth import sessions
 from hub.extensions import db
-from hub.forums.models import Category, Draft, Post, Reaction, ReadState, Thread, ThreadTag
+from hub.forums.models import Category, Draft, Post, PostAttachment, Reaction, ReadState, Thread, ThreadTag
 from hub.notify import services as notify
 from hub.notify.models import Notification, Watch
 from hub.people.models import Cohort, Team, TeamMembership, User
@@ -41,7 +42,7 @@ from hub.spaces.models import Space, SpaceMembership
 
 for _model in (Space, SpaceMembership, TeamMembership, Team, Cohort, Category):
     page_cache.epoch_moves_with(_model)
-page_cache.epoch_moves_with(User, ("name", "active", "site_role"))
+page_cache.epoch_moves_with(User, ("name", "active", "site_role", "avatar_key"))
 
 
 def _bump_versions(session: Session, _flush_context) -> None:
@@ -54,7 +55,7 @@ def _bump_versions(session: Session, _flush_context) -> None:
                 threads.add(obj.id)
             elif isinstance(obj, (Post, ThreadTag)):
                 threads.add(obj.thread_id)
-            elif isinstance(obj, Reaction):
+            elif isinstance(obj, (Reaction, PostAttachment)):
                 posts.add(obj.post_id)
     threads.discard(None)
     posts.discard(None)

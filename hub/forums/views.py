@@ -12,8 +12,8 @@ from hub import policy
 from hub.auth import sessions
 from hub.extensions import db
 from hub.forums import categories as category_service
-from hub.forums import drafts, queries, reading, services, thread_pages
-from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, Thread
+from hub.forums import attachments, drafts, queries, reading, services, thread_pages
+from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, PostAttachment, Thread
 from hub.spaces.models import Space
 from hub.spaces.views import space_by_slug
 from hub.validation import ValidationError
@@ -115,7 +115,7 @@ def new_thread(slug: str):
         form = request.form.to_dict()
         form["tags"] = request.form.get("tags", "")
         try:
-            thread = services.create_thread(current_user, space, form)
+            thread = services.create_thread(current_user, space, form, request.files.getlist("files"))
         except ValidationError as err:
             errors = err.fields
         else:
@@ -189,7 +189,8 @@ def _post_ui(found: Thread) -> dict:
         "react_names": {k: str(v) for k, v in REACTION_NAMES.items()},
         "link_title": _("Link to this post"), "new": _("new"), "reactions": _("Reactions"),
         "who_reacted": _("Who reacted"), "quote": _("Quote"), "edit": _("Edit"), "history": _("History"),
-        "flag": _("Flag"), "delete": _("Delete"),
+        "flag": _("Flag"), "delete": _("Delete"), "attachments": _("Attachments"),
+        "attachment_stem": url_for("forums.attachment", attachment_id=0)[:-1],  # "/posts/attachments/"
     }
 
 
@@ -219,11 +220,19 @@ def reply(thread_id: int):
     found = get_thread(thread_id)
     form = {"body": request.form.get("body", "")}
     try:
-        post = services.reply(current_user, found, form)
+        post = services.reply(current_user, found, form, request.files.getlist("files"))
     except ValidationError as err:
         page = queries.thread_page(current_user, found, 10**6).page  # the last page, where the composer is
         return _render_thread(found, page, form, err.fields)
     return redirect(url_for("forums.permalink", post_id=post.id))
+
+
+@bp.get("/posts/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    found = db.session.get(PostAttachment, attachment_id)
+    policy.require(current_user, "post_attachment.view", found)
+    return attachments.response(found)
 
 
 @bp.get("/posts/<int:post_id>")

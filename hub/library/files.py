@@ -1,5 +1,6 @@
 """Writes to a resource's files: add, replace (the old one is kept), remove (kept in the history)
-and erase (moderators free the space's quota). Bytes are checked and stored by hub.library.uploads."""
+and erase (moderators free the space's quota). Bytes are checked by hub.uploads and kept by
+hub.library.uploads."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -7,7 +8,8 @@ from sqlalchemy import func, select
 
 from hub import policy
 from hub.extensions import db, utcnow
-from hub.library import uploads
+from hub import uploads
+from hub.library import uploads as library_files
 from hub.library.models import Resource, ResourceFile
 from hub.validation import ValidationError
 
@@ -63,7 +65,7 @@ def purge_file(actor, stored: ResourceFile) -> None:
         later.replaces_id = None
     db.session.delete(stored)
     db.session.commit()
-    uploads.path_for(file_id).unlink(missing_ok=True)
+    library_files.path_for(file_id).unlink(missing_ok=True)
     # after commit
 
 
@@ -102,7 +104,7 @@ def stage_file(actor, resource: Resource, upload, replaces: ResourceFile | None,
                        edit_id=edit.id if edit is not None else None)
     db.session.add(row)
     db.session.flush()
-    uploads.store(row.id, data)
+    library_files.store(row.id, data)
     if replaces is not None and edit is None:
         replaces.superseded_at = utcnow()
         resource.updated_at = utcnow()
@@ -116,5 +118,5 @@ def commit_or_unstore(stored: ResourceFile | None) -> None:
     except Exception:
         db.session.rollback()
         if file_id is not None:
-            uploads.path_for(file_id).unlink(missing_ok=True)
+            library_files.path_for(file_id).unlink(missing_ok=True)
         raise

@@ -37,6 +37,8 @@ class User(db.Model):
     bio_html: Mapped[str] = mapped_column(Text, default="")
     preferred_language: Mapped[str] = mapped_column(String(10), default="en")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The profile picture's name (hub.people.avatars), new for every picture; None shows initials.
+    avatar_key: Mapped[str | None] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -84,6 +86,7 @@ class AnonymousUser:
     is_staff = False
     site_role = "anonymous"
     name = ""
+    avatar_key = None
     preferred_language = None
     time_zone = "UTC"
     team_memberships: list = []

@@ -1,4 +1,4 @@
-"""The people directory, profile pages and editing one's own profile."""
+"""The people directory, profile pages, profile pictures and editing one's own profile."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,11 +10,13 @@ from sqlalchemy import select
 from hub import policy
 from hub.auth import services as accounts
 from hub.extensions import db
-from hub.people import queries, services
+from hub.people import avatars, queries, services
 from hub.people.models import SITE_ROLES, Organization, Team, User
 from hub.validation import ValidationError
 
 bp = Blueprint("people", __name__)
+bp.add_app_template_filter(avatars.initials, "initials")
+bp.add_app_template_filter(avatars.colour, "avatar_colour")
 
 
 def _int_arg(name: str) -> int | None:
@@ -56,10 +58,41 @@ def edit_profile():
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("people.profile", person_id=current_user.id))
+    return _edit_page(form, errors)
+
+
+def _edit_page(form: dict, errors: dict):
     return render_template(
         "people/edit_profile.html", form=form, errors=errors, time_zones=services.time_zones(),
         organizations=db.session.scalars(select(Organization).order_by(Organization.name)).all(),
     ), (422 if errors else 200)
+
+
+@bp.get("/people/<int:person_id>/avatar")
+@login_required
+def avatar(person_id: int):
+    person = db.session.get(User, person_id)
+    policy.require(current_user, "person.view", person)
+    return avatars.response(person)
+
+
+@bp.post("/settings/profile/picture")
+@login_required
+def upload_picture():
+    try:
+        avatars.set_picture(current_user, current_user, request.files.get("picture"))
+    except ValidationError as err:
+        return _edit_page({}, err.fields)
+    flash(_("Your profile picture is saved."), "success")
+    return redirect(url_for("people.edit_profile"))
+
+
+@bp.post("/settings/profile/picture/remove")
+@login_required
+def remove_picture():
+    avatars.remove_picture(current_user, current_user)
+    flash(_("Your profile picture is removed: your initials show instead."), "success")
+    return redirect(url_for("people.edit_profile"))
 
 
 @bp.post("/people/<int:person_id>/active")

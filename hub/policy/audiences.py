@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hub.extensions import db
-from hub.forums.models import Post, PostRevision, Thread
+from hub.forums.models import Post, PostAttachment, PostRevision, Thread
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.policy.core import AUDIENCES, audience
 from hub.policy.roles import STAFF_ROLES
@@ -115,4 +115,5 @@ def _person_audience(person: User, among=None) -> set[int]:
 
 
 AUDIENCES.extend([(Space, _space_audience), (Thread, _thread_audience), (Post, _post_audience),
-                  (PostRevision, _revision_audience), (User, _person_audience)])
+                  (PostRevision, _revision_audience), (User, _person_audience),
+                  (PostAttachment, lambda attachment, among=None: _post_audience(attachment.post, among))])

@@ -1,5 +1,6 @@
 """Chat (issue 7): who may view, join, post in and manage a channel, start a direct conversation,
-and view, edit, delete, react to and reply to a message; their SQL scopes and audiences.
+view, edit, delete, react to and reply to a message, and open its attachments; their SQL scopes
+and audiences.
 
 Channels of a space follow the space (view, post, agreement gating, "from joining" history);
 direct conversations are visible to their participants only. Hidden answers like missing:
@@ -14,7 +15,7 @@ from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
-from hub.chat.models import Channel, ChannelParticipant, Message
+from hub.chat.models import Channel, ChannelParticipant, Message, MessageAttachment
 from hub.extensions import db
 from hub.people.models import User
 from hub.policy.audiences import _active_ids, _joined_at, _space_audience
@@ -94,9 +95,14 @@ RULES.update({
     "dm.start": _can_start_dm,
     **{action: _message_rule(action) for action in ("message.view", "message.edit", "message.delete",
                                                     "message.react", "message.reply")},
+    # A message's picture or file: its readers', while the message stands (a deleted one shows no one
+    # its words, and no one its files).
+    "message_attachment.view": lambda user, attachment: (attachment.message.deleted_at is None
+                                                         and _message_rule("message.view")(user, attachment.message)),
 })
-EXISTENCE_ACTION.update({Channel: "channel.view", Message: "message.view"})
-NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("channel", "message", "dm"))
+EXISTENCE_ACTION.update({Channel: "channel.view", Message: "message.view",
+                         MessageAttachment: "message_attachment.view"})
+NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("channel", "message", "dm", "message_attachment"))
 
 
 def _known_channel_ids(user) -> frozenset[int]:
@@ -132,7 +138,18 @@ def _refuse(user, channel_id: int) -> None:
     raise NotFound()
 
 
-KNOWN_CHECKS.update({"channel": _require_known_channel, "message": _require_known_message})
+def _require_known_message_attachment(user, attachment) -> None:
+    """An attachment in a channel the person cannot read costs what a missing one does: one statement."""
+    found = db.session.scalar(select(MessageAttachment.id).join(Message, Message.id == MessageAttachment.message_id)
+                              .where(MessageAttachment.id == (attachment.id if attachment is not None else 0),
+                                     Message.channel_id.in_(visible_channel_ids(user))).limit(1)) \
+        if signed_in(user) else None
+    if found is None:
+        raise NotFound()
+
+
+KNOWN_CHECKS.update({"channel": _require_known_channel, "message": _require_known_message,
+                     "message_attachment": _require_known_message_attachment})
 
 _CHANNEL_ALIAS = aliased(Channel)
 
@@ -182,7 +199,14 @@ def messages_of_channel_clause(user, channel: Channel, model=Message):
     return clause
 
 
-SCOPES.update({Channel: _channel_clause, Message: _message_clause})
+def _message_attachment_clause(user):
+    if not signed_in(user):
+        return false()
+    standing = select(Message.id).where(_message_clause(user), Message.deleted_at.is_(None))
+    return MessageAttachment.message_id.in_(standing)
+
+
+SCOPES.update({Channel: _channel_clause, Message: _message_clause, MessageAttachment: _message_attachment_clause})
 
 
 def _message_audience(message: Message, among=None) -> set[int]:
@@ -202,4 +226,10 @@ def _channel_audience(channel: Channel, among=None) -> set[int]:
     return _space_audience(channel.space, among) if channel.space is not None else set()
 
 
-AUDIENCES.extend([(Channel, _channel_audience), (Message, _message_audience)])
+def _message_attachment_audience(attachment: MessageAttachment, among=None) -> set[int]:
+    message = attachment.message
+    return set() if message.deleted_at is not None else _message_audience(message, among)
+
+
+AUDIENCES.extend([(Channel, _channel_audience), (Message, _message_audience),
+                  (MessageAttachment, _message_attachment_audience)])

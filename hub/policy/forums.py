@@ -1,5 +1,5 @@
 """Forums: who may view a category; view, reply to, moderate, pin and answer a thread; view, edit,
-delete, restore, react to and flag a post; review a flag. Also `Asker`, which answers many
+delete, restore, react to and flag a post; open a post's attachments; review a flag. Also `Asker`, which answers many
 questions for one person with each space's facts looked up once.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import and_, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from hub.extensions import db
-from hub.forums.models import Category, Flag, Post, PostRevision, Thread
+from hub.forums.models import Category, Flag, Post, PostAttachment, PostRevision, Thread
 from hub.policy.core import EXISTENCE_ACTION, KNOWN_CHECKS, NEEDS_OBJECT, RULES, can
 from hub.policy.roles import is_staff, signed_in
 from hub.policy.spaces import (ASK, AgreementPending, _can_manage_space, _can_view_space, _space_view_clause,
@@ -200,6 +200,12 @@ def _require_known_post(user, post: Post | None) -> None:
                    Thread.space_id)
 
 
+def _require_known_post_attachment(user, attachment: PostAttachment | None) -> None:
+    _require_known(user, select(PostAttachment.id).join(Post, Post.id == PostAttachment.post_id)
+                   .join(Thread, Thread.id == Post.thread_id).where(PostAttachment.id == _id(attachment)),
+                   Thread.space_id)
+
+
 def _require_known_category(user, category: Category | None) -> None:
     _require_known(user, select(Category.id).where(Category.id == _id(category)), Category.space_id)
 
@@ -222,14 +228,18 @@ RULES.update({
     "thread.move_out": lambda user, thread: thread.space.kind != "affinity" and can(user, "thread.moderate", thread),
     # An earlier text of a post: its post's readers', less those who do not read where it was left.
     "revision.view": lambda user, revision: reads_where_left(user, revision) and can(user, "post.view", revision.post),
+    # A picture or file attached to a post: exactly its post's readers (moderators of a deleted one too).
+    "post_attachment.view": lambda user, attachment: can(user, "post.view", attachment.post),
 })
 EXISTENCE_ACTION.update({
     Category: "category.view",
     Thread: "thread.view",
     Post: "post.view",
     PostRevision: "revision.view",
+    PostAttachment: "post_attachment.view",
     Flag: "flag.review",
 })
-NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "revision", "flag"))
+NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "revision", "flag",
+                                                             "post_attachment"))
 KNOWN_CHECKS.update({"thread": _require_known_thread, "post": _require_known_post,
-                     "category": _require_known_category})
+                     "category": _require_known_category, "post_attachment": _require_known_post_attachment})

@@ -5,6 +5,8 @@
 //   by id, in seq order, replaced only by a newer version of itself;
 // - what you send waits in an outbox (localStorage) with its client_id until the server's ack
 //   says it is stored; a resend after a lost ack is stored once (the server dedups client_id).
+// - a message with pictures or files goes by the API's multipart send (the socket carries words
+//   only); it arrives back like any other, live and in the missed list;
 // - a reply lives in its thread (static/js/chat_thread.js), not on the timeline; the timeline
 //   shows its parent's live reply count, and a reply whose thread this reader cannot open
 //   (the server answers 404 for its parent) stays on the timeline.
@@ -43,6 +45,25 @@
   }
   function replyCount(n) { return n === 1 ? label("oneReply") : label("replies", { n: n }); }
 
+  // The author's picture, or their initials on a coloured circle: as templates/_macros.html `avatar`
+  // (and hub.people.avatars.initials) draw it. Beside the name, it is decoration.
+  function initials(name) {
+    var words = String(name || "").replace(/\./g, " ").split(/\s+/).filter(function (w) { return /^[\p{L}\p{N}]/u.test(w); });
+    if (!words.length) { return "?"; }
+    return (words[0][0] + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase();
+  }
+  function avatarFor(author) {
+    var el;
+    if (author.avatar_url) {
+      el = document.createElement("img"); el.src = author.avatar_url; el.alt = ""; el.width = 24; el.height = 24;
+      el.className = "avatar avatar-24";
+    } else {
+      el = document.createElement("span"); el.setAttribute("aria-hidden", "true"); el.textContent = initials(author.name);
+      el.className = "avatar avatar-24 avatar-c" + (Number(author.id) % 8);
+    }
+    return el;
+  }
+
   // prefix: "m" on the timeline, "tp" a thread's first message, "r" a reply in the thread panel.
   function buildMessage(m, prefix) {
     prefix = prefix || "m";
@@ -58,7 +79,8 @@
     var time = document.createElement("time"); time.setAttribute("datetime", m.created_at);
     time.textContent = m.created_at.replace("T", " ").slice(0, 16);
     link.appendChild(time);
-    meta.appendChild(author); meta.appendChild(document.createTextNode(" ")); meta.appendChild(link);
+    meta.appendChild(avatarFor(m.author)); meta.appendChild(author); meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(link);
     if (m.edited_at && !m.deleted) {
       var edited = document.createElement("span"); edited.className = "chat-edited"; edited.textContent = " " + label("edited");
       meta.appendChild(edited);
@@ -75,6 +97,7 @@
       var body = document.createElement("div"); body.className = "chat-body prose";
       body.innerHTML = m.body_html;  // sanitized on the server by content.render
       li.appendChild(body);
+      if (m.attachments && m.attachments.length) { li.appendChild(attachmentsOf(m.attachments)); }
       var reacts = document.createElement("div"); reacts.className = "chat-reactions";
       Object.keys(m.reactions || {}).forEach(function (kind) {
         var span = document.createElement("span"); span.className = "chat-reaction"; span.dataset.kind = kind;
@@ -98,6 +121,28 @@
     }
     addActions(li, m);
     return li;
+  }
+
+  // As templates/_attachments.html: pictures shown, other files offered to download.
+  function attachmentsOf(items) {
+    var ul = document.createElement("ul"); ul.className = "attachments"; ul.setAttribute("aria-label", label("attachments"));
+    items.forEach(function (a) {
+      var li = document.createElement("li"), link = document.createElement("a");
+      link.href = a.url;
+      if (a.is_image) {
+        li.className = "attachment-image";
+        var img = document.createElement("img"); img.src = a.url; img.alt = a.filename; img.loading = "lazy";
+        if (a.width) { img.width = a.width; img.height = a.height; }
+        link.appendChild(img); li.appendChild(link);
+      } else {
+        li.className = "attachment-file"; link.textContent = a.filename; li.appendChild(link);
+        var meta = document.createElement("span"); meta.className = "meta";
+        meta.textContent = " (" + label("kb", { type: String(a.type).toUpperCase(), size: (Math.round(a.size / 102.4) / 10) }) + ")";
+        li.appendChild(meta);
+      }
+      ul.appendChild(li);
+    });
+    return ul;
   }
 
   function addActions(li, m) {
@@ -282,9 +327,44 @@
     sendItem(item);
   }
 
+  function hasFiles(form) {
+    var files = form && form.querySelector('input[type="file"]');
+    return !!(files && files.files && files.files.length);
+  }
+
+  // Pictures and files go with their words in one multipart send through the API; what it stored
+  // comes back as the message (and to everyone else live, as every message does).
+  function sendWithFiles(form, input, body, parentId, box) {
+    var data = new window.FormData();
+    data.append("body", body); data.append("client_id", newId());
+    if (parentId) { data.append("parent_id", parentId); }
+    Array.prototype.forEach.call(form.querySelector('input[type="file"]').files, function (f) { data.append("files", f); });
+    var button = form.querySelector('button[type="submit"]');
+    if (button) { button.disabled = true; }
+    if (box) { box.textContent = label("sending"); }
+    function done() { if (button) { button.disabled = false; } }
+    fetch("/api/v1/channels/" + channelId + "/messages", {
+      method: "POST", credentials: "same-origin", body: data,
+      headers: { "Accept": "application/json", "X-CSRFToken": window.hub.csrfToken() }
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (d) { return { ok: r.ok, data: d }; });
+    }).then(function (r) {
+      done();
+      if (!r.ok) {  // refused: the words and the files stay where they were, with what to fix
+        if (box) { box.textContent = (r.data.error && r.data.error.message) || label("offline"); }
+        return;
+      }
+      if (box) { box.textContent = ""; }
+      input.value = "";
+      form.dispatchEvent(new window.Event("hub:sent"));
+      upsert(r.data);
+    }).catch(function () { done(); if (box) { box.textContent = label("offline"); } });
+  }
+
   function submit(event) {
     event.preventDefault();
-    var input = $("f-body"), body = input.value.trim();
+    var input = $("f-body"), body = input.value.trim(), form = $("chat-composer");
+    if (hasFiles(form)) { sendWithFiles(form, input, body, null, $("chat-error")); return; }
     if (!body) { return; }
     input.value = "";
     queue(body, null);
@@ -398,7 +478,8 @@
     window.hubChat = { socket: socket, seen: function () { return seen; } };
     if (window.hubChatThread) {
       thread = window.hubChatThread({ build: buildMessage, pendingItem: pendingItem, queue: queue, label: label,
-                                      userId: userId, wireMentions: wireMentions });
+                                      userId: userId, wireMentions: wireMentions, hasFiles: hasFiles,
+                                      sendWithFiles: sendWithFiles });
     }
     socket.on("connect", function () {
       document.body.dataset.chat = "connected"; setConnection(label("online"));

@@ -125,6 +125,10 @@
     function submit(event) {
       event.preventDefault();
       var body = input.value.trim();
+      if (threadId && api.hasFiles(form)) {
+        api.sendWithFiles(form, input, body, Number(threadId), document.getElementById("chat-thread-error"));
+        return;
+      }
       if (!body || !threadId) { return; }
       input.value = "";
       api.queue(body, Number(threadId));

@@ -1,5 +1,5 @@
 """Reads a PDF or Word document from stdin in a separate, resource-limited process (see
-hub.library.extract): parsing untrusted documents can take minutes of CPU or gigabytes of memory
+hub.extract): parsing untrusted documents can take minutes of CPU or gigabytes of memory
 for a file of a few kilobytes, and that must never happen inside a request.
 
 Prints "VALID" as soon as the document has been opened and checked, then its text as JSON.

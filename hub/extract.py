@@ -1,5 +1,5 @@
 """Opening untrusted PDF and Word files in a child process with CPU, memory and time limits
-(hub/library/extract_worker.py), so a crafted file costs its uploader a refusal or a file
+(hub/extract_worker.py), so a crafted file costs its uploader a refusal or a file
 without search text, never the server minutes of CPU or gigabytes of memory."""
 from __future__ import annotations
 

@@ -115,7 +115,8 @@ def _allowed(searcher, scope):
 def _hit(found_hit) -> Hit:
     stored = found_hit.fields()
     title_text, body_text = stored.get("title") or "", stored.get("body") or ""
-    title = found_hit.highlights("title", text=title_text, top=1) or escape(title_text)
+    # A title comes whole, its matches marked: a fragment of it reads as some other thread's words.
+    title = _whole_titles().highlight_hit(found_hit, "title", text=title_text, top=1) or escape(title_text)
     snippet = found_hit.highlights("body", text=body_text, top=2) or escape(_clip(body_text, 240))
     return Hit(kind=stored["kind"], id=stored["id"], space_id=stored.get("space_id") or None,
                title=Markup(title), snippet=Markup(snippet), context=stored.get("context") or "",
@@ -215,6 +216,10 @@ def similar_threads(user, title: str, body: str, space=None, limit: int = 5) -> 
         hits = _recheck(user, [_hit(h) for h in found])
     preferred = [h for h in hits if space is not None and h.space_id == space.id]
     return (preferred + [h for h in hits if h not in preferred])[:limit]
+
+
+def _whole_titles() -> highlight.Highlighter:
+    return highlight.Highlighter(fragmenter=highlight.WholeFragmenter(), formatter=EscapingFormatter())
 
 
 class EscapingFormatter(highlight.Formatter):

@@ -27,7 +27,7 @@ SIGNED_IN_HTML = {
     "forums.history", "forums.delete_post", "forums.restore_post", "forums.react", "forums.who_reacted",
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
-    "forums.categories", "forums.edit_category",
+    "forums.categories", "forums.edit_category", "forums.flag_queue", "forums.post_item",
     # search: filtered inside the index by policy.search_scope, every hit re-checked (tests/test_search_access.py)
     "search.search",
     # library: every page asks the policy about its space, resource, file or collection (tests/test_library_access.py)

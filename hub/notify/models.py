@@ -14,6 +14,9 @@ from hub.extensions import db, utcnow
 WATCH_LEVELS = ("watching", "tracking", "normal", "muted")
 EMAIL_FREQUENCIES = ("immediately", "daily", "weekly", "never")
 DEFAULT_FREQUENCY = "daily"
+# Kinds of notification a person may turn off (the rest, mentions and replies among them, follow
+# watching levels instead). None is off until they say so.
+OPTIONAL_KINDS = ("reaction",)
 
 
 class Notification(db.Model):
@@ -54,3 +57,12 @@ class EmailSettings(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     frequency: Mapped[str] = mapped_column(String(12), default=DEFAULT_FREQUENCY)
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MutedKind(db.Model):
+    """A kind of notification (one of OPTIONAL_KINDS) someone chose not to get."""
+
+    __tablename__ = "notification_mutes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)

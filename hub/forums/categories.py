@@ -59,6 +59,16 @@ def general_category(actor, space: Space, offered: list[Category] | None = None)
     return next((c for c in offered if c.who_may_start == "everyone"), offered[0] if offered else None)
 
 
+def form_choice(actor, space: Space, wanted) -> tuple[list[Category], int | str]:
+    """What a New thread form offers the person, and the category it starts on: the one asked for
+    when they may start threads there, else the space's general one ("" when none is open to them)."""
+    offered = startable(actor, space)
+    if str(wanted or "") in {str(c.id) for c in offered}:
+        return offered, wanted
+    general = general_category(actor, space, offered)
+    return offered, general.id if general else ""
+
+
 def _validated(space: Space, data: dict, current: Category | None = None) -> dict:
     """The fields `data` names, checked (all of them for a new category; a change keeps the rest)."""
     errors: dict[str, str] = {}

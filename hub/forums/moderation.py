@@ -6,7 +6,6 @@ the policy about the thread where it is now.
 """
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -18,7 +17,6 @@ from hub.forums import fanout
 from hub.forums.mentions import withdraw_crossing_quotes
 from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, PostRevision, Thread
 from hub.forums.services import set_standing
-from hub.notify import services as notify
 from hub.spaces.models import Space
 from hub.validation import ValidationError, require_text
 

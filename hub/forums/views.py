@@ -122,10 +122,7 @@ def new_thread(slug: str):
         else:
             return redirect(url_for("forums.thread", thread_id=thread.id))
     kinds = [k for k in THREAD_KINDS if k != "announcement" or policy.can(current_user, "space.manage", space)]
-    offered = category_service.startable(current_user, space)
-    if str(form.get("category_id", "")) not in {str(c.id) for c in offered}:
-        general = category_service.general_category(current_user, space, offered)
-        form["category_id"] = general.id if general else ""
+    offered, form["category_id"] = category_service.form_choice(current_user, space, form.get("category_id"))
     return render_template("forums/new_thread.html", space=space, form=form, errors=errors, kinds=kinds,
                            category_options=[(c.id, c.name) for c in offered]), (422 if errors else 200)
 

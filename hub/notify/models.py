@@ -30,7 +30,7 @@ class Notification(db.Model):
     space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
     # The policy action the recipient must still pass on the subject when it is shown or sent.
     requires: Mapped[str] = mapped_column(String(40), default="space.view")
-    subject_type: Mapped[str | None] = mapped_column(String(20))  # "thread" | "post" | None (the space)
+    subject_type: Mapped[str | None] = mapped_column(String(20))  # a key of notify.SUBJECT_TYPES, or None (the space)
     subject_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from hub import policy, realtime
 from hub.extensions import db, utcnow
 from hub.forums.models import Flag, Post, Thread
-from hub.notify.models import DEFAULT_FREQUENCY, EMAIL_FREQUENCIES, OPTIONAL_KINDS, EmailSettings, MutedKind, Notification
+from hub.notify.models import (DEFAULT_FREQUENCY, EMAIL_FREQUENCIES, OPTIONAL_KINDS, EmailSettings, MutedKind,
+                               Notification)
 from hub.people.models import User
 from hub.spaces.models import Space
 from hub.validation import ValidationError

@@ -67,7 +67,8 @@ def test_a_flag_reaches_staff_live_and_waits_in_their_review_queue(browser, live
         expect(pat.locator(".flash", has_text="A facilitator of this space will review the post")).to_be_visible()
 
         staff.locator("#notification-count", has_text=re.compile(r"^" + str(before + 1) + r"$")).wait_for()
-        expect(staff.locator("#live-status")).to_have_text(re.compile(r"flagged a post in “Introduce your team”: Off topic"))
+        expect(staff.locator("#live-status")).to_have_text(
+            re.compile(r"flagged a post in “Introduce your team”: Off topic"))
 
         staff.goto(live_server + COHORT + "/forum")
         count = staff.locator(".space-tabs a[href$='/flags'] .tab-count")

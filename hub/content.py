@@ -112,3 +112,21 @@ def excerpt(html: str, length: int = 200) -> str:
     text = bleach.clean(html, tags=set(), strip=True)
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def blocks(html: str) -> list[Markup]:
+    """The top-level blocks (paragraphs, lists, quotes, tables) of stored safe HTML, each cleaned
+    again on its own, so that two versions of a post can be compared as they read."""
+    from lxml import html as lxml_html
+
+    if not html or not html.strip():
+        return []
+    found = []
+    for part in lxml_html.fragments_fromstring(html):
+        text = part if isinstance(part, str) else lxml_html.tostring(part, encoding="unicode", with_tail=False)
+        tail = "" if isinstance(part, str) else (part.tail or "")
+        for piece in (text, tail):
+            if piece.strip():
+                found.append(Markup(bleach.clean(piece.strip(), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                                                 protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)))
+    return found

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from hub.extensions import db
 from hub.forums import moderation, reactions, services
-from hub.forums.categories import categories_of
-from hub.forums.models import Post, Thread
+from hub.forums.categories import categories_of, update_category
+from hub.forums.models import Category, Post, Thread
 from hub.people.models import Cohort, Team, User
 from hub.spaces.models import Space
 
@@ -39,6 +39,9 @@ def _write() -> None:
     pat, maria = _person("participant@demo.hub"), _person("maria.hernández@demo.hub")
     kevin, morgan, aisha = _person("kevin.tran@demo.hub"), _person("member@demo.hub"), _person("aisha.bello@demo.hub")
     hannah = _person("hannah.cohen@demo.hub")
+    # Announcements are the facilitators' news (new spaces start so; the demo's are set to match).
+    for announcements in db.session.scalars(select(Category).where(Category.slug == "announcements")).all():
+        update_category(facilitator, announcements, {"who_may_start": "facilitators"})
     commons = db.session.scalar(select(Space).where(Space.slug == "commons"))
     network = db.session.scalar(select(Cohort).where(Cohort.program == "learning_network")).space
     riverside = db.session.scalar(select(Team).where(Team.name == "Riverside Diabetes Equity Team")).space

@@ -71,8 +71,11 @@ def join_space(person: User, to: Space, role: str = "member") -> SpaceMembership
 def thread(author: User, where: Space, title: str = "A thread", body: str = "Opening words", **fields):
     """A thread through the real service (mentions, notifications and all). Needs a request context."""
     from hub.forums import services as forum
-    from hub.forums.categories import categories_of
-    data = {"title": title, "body": body, "category_id": categories_of(where)[0].id, **fields}
+    from hub.forums.categories import categories_of, general_category
+    # The category the New thread form offers first (categories_of(where)[0] for someone who may
+    # start no thread there, so that the service answers them).
+    category = general_category(author, where) or categories_of(where)[0]
+    data = {"title": title, "body": body, "category_id": category.id, **fields}
     return forum.create_thread(author, where, data)
 
 

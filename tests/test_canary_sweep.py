@@ -181,7 +181,7 @@ def _plant_forums(world):
     for person in (world.member, world.facilitator):
         db.session.add(EmailSettings(user_id=person.id, frequency="immediately"))
     db.session.commit()
-    first = lambda space: categories_of(space)[0].id  # noqa: E731
+    first = lambda space: next(c.id for c in categories_of(space) if c.who_may_start == "everyone")  # noqa: E731
     cohort, team = world.cohort.space, world.team.space
     secret = forum.create_thread(world.member, world.secret, {
         "title": "CANARY-SECRET-THREAD-TITLE", "body": "Opening CANARY-SECRET-OPENING", "category_id": first(world.secret),

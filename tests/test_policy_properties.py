@@ -203,6 +203,11 @@ forum_worlds = st.fixed_dictionaries({
     "left": st.lists(st.none() | st.integers(0, 8), max_size=8),
     # Per post: how many pictures or files are attached to it.
     "attached": st.lists(st.integers(0, 2), max_size=8),
+    # Per space, who may start threads and who may reply in its first category.
+    "rights": st.lists(st.tuples(st.sampled_from(["everyone", "facilitators"]),
+                                 st.sampled_from(["everyone", "facilitators"])), min_size=9, max_size=9),
+    # Flags: (post, reporter).
+    "flags": st.lists(st.tuples(st.integers(0, 7), st.integers(0, 5)), max_size=4),
 })
 
 _FILE_COLUMNS = {"filename": "f.txt", "content_type": "text/plain", "type_label": "text", "size": 1, "sha256": "0" * 64}
@@ -212,9 +217,12 @@ def _add_forum(data, users, all_spaces):
     from datetime import timedelta
 
     from hub.forums.categories import categories_of
-    from hub.forums.models import Post, PostAttachment, PostRevision, Thread
+    from hub.forums.models import Flag, Post, PostAttachment, PostRevision, Thread
 
     base = _stagger_joining(data["narrow"], all_spaces)
+    for space, (start, reply) in zip(all_spaces, data["rights"]):
+        first = categories_of(space)[0]
+        first.who_may_start, first.who_may_reply = start, reply
     threads = []
     for s, u, offset, state in data["threads"]:
         if s < len(all_spaces) and u < len(users):
@@ -242,6 +250,9 @@ def _add_forum(data, users, all_spaces):
     for post, count in zip(posts, data["attached"]):
         db.session.add_all(PostAttachment(post_id=post.id, uploader_id=post.author_id, **_FILE_COLUMNS)
                            for _ in range(count))
+    for p, u in data["flags"]:
+        if p < len(posts) and u < len(users):
+            db.session.add(Flag(post_id=posts[p].id, reporter_id=users[u].id, reason="spam"))
     db.session.commit()
     db.session.expire_all()
 
@@ -249,7 +260,7 @@ def _add_forum(data, users, all_spaces):
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=forum_worlds)
 def test_forum_scope_audience_and_predicate_agree(app, data):
-    from hub.forums.models import Post, PostAttachment, PostRevision, Thread
+    from hub.forums.models import Flag, Post, PostAttachment, PostRevision, Thread
 
     users, all_spaces = _build(data["world"])
     _add_forum(data, users, all_spaces)
@@ -278,6 +289,16 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
             for post in (p for p in posts if p.thread_id == thread.id):
                 for action, allowed in page[post.id].items():
                     assert allowed == policy.can(viewer, action, post), (action, post.id)
+    _forum_rights_agree(users, all_spaces, threads)
+    flags = list(db.session.scalars(select(Flag)))
+    for viewer in users + [AnonymousUser()]:
+        scoped_flags = {f.id for f in db.session.scalars(policy.scope(select(Flag), viewer))}
+        assert scoped_flags == {f.id for f in flags if policy.can(viewer, "flag.review", f)}
+    for flag in flags:
+        # Who hears of a flag (its notification) is exactly who may review it.
+        assert policy.audience(flag) == {u.id for u in users if policy.can(u, "flag.review", flag)}
+        some = {u.id for u in users[::2]}
+        assert policy.audience(flag, among=some) == policy.audience(flag) & some
     for thread in threads:
         assert policy.audience(thread) == {u.id for u in users if policy.can(u, "thread.view", thread)}
     for post in posts:
@@ -293,6 +314,45 @@ def test_forum_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(attachment) == policy.audience(attachment.post)
         some = {u.id for u in users[::2]}
         assert policy.audience(attachment, among=some) == policy.audience(attachment) & some
+
+
+def _forum_rights_agree(users, all_spaces, threads):
+    """Categories' posting rights and the moves between them: the page's answers (permissions), an
+    Asker's and the predicate's agree; a facilitators-only category opens to its space's moderators
+    only; the New thread form offers exactly the categories one may start threads in; a move is
+    allowed only to a moderator of both ends, never out of an affinity space or into an archived one."""
+    from hub.forums.categories import categories_of, startable
+    from hub.forums.models import Post
+
+    firsts = [categories_of(space)[0] for space in all_spaces]
+    for viewer in users + [AnonymousUser()]:
+        asker = policy.Asker(viewer)
+        for thread in threads:
+            posts = list(db.session.scalars(select(Post).where(Post.thread_id == thread.id)))
+            page = policy.permissions(viewer, thread, posts)["thread"]
+            for action, allowed in page.items():
+                assert allowed == policy.can(viewer, action, thread) == asker.can(action, thread), (action, thread.id)
+            if page["thread.reply"]:
+                assert page["thread.view"] and (thread.category.who_may_reply == "everyone"
+                                                or policy.can(viewer, "space.manage", thread.space))
+            for category in firsts:
+                to = policy.Destination(thread, category)
+                moves = policy.can(viewer, "thread.move_into", to)
+                assert moves == asker.can("thread.move_into", to), (thread.id, category.id)
+                if moves:
+                    assert policy.can(viewer, "thread.moderate", thread)
+                    assert policy.can(viewer, "category.manage", category) and not category.space.is_archived
+                    assert category.space_id == thread.space_id or thread.space.kind != "affinity"
+        for space in all_spaces:
+            offered = {c.id for c in startable(viewer, space)}
+            for category in categories_of(space):
+                starts = policy.can(viewer, "category.start_thread", category)
+                assert starts == asker.can("category.start_thread", category) == (category.id in offered)
+                assert starts == (policy.can(viewer, "space.post", space) and (
+                    category.who_may_start == "everyone" or policy.can(viewer, "space.manage", space)))
+            for action in ("category.view", "category.manage"):
+                assert policy.can(viewer, action, firsts[all_spaces.index(space)]) == \
+                    asker.can(action, firsts[all_spaces.index(space)])
 
 
 # Library content on the same worlds: resources in every status, some hidden or deleted, written

@@ -31,7 +31,7 @@ SIGNED_IN_HTML = {
     "forums.history", "forums.delete_post", "forums.restore_post", "forums.react", "forums.who_reacted",
     "forums.flag", "forums.accept", "forums.moderate_thread", "forums.move_thread", "forums.moderate_post",
     "forums.watch_thread", "forums.watch_category", "forums.flags", "forums.resolve_flag", "forums.moderation_log",
-    "forums.categories", "forums.edit_category",
+    "forums.categories", "forums.edit_category", "forums.flag_queue", "forums.post_item",
     # a post's attachments: exactly its readers (policy post_attachment.view; tests/test_attachments.py)
     "forums.attachment",
     # search: filtered inside the index by policy.search_scope, every hit re-checked (tests/test_search_access.py)

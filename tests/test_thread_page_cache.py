@@ -142,7 +142,17 @@ CHANGES = {
                        '<span class="badge" id="notification-count" aria-live="polite">1</span>'),
     "becoming the space's facilitator": (lambda w, t, p: f.join_space(w.participant, w.cohort.space, "facilitator"),
                                          "Moderate this thread"),
+    # Issue 17: a category's posting rights, and the reader's own reaction in the React picker.
+    "a category closed to replies": (lambda w, t, p: _close_to_replies(w.facilitator, t),
+                                     "Only the facilitators of this space reply in"),
+    "the reader's own reaction": (lambda w, t, p: reactions.toggle(w.participant, p, "tada"),
+                                  'aria-pressed="true" aria-label="React with celebrate"'),
 }
+
+
+def _close_to_replies(actor, thread):
+    from hub.forums.categories import update_category
+    update_category(actor, thread.category, {"who_may_reply": "facilitators"})
 
 
 def _rename(person, name):

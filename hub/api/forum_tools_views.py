@@ -3,6 +3,7 @@ drafts, preview and mention autocomplete (twins of the facilitator pages and the
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub import content, policy
@@ -20,6 +21,8 @@ from hub.validation import ValidationError, normalise_text
 def category_json(category: Category, viewer) -> dict:
     return {"id": category.id, "space_id": category.space_id, "name": category.name, "slug": category.slug,
             "description": category.description, "position": category.position,
+            "who_may_start": category.who_may_start, "who_may_reply": category.who_may_reply,
+            "can_start_threads": policy.can(viewer, "category.start_thread", category),
             "watch_level": reading.category_level(viewer, category)}
 
 
@@ -108,12 +111,18 @@ def _category_for_move(value):
 @bp.patch("/threads/<int:thread_id>")
 @api_login_required
 def moderate_thread(thread_id: int):
-    """Moderation: pinned, pinned_globally, locked, hidden, slow_mode_seconds, category_id (move)."""
+    """Moderation: pinned, pinned_globally, locked, hidden, slow_mode_seconds, category_id (move; a
+    one-way move, into an affinity space, also needs "confirm_one_way": true, as the form asks)."""
     thread = _get(Thread, thread_id, "thread.view")
     data = json_body()
+    confirmed = data.pop("confirm_one_way", False) is True
     unknown = set(data) - set(MODERATION)
     if unknown or not data:
         raise ValidationError({"body": "Send one or more of: " + ", ".join(sorted(MODERATION))})
+    if "category_id" in data and not confirmed and moderation.needs_confirmation(
+            current_user, thread, _category_for_move(data["category_id"])):
+        raise ValidationError({"confirm_one_way": _("A thread moved into an affinity space can never be moved out "
+                                                    "again: send confirm_one_way: true to move it.")})
     for key, value in data.items():
         MODERATION[key](thread, value)
     return jsonify(thread_json(thread))
@@ -142,12 +151,26 @@ def flag_post(post_id: int):
     return jsonify({"id": flag.id, "status": flag.status}), 201
 
 
+def flag_json(flag: Flag) -> dict:
+    thread = flag.post.thread
+    return {"id": flag.id, "post_id": flag.post_id, "reporter_id": flag.reporter_id,
+            "reporter": {"id": flag.reporter.id, "name": flag.reporter.name}, "reason": flag.reason,
+            "reason_label": str(moderation.REASON_WORDS[flag.reason]), "message": flag.message,
+            "space": {"id": thread.space.id, "name": thread.space.name},
+            "thread": {"id": thread.id, "title": thread.title}, "created_at": iso(flag.created_at)}
+
+
 @bp.get("/spaces/<int:space_id>/flags")
 @api_login_required
 def open_flags(space_id: int):
     found = moderation.open_flags(current_user, db.session.get(Space, space_id))
-    return jsonify({"items": [{"id": f.id, "post_id": f.post_id, "reporter_id": f.reporter_id, "reason": f.reason,
-                               "message": f.message, "created_at": iso(f.created_at)} for f in found], "next": None})
+    return jsonify({"items": [flag_json(f) for f in found], "next": None})
+
+
+@bp.get("/flags")
+@api_login_required
+def flag_queue():
+    return jsonify({"items": [flag_json(f) for f in moderation.review_queue(current_user)], "next": None})
 
 
 @bp.post("/flags/<int:flag_id>/resolve")
@@ -162,7 +185,8 @@ def resolve_flag(flag_id: int):
 @api_login_required
 def moderation_log(space_id: int):
     entries = moderation.log_of(current_user, db.session.get(Space, space_id))
-    return jsonify({"items": [{"id": e.id, "action": e.action, "actor_id": e.actor_id, "thread_id": e.thread_id,
+    return jsonify({"items": [{"id": e.id, "action": e.action, "action_label": str(moderation.ACTION_WORDS.get(
+                                   e.action, e.action)), "actor_id": e.actor_id, "thread_id": e.thread_id,
                                "post_id": e.post_id, "detail": e.detail, "created_at": iso(e.created_at)}
                               for e in entries], "next": None})
 

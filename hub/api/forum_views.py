@@ -161,7 +161,10 @@ def post_revisions(post_id: int):
     versions = queries.revisions(current_user, post)
     return jsonify({"items": [{"number": v["number"], "title": v["title"], "body": v["body"],
                                "editor": {"id": v["editor"].id, "name": v["editor"].name}, "created_at": iso(v["at"]),
-                               "diff": [{"kind": k, "line": line} for k, line in v["diff"]]} for v in versions],
+                               "body_html": str(v["html"]),
+                               "diff": [{"kind": k, "line": line} for k, line in v["diff"]],
+                               "rendered_diff": [{"kind": k, "html": str(block)} for k, block in v["rendered_diff"]]}
+                              for v in versions],
                     "next": None})
 
 
@@ -176,9 +179,14 @@ def post_reactions(post_id: int):
 @bp.post("/posts/<int:post_id>/reactions")
 @api_login_required
 def toggle_reaction(post_id: int):
+    """Toggle one reaction; the answer carries the post's reactions as they are now (the thread
+    page updates its counts from it)."""
     post = _get(Post, post_id, "post.view")
-    on = reactions.toggle(current_user, post, str(json_body().get("kind", "")))
-    return jsonify({"kind": request.get_json()["kind"], "on": on})
+    kind = str(json_body().get("kind", ""))
+    on = reactions.toggle(current_user, post, kind)
+    now = reactions.summary(current_user, post.thread, [post]).get(post.id, {})
+    return jsonify({"kind": kind, "on": on, "reactions": {k: {"count": v["count"], "mine": v["mine"]}
+                                                          for k, v in now.items()}})
 
 
 @bp.post("/threads/<int:thread_id>/accept")

@@ -114,8 +114,10 @@ def space_agreement_accept(space_id: int):
 @api_login_required
 def space_audit(space_id: int):
     events = membership.audit_log(current_user, _space(space_id))
-    return jsonify({"items": [{"id": e.id, "action": e.action, "actor_id": e.actor_id, "subject_id": e.subject_id,
-                               "detail": e.detail, "created_at": iso(e.created_at)} for e in events], "next": None})
+    return jsonify({"items": [{"id": e.id, "action": e.action,
+                               "action_label": str(membership.AUDIT_WORDS.get(e.action, e.action)),
+                               "actor_id": e.actor_id, "subject_id": e.subject_id, "detail": e.detail,
+                               "created_at": iso(e.created_at)} for e in events], "next": None})
 
 
 @bp.post("/spaces/<int:space_id>/facilitators")

@@ -44,3 +44,16 @@ def email_settings():
 def set_email_settings():
     settings = notify.update_email_settings(current_user, json_body())
     return jsonify({"frequency": settings.frequency, "when_away": settings.when_away})
+
+
+@bp.get("/me/notification-settings")
+@api_login_required
+def notification_settings():
+    """Kinds of notification you may turn off, and whether each is on."""
+    return jsonify(notify.optional_kinds(current_user))
+
+
+@bp.put("/me/notification-settings")
+@api_login_required
+def set_notification_settings():
+    return jsonify(notify.set_optional_kinds(current_user, json_body()))

@@ -14,6 +14,7 @@ def _obj(**props) -> dict:
 
 STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 NULL_STR = {"type": ["string", "null"]}
+WHO = {"type": "string", "enum": ["everyone", "facilitators"], "description": "facilitators: the space's only"}
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STR, message=STR, fields={"type": "object", "additionalProperties": STR})),
     "Person": _obj(id=INT, name=STR, pronouns=STR, title=STR, organization={"type": ["object", "null"]},
@@ -53,7 +54,12 @@ SCHEMAS = {
                        width={"type": ["integer", "null"]}, height={"type": ["integer", "null"]},
                        url={"type": "string", "description": "For a signed-in browser; with a token, "
                                                             "GET /post-attachments/{id} or /message-attachments/{id}"}),
-    "Category": _obj(id=INT, space_id=INT, name=STR, slug=STR, description=STR, position=INT, watch_level=STR),
+    "Category": _obj(id=INT, space_id=INT, name=STR, slug=STR, description=STR, position=INT, watch_level=STR,
+                     who_may_start=WHO, who_may_reply=WHO, can_start_threads=BOOL),
+    "Flag": _obj(id=INT, post_id=INT, reporter_id=INT, reporter=_obj(id=INT, name=STR), reason=STR,
+                 reason_label=STR, message=STR, space=_obj(id=INT, name=STR), thread=_obj(id=INT, title=STR),
+                 created_at=STR),
+    "CategoryWrite": _obj(name=STR, description=STR, who_may_start=WHO, who_may_reply=WHO),
     "Draft": _obj(key=STR, title=STR, body=STR, updated_at=NULL_STR),
     "Level": _obj(level={"type": "string", "enum": ["watching", "tracking", "normal", "muted"]}),
     "SearchHit": _obj(kind={"type": "string", "enum": ["thread", "post", "resource", "message", "person", "space",
@@ -163,6 +169,10 @@ ROUTES = [
      None, _obj(frequency=STR, when_away=BOOL), 200),
     ("put", "/me/email-settings", "Set them (only what is named): frequency immediately, daily, weekly or never; "
      "when_away true or false", _obj(frequency=STR, when_away=BOOL), _obj(frequency=STR, when_away=BOOL), 200),
+    ("get", "/me/notification-settings", "Kinds of notification you may turn off, and whether each is on", None,
+     _obj(reaction=BOOL), 200),
+    ("put", "/me/notification-settings", "Turn them on or off ({\"reaction\": false}: not told of reactions to your "
+     "posts)", _obj(reaction=BOOL), _obj(reaction=BOOL), 200),
     ("get", "/me/reading", "Your unread and new thread counts", None, _obj(unread=INT, new=INT), 200),
     ("get", "/latest", "Latest threads across every space you may read (?tag=, ?status=unanswered|solved)", None,
      ["Thread"], 200),
@@ -171,9 +181,10 @@ ROUTES = [
      "\"files\"; then the body may be empty)", "ThreadCreate", "Thread", 201),
     ("get", "/threads/{thread_id}", "A thread with a page of its posts (?cursor= page)", None, "Thread", 200),
     ("patch", "/threads/{thread_id}", "Moderate: pinned, pinned_globally, locked, hidden, slow_mode_seconds, "
-     "category_id (move; a thread in an affinity space moves only between its space's categories)",
-     _obj(pinned=BOOL, pinned_globally=BOOL, locked=BOOL, hidden=BOOL, slow_mode_seconds=INT, category_id=INT),
-     "Thread", 200),
+     "category_id (move; a thread in an affinity space moves only between its space's categories, and a move "
+     "into one, which cannot be undone, needs confirm_one_way: true)",
+     _obj(pinned=BOOL, pinned_globally=BOOL, locked=BOOL, hidden=BOOL, slow_mode_seconds=INT, category_id=INT,
+          confirm_one_way=BOOL), "Thread", 200),
     ("post", "/threads/{thread_id}/posts", "Reply (JSON, or multipart with pictures and files in \"files\"; then "
      "the body may be empty)", _obj(body=STR), "Post", 201),
     ("post", "/posts/{post_id}/attachments", "Attach pictures or files to a post (its editors; multipart, "
@@ -193,26 +204,28 @@ ROUTES = [
      _obj(body=STR, title=STR, tags={"type": "array", "items": STR}), "Post", 200),
     ("delete", "/posts/{post_id}", "Delete a post (the opening post deletes its thread)", None, None, 204),
     ("post", "/posts/{post_id}/restore", "Restore a deleted post (moderators)", None, "Post", 200),
-    ("get", "/posts/{post_id}/revisions", "Every version of a post with diffs", None,
+    ("get", "/posts/{post_id}/revisions", "Every version of a post (body, body_html) with diffs of its source "
+     "(diff: lines) and as it reads (rendered_diff: blocks of safe HTML)", None,
      _obj(items={"type": "array"}, next=NULL_STR), 200),
     ("get", "/posts/{post_id}/reactions", "Reactions and who reacted (people you may see)", None,
      _obj(items={"type": "array"}, next=NULL_STR), 200),
-    ("post", "/posts/{post_id}/reactions", "Toggle a reaction", _obj(kind=STR), _obj(kind=STR, on=BOOL), 200),
+    ("post", "/posts/{post_id}/reactions", "Toggle a reaction (its post's author is told of an added one unless "
+     "they turned that off); answers with the post's reactions now", _obj(kind=STR),
+     _obj(kind=STR, on=BOOL, reactions={"type": "object", "description": "{kind: {count, mine}}"}), 200),
     ("post", "/posts/{post_id}/hide", "Hide a post (moderators)", _obj(reason=STR), "Ok", 200),
     ("post", "/posts/{post_id}/unhide", "Unhide a post (moderators)", None, "Ok", 200),
     ("post", "/posts/{post_id}/flags", "Flag a post for the space's facilitators", _obj(reason=STR, message=STR),
      _obj(id=INT, status=STR), 201),
-    ("get", "/spaces/{space_id}/flags", "Open flags (the space's moderators)", None,
-     _obj(items={"type": "array"}, next=NULL_STR), 200),
+    ("get", "/spaces/{space_id}/flags", "Open flags (the space's moderators)", None, ["Flag"], 200),
+    ("get", "/flags", "Site staff's review queue: open flags in every space they moderate", None, ["Flag"], 200),
     ("post", "/flags/{flag_id}/resolve", "Act on a flag: hide the post or dismiss", _obj(action=STR),
      _obj(id=INT, status=STR), 200),
     ("get", "/spaces/{space_id}/moderation-log", "Who did what, when (the space's moderators)", None,
      _obj(items={"type": "array"}, next=NULL_STR), 200),
     ("get", "/spaces/{space_id}/categories", "A space's categories", None, ["Category"], 200),
-    ("post", "/spaces/{space_id}/categories", "Add a category (moderators)", _obj(name=STR, description=STR),
-     "Category", 201),
-    ("patch", "/categories/{category_id}", "Rename or describe a category", _obj(name=STR, description=STR),
-     "Category", 200),
+    ("post", "/spaces/{space_id}/categories", "Add a category (moderators)", "CategoryWrite", "Category", 201),
+    ("patch", "/categories/{category_id}", "Rename, describe, or say who may start threads and reply in a "
+     "category (only the fields sent change)", "CategoryWrite", "Category", 200),
     ("delete", "/categories/{category_id}", "Delete an empty category", None, None, 204),
     ("put", "/categories/{category_id}/watch", "Set your level for a category", "Level", "Level", 200),
     ("get", "/spaces/{space_id}/mentionable", "Mention autocomplete: people who can see the space (?q=)", None,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from hub import policy, realtime
 from hub.forums import reading
-from hub.forums.models import Post, Thread
+from hub.forums.models import Flag, Post, Thread
 from hub.notify import services as notify
 
 
@@ -42,8 +42,9 @@ def after_post(actor, thread: Thread, post: Post, prepared, new_thread: bool) ->
     else:
         send({u for u, level in levels.items() if level == "watching"}, "reply",
              _text("%(name)s replied in “%(title)s”", name=actor.name, title=thread.title))
+    # An open page of the thread inserts the post (forums.js asks for it as its reader sees it).
     realtime.emit_to_users(readers - {actor.id}, "forum_activity",
-                           {"thread_id": thread.id, "space_id": space.id, "number": post.number})
+                           {"thread_id": thread.id, "space_id": space.id, "number": post.number, "post_id": post.id})
 
 
 def after_edit(actor, thread: Thread, post: Post, prepared, handles_before: set[str]) -> None:
@@ -63,8 +64,32 @@ def answer_accepted(actor, thread: Thread, post: Post) -> None:
                   url_for("forums.permalink", post_id=post.id), thread.space, requires="post.view", subject=post)
 
 
+def reacted(actor, post: Post, emoji: str) -> None:
+    """A reaction added to someone's post tells its author (unless they turned reactions off, which
+    hub.notify asks), once while a note about the post's reactions waits unread for them."""
+    if post.author_id == actor.id or notify.has_unread(post.author_id, "reaction", post):
+        return
+    thread = post.thread
+    notify.notify([post.author_id], "reaction",
+                  _text("%(name)s reacted %(emoji)s to your post in “%(title)s”", name=actor.name, emoji=emoji,
+                        title=thread.title),
+                  url_for("forums.permalink", post_id=post.id), thread.space, requires="post.view", subject=post)
+
+
 def after_withdraw(thread: Thread, lost: set[int]) -> None:
     """A thread (or a post in it) hidden, deleted or moved: the open pages of the people who
     can no longer read it (`lost`, worked out by the caller around the change) let go of it.
     Notifications need nothing here: they are re-checked against their subject at every use."""
     realtime.emit_to_users(lost, "forum_changed", {"thread_id": thread.id})
+
+
+def flagged(actor, flag: Flag, reason) -> None:
+    """Everyone who reviews the flag (policy.audience: the space's moderators who read the post) hears
+    of it, with the reason in words. Email of a team or affinity space's note carries none of its
+    words (hub.notify.email asks where the flag's post is)."""
+    thread = flag.post.thread
+    notify.notify(policy.audience(flag) - {actor.id}, "flag",
+                  _text("%(name)s flagged a post in “%(title)s”: %(reason)s", name=actor.name, title=thread.title,
+                        reason=reason),
+                  url_for("forums.flags", slug=thread.space.slug) + f"#flag-{flag.id}", thread.space,
+                  requires="flag.review", subject=flag)

@@ -12,6 +12,9 @@ from hub.extensions import db, utcnow
 THREAD_KINDS = ("discussion", "question", "announcement")
 REACTIONS = {"thumbsup": "👍", "heart": "❤️", "tada": "🎉", "lightbulb": "💡", "pray": "🙏"}
 FLAG_REASONS = ("harmful", "off_topic", "privacy", "spam", "other")
+# Who may start threads in, or reply in, a category: anyone who may post in its space, or only the
+# space's facilitators (its moderators; hub.policy.forums decides).
+CATEGORY_RIGHTS = ("everyone", "facilitators")
 
 
 class Category(db.Model):
@@ -25,6 +28,8 @@ class Category(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    who_may_start: Mapped[str] = mapped_column(String(12), default="everyone", server_default="everyone")
+    who_may_reply: Mapped[str] = mapped_column(String(12), default="everyone", server_default="everyone")
 
     space: Mapped["Space"] = relationship()  # noqa: F821
 

@@ -6,9 +6,10 @@ the policy about the thread where it is now.
 """
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from hub import policy
 from hub.extensions import db, utcnow
@@ -16,11 +17,23 @@ from hub.forums import fanout
 from hub.forums.mentions import withdraw_crossing_quotes
 from hub.forums.models import FLAG_REASONS, Category, Flag, ModerationEntry, Post, PostRevision, Thread
 from hub.forums.services import set_standing
-from hub.notify import services as notify
-from hub.spaces.models import Space, SpaceMembership
+from hub.spaces.models import Space
 from hub.validation import ValidationError, require_text
 
 MAX_SLOW_MODE = 24 * 3600
+# A flag's reason as its reviewers read it (the queue, the API, the notification, the log).
+REASON_WORDS = {"harmful": _l("Harmful or disrespectful"), "off_topic": _l("Off topic"),
+                "privacy": _l("Shares private or identifying information"), "spam": _l("Spam"),
+                "other": _l("Something else")}
+# The moderation log's actions as its readers read them (the page and the API).
+ACTION_WORDS = {
+    "pin": _l("pinned"), "pin_globally": _l("pinned everywhere"), "unpin": _l("unpinned"), "lock": _l("locked"),
+    "unlock": _l("unlocked"), "hide_thread": _l("hid a thread"), "unhide_thread": _l("unhid a thread"),
+    "hide_post": _l("hid a post"), "unhide_post": _l("unhid a post"), "move": _l("moved a thread to another category"),
+    "move_out": _l("moved a thread out of this space"), "move_in": _l("moved a thread into this space"),
+    "slow_mode": _l("set slow mode (seconds)"), "flag_hide": _l("hid a flagged post"),
+    "flag_dismiss": _l("dismissed a flag"), "edit_post": _l("edited someone's post"),
+    "delete_post": _l("deleted someone's post"), "restore_post": _l("restored a post")}
 
 
 def _log(actor, space_id: int, action: str, thread: Thread | None = None, post: Post | None = None,
@@ -84,16 +97,30 @@ def set_post_hidden(actor, post: Post, hidden: bool, reason: str = "") -> Post:
     return post
 
 
-def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
-    """Into another category of the same space or of another space the actor moderates."""
+def _check_move(actor, thread: Thread, category: Category | None) -> policy.Destination:
+    """The policy's "thread.move_into", with a reason for each refusal."""
     policy.require(actor, "thread.moderate", thread)
     policy.require(actor, "category.manage", category)  # a missing category answers like a hidden one
-    if category.space.is_archived:
-        raise ValidationError({"category_id": _("That space is archived.")})
-    source, target = thread.space, category.space
-    if source.id != target.id and not policy.can(actor, "thread.move_out", thread):
+    destination = policy.Destination(thread, category)
+    if not policy.can(actor, "thread.move_into", destination):
+        if category.space.is_archived:
+            raise ValidationError({"category_id": _("That space is archived.")})
         raise ValidationError({"category_id": _("A thread stays in its affinity space: move it to another of "
                                                 "the space's categories, or start a new thread elsewhere.")})
+    return destination
+
+
+def needs_confirmation(actor, thread: Thread, category: Category | None) -> bool:
+    """Whether moving the thread there may go ahead only once confirmed: it could never come back
+    (policy.one_way). Refuses, as move_thread would, a move that may not happen at all."""
+    return policy.one_way(_check_move(actor, thread, category))
+
+
+def move_thread(actor, thread: Thread, category: Category | None) -> Thread:
+    """Into another category of the same space or of another space the actor moderates
+    (policy "thread.move_into"). The move form and the API confirm a one-way move first."""
+    _check_move(actor, thread, category)
+    source, target = thread.space, category.space
     readers_before = policy.audience(thread)
     thread.category_id = category.id
     if source.id == target.id:
@@ -138,15 +165,8 @@ def flag_post(actor, post: Post, reason: str, message: str = "") -> Flag:
     flag = Flag(post_id=post.id, reporter_id=actor.id, reason=reason, message=message)
     db.session.add(flag)
     db.session.commit()
-    space = post.thread.space
-    notify.notify(_moderators(space), "flag", lambda: _("A post was flagged for review in %(space)s", space=space.name),
-                  url_for("forums.flags", slug=space.slug), space, requires="space.manage")
+    fanout.flagged(actor, flag, REASON_WORDS[reason])
     return flag
-
-
-def _moderators(space: Space) -> list[int]:
-    return list(db.session.scalars(select(SpaceMembership.user_id).where(
-        SpaceMembership.space_id == space.id, SpaceMembership.role == "facilitator")))
 
 
 def resolve_flag(actor, flag: Flag, action: str) -> Flag:
@@ -169,15 +189,35 @@ def resolve_flag(actor, flag: Flag, action: str) -> Flag:
     return flag
 
 
+def _open_flags(actor, space: Space | None = None):
+    """The open flags this person reviews (policy scope "flag.review": on posts they read, in spaces
+    they moderate; a newcomer facilitator of a narrow-history space does not see what came before
+    them through the queue either), in one space or in all."""
+    stmt = policy.scope(select(Flag), actor).where(Flag.status == "open")
+    if space is not None:
+        stmt = stmt.where(Flag.post_id.in_(select(Post.id).join(Thread, Thread.id == Post.thread_id)
+                                           .where(Thread.space_id == space.id)))
+    return stmt
+
+
 def open_flags(actor, space: Space) -> list[Flag]:
     policy.require(actor, "space.manage", space)
-    # Only flags on posts this moderator may read (a newcomer facilitator in a narrow-history
-    # space does not see what came before them through the queue either).
-    readable = policy.scope(select(Post.id), actor)
-    return list(db.session.scalars(select(Flag).join(Post, Post.id == Flag.post_id)
-                                   .join(Thread, Thread.id == Post.thread_id)
-                                   .where(Thread.space_id == space.id, Flag.status == "open", Post.id.in_(readable))
-                                   .order_by(Flag.created_at)))
+    return list(db.session.scalars(_open_flags(actor, space).order_by(Flag.created_at, Flag.id)))
+
+
+def open_flag_count(actor, space: Space) -> int:
+    """The number on a space's Flags tab (0 for anyone who does not moderate it)."""
+    if not policy.can(actor, "space.manage", space):
+        return 0
+    return db.session.scalar(select(func.count()).select_from(_open_flags(actor, space).subquery()))
+
+
+def review_queue(actor) -> list[Flag]:
+    """Site staff's one queue: every open flag they review, in every space they moderate, oldest first."""
+    policy.require(actor, "flags.review_all")
+    return list(db.session.scalars(_open_flags(actor).options(
+        selectinload(Flag.reporter), selectinload(Flag.post).selectinload(Post.thread).selectinload(Thread.space),
+        selectinload(Flag.post).selectinload(Post.author)).order_by(Flag.created_at, Flag.id)))
 
 
 def log_of(actor, space: Space, limit: int = 200) -> list[ModerationEntry]:

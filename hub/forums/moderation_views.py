@@ -11,7 +11,7 @@ from hub.extensions import db
 from hub.forums import categories as category_service
 from hub.forums import moderation, reading
 from hub.forums.models import Category, Flag
-from hub.forums.views import bp, get_post, get_thread
+from hub.forums.views import bp, get_post, get_thread, local_path
 from hub.spaces.views import space_by_slug
 from hub.validation import ValidationError
 
@@ -46,7 +46,10 @@ def move_thread(thread_id: int):
     value = request.form.get("category_id", "")
     if not value.isdigit():
         raise ValidationError({"category_id": _("Choose where to move this thread.")})
-    moderation.move_thread(current_user, thread, db.session.get(Category, int(value)))
+    category = db.session.get(Category, int(value))
+    if moderation.needs_confirmation(current_user, thread, category) and request.form.get("confirm") != "1":
+        return render_template("forums/move_confirm.html", thread=thread, space=thread.space, category=category)
+    moderation.move_thread(current_user, thread, category)
     flash(_("The thread is moved."), "success")
     return redirect(url_for("forums.thread", thread_id=thread.id))
 
@@ -79,12 +82,26 @@ def watch_category(category_id: int):
     return redirect(url_for("forums.category", slug=category.space.slug, category_slug=category.slug))
 
 
+@bp.app_context_processor
+def flag_counts():
+    # The Flags tab's number (spaces/_tabs.html), asked only where the tab is shown.
+    return {"open_flag_count": lambda space: moderation.open_flag_count(current_user, space)}
+
+
 @bp.get("/spaces/<slug>/flags")
 @login_required
 def flags(slug: str):
     space = space_by_slug(slug)
     policy.require(current_user, "space.manage", space)
-    return render_template("forums/flags.html", space=space, flags=moderation.open_flags(current_user, space))
+    return render_template("forums/flags.html", space=space, flags=moderation.open_flags(current_user, space),
+                           reasons=moderation.REASON_WORDS)
+
+
+@bp.get("/flags")
+@login_required
+def flag_queue():
+    return render_template("forums/flag_queue.html", flags=moderation.review_queue(current_user),
+                           reasons=moderation.REASON_WORDS)
 
 
 @bp.post("/flags/<int:flag_id>/resolve")
@@ -94,7 +111,8 @@ def resolve_flag(flag_id: int):
     policy.require(current_user, "flag.review", flag)
     moderation.resolve_flag(current_user, flag, request.form.get("action", ""))
     flash(_("The flag is resolved."), "success")
-    return redirect(url_for("forums.flags", slug=flag.post.thread.space.slug))
+    back = request.form.get("next")
+    return redirect(back if local_path(back) else url_for("forums.flags", slug=flag.post.thread.space.slug))
 
 
 @bp.get("/spaces/<slug>/moderation")
@@ -103,7 +121,8 @@ def moderation_log(slug: str):
     space = space_by_slug(slug)
     policy.require(current_user, "space.manage", space)
     return render_template("forums/moderation_log.html", space=space,
-                           entries=moderation.log_of(current_user, space))
+                           entries=moderation.log_of(current_user, space), reasons=moderation.REASON_WORDS,
+                           actions=moderation.ACTION_WORDS)
 
 
 @bp.route("/spaces/<slug>/categories", methods=["GET", "POST"])
@@ -135,6 +154,7 @@ def edit_category(category_id: int):
             category_service.delete_category(current_user, category)
         else:
             category_service.update_category(current_user, category, request.form.to_dict())
+            flash(_("Category saved."), "success")
     except ValidationError as err:
         flash(err.message, "error")
     return redirect(url_for("forums.categories", slug=category.space.slug))

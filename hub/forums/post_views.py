@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hub import policy
-from hub.forums import moderation, queries, reactions, services
+from hub.forums import moderation, queries, reactions, reading, services
 from hub.forums.models import FLAG_REASONS, REACTIONS
-from hub.forums.views import bp, get_post, get_thread
+from hub.forums.views import bp, get_post, get_thread, post_values
 from hub.validation import ValidationError
 
 
@@ -41,7 +41,7 @@ def edit_post(post_id: int):
 def history(post_id: int):
     post = get_post(post_id)
     return render_template("forums/history.html", post=post, thread=post.thread, space=post.thread.space,
-                           versions=queries.revisions(current_user, post))
+                           versions=queries.revisions(current_user, post), source=request.args.get("view") == "source")
 
 
 @bp.post("/posts/<int:post_id>/delete")
@@ -69,6 +69,18 @@ def react(post_id: int):
     post = get_post(post_id)
     reactions.toggle(current_user, post, request.form.get("kind", ""))
     return redirect(url_for("forums.permalink", post_id=post.id))
+
+
+@bp.get("/posts/<int:post_id>/item")
+@login_required
+def post_item(post_id: int):
+    """One post as its thread page shows it to this reader: a reply arriving live (forums.js)."""
+    post = get_post(post_id)
+    thread = post.thread
+    perms = policy.permissions(current_user, thread, [post])
+    return render_template("forums/post_item.html", post=post, can_=perms[post.id],
+                           rx=reactions.summary(current_user, thread, [post]).get(post.id, {}),
+                           T=post_values(thread, perms, reading.last_read(current_user, thread)))
 
 
 @bp.get("/posts/<int:post_id>/reactions")

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hub import policy
+from markupsafe import Markup
+
+from hub import content, policy
 from hub.extensions import db
 from hub.forums import reactions, reading
+from hub.forums.mentions import render_as_written
 from hub.forums.models import Category, Post, PostRevision, Thread, ThreadTag
 from hub.people.models import Team, TeamMembership, User
 from hub.spaces.models import Space
@@ -94,9 +97,10 @@ def page_of(user, post: Post) -> int:
 
 
 def revisions(user, post: Post) -> list[dict]:
-    """Every version of a post this person may see, oldest first, each with a line diff against
-    the one before it that they see (revisions left in a space the thread moved from, which they
-    do not read, are neither shown nor compared with)."""
+    """Every version of a post this person may see, oldest first, each rendered ("html", as it read
+    then) and with two diffs against the one before it that they see: of its source, line by line
+    ("diff"), and as it reads, block by block ("rendered_diff"). Revisions left in a space the thread
+    moved from, which they do not read, are neither shown nor compared with."""
     policy.require(user, "post.view", post)
     rows = list(db.session.scalars(select(PostRevision).options(selectinload(PostRevision.editor))
                                    .where(PostRevision.post_id == post.id).order_by(PostRevision.number)))
@@ -108,10 +112,32 @@ def revisions(user, post: Post) -> list[dict]:
     shown = [r.id in seen for r in rows] + [True]  # the post's text now is shown to all its readers
     versions = [{"number": i + 1, "title": title, "body": body, "editor": editors[i], "at": times[i]}
                 for i, (title, body) in enumerate(bodies) if shown[i]]
+    for version in versions:
+        # The text now is the post's own; an earlier one is rendered again as it was written.
+        version["html"] = Markup(post.body_html) if version["number"] == len(bodies) else \
+            render_as_written(version["body"])
     for before, after in zip([None] + versions, versions):
         after["against"] = before["number"] if before else None  # the version its diff compares with
         after["diff"] = _diff(before, after) if before else []
+        after["rendered_diff"] = _rendered_diff(before, after) if before else []
     return versions
+
+
+def _rendered_diff(before: dict, after: dict) -> list[tuple[str, Markup]]:
+    """[(kind, block)] with kind in "same", "added", "removed": the versions' rendered blocks
+    (content.blocks), the title first when it changes."""
+    old, new = content.blocks(before["html"]), content.blocks(after["html"])
+    if before["title"] != after["title"]:
+        old = [Markup('<p class="diff-title">%s</p>') % before["title"]] + old
+        new = [Markup('<p class="diff-title">%s</p>') % after["title"]] + new
+    out: list[tuple[str, Markup]] = []
+    matcher = difflib.SequenceMatcher(a=[str(b) for b in old], b=[str(b) for b in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(("same", block) for block in new[j1:j2])
+        else:
+            out.extend([("removed", block) for block in old[i1:i2]] + [("added", block) for block in new[j1:j2]])
+    return out
 
 
 def _diff(before: dict, after: dict) -> list[tuple[str, str]]:

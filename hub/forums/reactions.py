@@ -6,13 +6,15 @@ from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db
+from hub.forums import fanout
 from hub.forums.models import REACTIONS, Post, Reaction
 from hub.people.models import User
 from hub.validation import ValidationError
 
 
 def toggle(actor, post: Post, kind: str) -> bool:
-    """Add the reaction, or take it back if it was there. Returns whether it is now on."""
+    """Add the reaction, or take it back if it was there. Returns whether it is now on. An added
+    one tells the post's author (fanout.reacted)."""
     policy.require(actor, "post.react", post)
     if kind not in REACTIONS:
         raise ValidationError({"kind": _("Choose one of the offered reactions.")})
@@ -23,6 +25,8 @@ def toggle(actor, post: Post, kind: str) -> bool:
     else:
         db.session.add(Reaction(post_id=post.id, user_id=actor.id, kind=kind))
     db.session.commit()
+    if existing is None:
+        fanout.reacted(actor, post, REACTIONS[kind])
     return existing is None
 
 

@@ -42,6 +42,9 @@ def _validate_thread(actor, space: Space, data: dict, errors: dict) -> dict:
     category = _category_in(space, data.get("category_id"))
     if category is None:
         errors["category_id"] = _("Choose a category of this space.")
+    elif not policy.can(actor, "category.start_thread", category):
+        errors["category_id"] = _("Only this space's facilitators start threads in “%(name)s”: choose another "
+                                  "category.", name=category.name)
     tags = parse_tags(data.get("tags"))
     if len(tags) > MAX_TAGS:
         errors["tags"] = _("Use at most %(n)d tags.", n=MAX_TAGS)

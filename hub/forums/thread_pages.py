@@ -10,8 +10,9 @@ policy has let the person in:
 - `forum_threads.version`, moved in the same transaction as any change to the thread, its posts,
   their reactions and attachments or its tags (the listener below: no writer has to remember it);
 - the people epoch (memberships, names, roles, profile pictures: what decides whose reactions
-  count, what names read and whose picture shows), the person's read position, reply draft,
-  watching levels and unread notification count;
+  count, what names read and whose picture shows; categories too, so a category's posting
+  rights, which decide the reply form, and the spaces a moderator may move the thread to), the
+  person's read position, reply draft, watching levels and unread notification count;
 - the language, time zone, name and site role the page is rendered for, and the page number.
 
 Everything else the template reads is either in those rows or fixed for the person. A page with

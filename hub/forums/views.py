@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -62,10 +63,10 @@ def latest():
 def mark_read():
     ids = [int(v) for v in request.form.getlist("thread_ids") if v.isdigit()]
     reading.mark_space_read(current_user, ids)
-    return redirect(request.form.get("next") if _local(request.form.get("next")) else url_for("forums.latest"))
+    return redirect(request.form.get("next") if local_path(request.form.get("next")) else url_for("forums.latest"))
 
 
-def _local(target: str | None) -> bool:
+def local_path(target: str | None) -> bool:
     """Only a path on this site ("/\\evil" is "//evil" to a browser)."""
     from urllib.parse import urlsplit
     if not target or not target.startswith("/") or "\\" in target:
@@ -121,9 +122,9 @@ def new_thread(slug: str):
         else:
             return redirect(url_for("forums.thread", thread_id=thread.id))
     kinds = [k for k in THREAD_KINDS if k != "announcement" or policy.can(current_user, "space.manage", space)]
-    options = [(c.id, c.name) for c in category_service.categories_of(space)]
+    offered, form["category_id"] = category_service.form_choice(current_user, space, form.get("category_id"))
     return render_template("forums/new_thread.html", space=space, form=form, errors=errors, kinds=kinds,
-                           category_options=options), (422 if errors else 200)
+                           category_options=[(c.id, c.name) for c in offered]), (422 if errors else 200)
 
 
 @bp.get("/threads/<int:thread_id>")
@@ -162,7 +163,7 @@ def _thread_html(found: Thread, page: int, form=None, errors=None) -> tuple[str,
     movable = _move_targets(found) if perms["thread"]["thread.moderate"] else []
     html = render_template("forums/thread.html", view=view, thread=found, space=found.space, form=form, perms=perms,
                            errors=errors or {}, level=reading.level_for(current_user, found), move_targets=movable,
-                           reactions_offered=REACTIONS, ui=_post_ui(found))
+                           T=post_values(found, perms, view.last_read), per_page=queries.POSTS_PER_PAGE)
     # On the last page everything this person may see is seen, withdrawn posts included.
     if not view.posts:
         return html, None
@@ -173,8 +174,17 @@ REACTION_NAMES = {"thumbsup": _l("thumbs up"), "heart": _l("heart"), "tada": _l(
                   "lightbulb": _l("insight"), "pray": _l("thank you")}
 
 
+def post_values(found: Thread, perms: dict, last_read: int) -> dict:
+    """What every post of a thread page repeats (templates/forums/_post.html), for this reader."""
+    return {"P": url_for("forums.permalink", post_id=0)[:-1],  # "/posts/"
+            "token": generate_csrf(), "can_reply": perms["thread"]["thread.reply"],
+            "can_accept": perms["thread"]["thread.accept_answer"], "can_moderate": perms["thread"]["thread.moderate"],
+            "accepted": found.accepted_post_id, "last_read": last_read, "me": current_user.id,
+            "offered": REACTIONS, "ui": _post_ui(found)}
+
+
 def _post_ui(found: Thread) -> dict:
-    """What every post on a thread page repeats, translated and built once per page."""
+    """The words and links every post on a thread page repeats, translated and built once per page."""
     stem = url_for("forums.permalink", post_id=0)[:-1]  # "/posts/"
     labels = {k: _("React with %(kind)s", kind=str(v)) for k, v in REACTION_NAMES.items()}
 
@@ -187,21 +197,25 @@ def _post_ui(found: Thread) -> dict:
         "post_stem": stem, "person_stem": url_for("people.profile", person_id=0)[:-1],
         "accept_url": url_for("forums.accept", thread_id=found.id),
         "react_names": {k: str(v) for k, v in REACTION_NAMES.items()},
-        "link_title": _("Link to this post"), "new": _("new"), "reactions": _("Reactions"),
+        "link_title": _("Link to this post"), "new": _("new"), "reactions": _("Reactions"), "react": _("React"),
         "who_reacted": _("Who reacted"), "quote": _("Quote"), "edit": _("Edit"), "history": _("History"),
         "flag": _("Flag"), "delete": _("Delete"), "attachments": _("Attachments"),
         "attachment_stem": url_for("forums.attachment", attachment_id=0)[:-1],  # "/posts/attachments/"
     }
 
 
-def _move_targets(found: Thread) -> list[Category]:
-    """Categories of every space this moderator also moderates, to move the thread into (only its
-    own space's, for a thread that may not leave it)."""
-    rows = db.session.scalars(policy.scope(select(Category), current_user).order_by(Category.space_id,
-                                                                                    Category.position))
-    leaves = policy.can(current_user, "thread.move_out", found)
-    return [c for c in rows if policy.can(current_user, "category.manage", c) and c.id != found.category_id
-            and (leaves or c.space_id == found.space_id)]
+def _move_targets(found: Thread) -> list[tuple]:
+    """Where this moderator may move the thread (policy "thread.move_into"), as (space, its
+    categories, whether going there is one-way): the thread's own space first, then by name."""
+    asker = policy.Asker(current_user)
+    rows = db.session.scalars(policy.scope(select(Category), current_user).options(joinedload(Category.space))
+                              .order_by(Category.space_id, Category.position, Category.id))
+    by_space: dict[int, list[Category]] = {}
+    for category in rows:
+        if category.id != found.category_id and asker.can("thread.move_into", policy.Destination(found, category)):
+            by_space.setdefault(category.space_id, []).append(category)
+    groups = [(cats[0].space, cats, policy.one_way(policy.Destination(found, cats[0]))) for cats in by_space.values()]
+    return sorted(groups, key=lambda g: (g[0].id != found.space_id, g[2], g[0].name.lower()))
 
 
 @bp.get("/threads/<int:thread_id>/unread")

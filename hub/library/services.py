@@ -343,7 +343,7 @@ def _discussion_to_move(actor, resource: Resource, target: Space):
     if thread is None or thread.space_id == target.id:
         return None, None
     category = categories_of(target)[0]
-    if not (policy.can(actor, "thread.moderate", thread) and policy.can(actor, "category.manage", category)):
+    if not policy.can(actor, "thread.move_into", policy.Destination(thread, category)):
         raise ValidationError({"space_id": _("Only someone who moderates both spaces can move a resource "
                                              "with a discussion.")})
     return thread, category

@@ -33,6 +33,8 @@ def is_private(note: Notification) -> bool:
         space = subject.space
     elif note.subject_type == "post" and subject is not None:
         space = subject.thread.space
+    elif note.subject_type == "flag" and subject is not None:
+        space = subject.post.thread.space  # where the flagged post is now
     elif note.subject_type == "resource" and subject is not None:
         space = subject.space
     elif note.subject_type == "resource_edit" and subject is not None:

@@ -15,6 +15,9 @@ from hub.extensions import db, utcnow
 WATCH_LEVELS = ("watching", "tracking", "normal", "muted")
 EMAIL_FREQUENCIES = ("immediately", "daily", "weekly", "never")
 DEFAULT_FREQUENCY = "daily"
+# Kinds of notification a person may turn off (the rest, mentions and replies among them, follow
+# watching levels instead). None is off until they say so.
+OPTIONAL_KINDS = ("reaction",)
 
 
 class Notification(db.Model):
@@ -28,7 +31,7 @@ class Notification(db.Model):
     space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
     # The policy action the recipient must still pass on the subject when it is shown or sent.
     requires: Mapped[str] = mapped_column(String(40), default="space.view")
-    subject_type: Mapped[str | None] = mapped_column(String(20))  # "thread" | "post" | None (the space)
+    subject_type: Mapped[str | None] = mapped_column(String(20))  # a key of notify.SUBJECT_TYPES, or None (the space)
     subject_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -58,3 +61,12 @@ class EmailSettings(db.Model):
     # away (as Discourse does), whatever the digest choice, unless they turn it off.
     when_away: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MutedKind(db.Model):
+    """A kind of notification (one of OPTIONAL_KINDS) someone chose not to get."""
+
+    __tablename__ = "notification_mutes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)

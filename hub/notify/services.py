@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from hub import policy, realtime
 from hub.extensions import db, utcnow
-from hub.forums.models import Post, Thread
-from hub.notify.models import DEFAULT_FREQUENCY, EMAIL_FREQUENCIES, EmailSettings, Notification
+from hub.forums.models import Flag, Post, Thread
+from hub.notify.models import (DEFAULT_FREQUENCY, EMAIL_FREQUENCIES, OPTIONAL_KINDS, EmailSettings, MutedKind,
+                               Notification)
 from hub.people.models import User
 from hub.spaces.models import Space
 from hub.validation import ValidationError
 
-SUBJECT_TYPES = {"thread": Thread, "post": Post}
+SUBJECT_TYPES = {"thread": Thread, "post": Post, "flag": Flag}  # a flag's note is for those who review it
 from hub.library.models import Resource, ResourceEdit  # noqa: E402  (library notes are about a resource)
 SUBJECT_TYPES["resource"] = Resource
 SUBJECT_TYPES["resource_edit"] = ResourceEdit  # "please review this edit" lasts while the edit waits
@@ -90,10 +91,15 @@ def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None
            requires: str = "space.view", subject=None) -> list[int]:
     """Store and push a notification to each person who may receive it now; returns who got it.
     `text` may be a callable, worded inside each recipient's language. `subject` (a Thread or
-    Post) makes every later check ask about it rather than about the space."""
+    Post) makes every later check ask about it rather than about the space. Nobody who turned
+    this kind off (OPTIONAL_KINDS) gets it."""
     subject_type = {model: name for name, model in SUBJECT_TYPES.items()}.get(type(subject))
     delivered = []
-    for user_id in sorted(set(user_ids)):
+    user_ids = set(user_ids)
+    if kind in OPTIONAL_KINDS and user_ids:
+        user_ids -= set(db.session.scalars(select(MutedKind.user_id).where(
+            MutedKind.kind == kind, MutedKind.user_id.in_(sorted(user_ids)))))
+    for user_id in sorted(user_ids):
         user = db.session.get(User, user_id)
         if user is None:
             continue
@@ -203,3 +209,34 @@ def update_email_settings(user: User, data: dict) -> EmailSettings:
         settings.when_away = data["when_away"]
     db.session.commit()
     return settings
+
+
+def has_unread(user_id: int, kind: str, subject) -> bool:
+    """Whether a note of this kind about this subject already waits unread for the person."""
+    subject_type = {model: name for name, model in SUBJECT_TYPES.items()}.get(type(subject))
+    return db.session.scalar(select(Notification.id).where(
+        Notification.user_id == user_id, Notification.kind == kind, Notification.subject_type == subject_type,
+        Notification.subject_id == subject.id, Notification.read_at.is_(None)).limit(1)) is not None
+
+
+def optional_kinds(user: User) -> dict[str, bool]:
+    """{kind: on} for the kinds of notification a person may turn off (all on until they do)."""
+    muted = set(db.session.scalars(select(MutedKind.kind).where(MutedKind.user_id == user.id)))
+    return {kind: kind not in muted for kind in OPTIONAL_KINDS}
+
+
+def set_optional_kinds(user: User, choices: dict) -> dict[str, bool]:
+    """Turn optional kinds on or off: {kind: bool}; kinds not named stay as they are."""
+    from flask_babel import gettext as _
+
+    unknown = [k for k in choices if k not in OPTIONAL_KINDS or not isinstance(choices[k], bool)]
+    if unknown:
+        raise ValidationError({unknown[0]: _("Say true or false for: %(kinds)s.", kinds=", ".join(OPTIONAL_KINDS))})
+    for kind, on in choices.items():
+        row = db.session.get(MutedKind, (user.id, kind))
+        if on and row is not None:
+            db.session.delete(row)
+        elif not on and row is None:
+            db.session.add(MutedKind(user_id=user.id, kind=kind))
+    db.session.commit()
+    return optional_kinds(user)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from hub import policy
 from hub.notify import services
-from hub.notify.models import EMAIL_FREQUENCIES
+from hub.notify.models import EMAIL_FREQUENCIES, OPTIONAL_KINDS
 from hub.validation import ValidationError
 
 bp = Blueprint("notify", __name__)
@@ -55,11 +55,14 @@ def settings():
         try:
             services.update_email_settings(current_user, {"frequency": request.form.get("frequency", ""),
                                                           "when_away": request.form.get("when_away") == "1"})
+            # A checkbox left unticked is not sent: every optional kind is on the form.
+            services.set_optional_kinds(current_user, {k: request.form.get(k) == "on" for k in OPTIONAL_KINDS})
         except ValidationError as err:
             errors = err.fields
         else:
-            flash(_("Email preference saved."), "success")
+            flash(_("Notification preferences saved."), "success")
             return redirect(url_for("notify.settings"))
     return render_template("notify/settings.html", current=services.email_settings(current_user).frequency,
                            when_away=services.email_settings(current_user).when_away,
-                           frequencies=EMAIL_FREQUENCIES, errors=errors), (422 if errors else 200)
+                           frequencies=EMAIL_FREQUENCIES, optional=services.optional_kinds(current_user),
+                           errors=errors), (422 if errors else 200)

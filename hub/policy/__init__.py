@@ -47,9 +47,10 @@ from hub.policy.core import (AUDIENCES, EXISTENCE_ACTION, EXISTENCE_OVERRIDES, K
                              SCOPES, _can_deactivate_person, _can_edit_person, _can_invite, _can_manage_invitation,
                              _can_own_token, _can_view_email, _can_view_person, _require_known_space, audience, can,
                              require, scope)
-from hub.policy.forums import (Asker, SpaceFacts, _can_review_flag, _post_rule, _post_rules, _post_visible, _shown,
-                               _thread_rule, _thread_rules, _thread_visible, history_cutoff, permissions,
-                               posts_of_thread_clause, require_thread, space_facts)
+from hub.policy.forums import (THREAD_RULES, Asker, Destination, SpaceFacts, _can_review_flag, _category_rules,
+                               _post_rule, _post_rules, _post_visible, _shown, _thread_rule, _thread_rules,
+                               _thread_visible, history_cutoff, one_way, permissions, posts_of_thread_clause,
+                               require_thread, space_facts)
 from hub.policy.scopes import (_SPACE_ALIAS, _THREAD_ALIAS, _after_cutoff_clause, _invitation_clause, _person_clause,
                                _post_clause, _shown_clause, _thread_clause, visible_thread_ids)
 from hub.policy.audiences import (_active_ids, _content_audience, _joined_at, _moderator_ids, _space_audience,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hub.extensions import db
-from hub.forums.models import Post, PostAttachment, PostRevision, Thread
+from hub.forums.models import Flag, Post, PostAttachment, PostRevision, Thread
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.policy.core import AUDIENCES, audience
 from hub.policy.roles import STAFF_ROLES
@@ -107,6 +107,12 @@ def _revision_audience(revision: PostRevision, among=None) -> set[int]:
     return _post_audience(revision.post, among_readers_where_left(revision, among))
 
 
+def _flag_audience(flag: Flag, among=None) -> set[int]:
+    """Who reviews a flag: the moderators of its post's space who may read the post (a newcomer
+    facilitator of a narrow-history space does not review what came before them)."""
+    return _post_audience(flag.post, among) & _moderator_ids(flag.post.thread.space)
+
+
 def _person_audience(person: User, among=None) -> set[int]:
     # A profile is seen by every active person; a deactivated one only by admins.
     if person.active:
@@ -115,5 +121,5 @@ def _person_audience(person: User, among=None) -> set[int]:
 
 
 AUDIENCES.extend([(Space, _space_audience), (Thread, _thread_audience), (Post, _post_audience),
-                  (PostRevision, _revision_audience), (User, _person_audience),
+                  (PostRevision, _revision_audience), (Flag, _flag_audience), (User, _person_audience),
                   (PostAttachment, lambda attachment, among=None: _post_audience(attachment.post, among))])

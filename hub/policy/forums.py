@@ -1,6 +1,7 @@
-"""Forums: who may view a category; view, reply to, moderate, pin and answer a thread; view, edit,
-delete, restore, react to and flag a post; open a post's attachments; review a flag. Also `Asker`, which answers many
-questions for one person with each space's facts looked up once.
+"""Forums: who may view, manage and start threads in a category; view, reply to, moderate, pin,
+answer and move a thread (and where to); view, edit, delete, restore, react to and flag a post;
+open a post's attachments; review a flag. Also `Asker`, which answers many questions for one
+person with each space's facts looked up once.
 """
 from __future__ import annotations
 
@@ -71,19 +72,70 @@ def _post_visible(facts: SpaceFacts, post: Post) -> bool:
             and _shown(facts, post, post.author_id))
 
 
-def _thread_rules(facts: SpaceFacts, thread: Thread) -> dict[str, bool]:
-    view = _thread_visible(facts, thread)
-    moderate = view and facts.manage
+def _open_to(facts: SpaceFacts, who: str) -> bool:
+    """A category's "who may" setting: everyone who may post in the space, or its facilitators
+    (those who manage it). Any other value lets only the facilitators in."""
+    return who == "everyone" or facts.manage
+
+
+def _category_rules(facts: SpaceFacts, category: Category) -> dict[str, bool]:
     return {
-        "thread.view": view,
-        "thread.reply": (view and facts.post and thread.deleted_at is None
-                         and (thread.locked_at is None or facts.manage)),
-        "thread.moderate": moderate,
-        # A global pin puts a thread at the top of everyone's Latest: site staff only.
-        "thread.pin_globally": moderate and facts.staff,
-        "thread.accept_answer": (view and thread.kind == "question"
-                                 and (thread.author_id == facts.user_id or facts.manage)),
+        "category.view": facts.view,
+        "category.manage": facts.manage,
+        "category.start_thread": facts.post and _open_to(facts, category.who_may_start),
     }
+
+
+def _thread_moderate(facts: SpaceFacts, thread: Thread) -> bool:
+    return _thread_visible(facts, thread) and facts.manage
+
+
+# One function per action, so that asking one (a notification asks "thread.view" of many threads)
+# does not read what only another needs (the thread's category, for replies).
+THREAD_RULES: dict[str, Callable[[SpaceFacts, Thread], bool]] = {
+    "thread.view": _thread_visible,
+    "thread.reply": lambda facts, thread: (
+        _thread_visible(facts, thread) and facts.post and thread.deleted_at is None
+        and (thread.locked_at is None or facts.manage) and _open_to(facts, thread.category.who_may_reply)),
+    "thread.moderate": _thread_moderate,
+    # A global pin puts a thread at the top of everyone's Latest: site staff only.
+    "thread.pin_globally": lambda facts, thread: _thread_moderate(facts, thread) and facts.staff,
+    "thread.accept_answer": lambda facts, thread: (
+        _thread_visible(facts, thread) and thread.kind == "question"
+        and (thread.author_id == facts.user_id or facts.manage)),
+    # Into another space: an affinity group's thread stays in its space, as its resources do (its
+    # authors, reactions and history would tell a wider audience who belongs to the group).
+    "thread.move_out": lambda facts, thread: thread.space.kind != "affinity" and _thread_moderate(facts, thread),
+}
+
+
+def _thread_rules(facts: SpaceFacts, thread: Thread) -> dict[str, bool]:
+    return {action: rule(facts, thread) for action, rule in THREAD_RULES.items()}
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a thread might be moved: the object of "thread.move_into"."""
+    thread: Thread
+    category: Category | None
+
+
+def _move_into(thread_facts: SpaceFacts, target_facts: SpaceFacts, to: Destination) -> bool:
+    """A moderator of the thread who manages the category's space may move it there, unless that
+    space is archived, or the thread would leave an affinity space (thread.move_out)."""
+    thread, category = to.thread, to.category
+    if category is None or not (_thread_moderate(thread_facts, thread) and target_facts.manage):
+        return False
+    if category.space.is_archived:
+        return False
+    return category.space_id == thread.space_id or THREAD_RULES["thread.move_out"](thread_facts, thread)
+
+
+def one_way(to: Destination) -> bool:
+    """Whether the move could not be undone: into an affinity space from elsewhere (whatever enters
+    one stays, by thread.move_out). The move form and the API ask for it to be confirmed."""
+    return to.category is not None and to.category.space_id != to.thread.space_id and \
+        to.category.space.kind == "affinity"
 
 
 def _post_rules(facts: SpaceFacts, post: Post) -> dict[str, bool]:
@@ -143,10 +195,15 @@ class Asker:
         return self._facts[space.id]
 
     def can(self, action: str, obj: Any) -> bool:
-        if isinstance(obj, Thread) and action.startswith("thread."):
-            return _thread_rules(self.facts(obj.space), obj).get(action, False)
+        if isinstance(obj, Thread) and action in THREAD_RULES:
+            return THREAD_RULES[action](self.facts(obj.space), obj)
         if isinstance(obj, Post) and action.startswith("post."):
             return _post_rules(self.facts(obj.thread.space), obj).get(action, False)
+        if isinstance(obj, Category) and action.startswith("category."):
+            return _category_rules(self.facts(obj.space), obj).get(action, False)
+        if isinstance(obj, Destination) and action == "thread.move_into":
+            return obj.category is not None and _move_into(self.facts(obj.thread.space),
+                                                           self.facts(obj.category.space), obj)
         key = (action, type(obj).__name__, getattr(obj, "id", None))
         if key not in self._answers:
             self._answers[key] = can(self.user, action, obj)
@@ -169,7 +226,17 @@ def posts_of_thread_clause(user, thread: Thread):
 
 
 def _thread_rule(action: str) -> Callable[[Any, Thread], bool]:
-    return lambda user, thread: _thread_rules(space_facts(user, thread.space), thread)[action]
+    return lambda user, thread: THREAD_RULES[action](space_facts(user, thread.space), thread)
+
+
+def _category_rule(action: str) -> Callable[[Any, Category], bool]:
+    return lambda user, category: _category_rules(space_facts(user, category.space), category)[action]
+
+
+def _can_move_into(user, to: Destination) -> bool:
+    if to.category is None:
+        return False
+    return _move_into(space_facts(user, to.thread.space), space_facts(user, to.category.space), to)
 
 
 def _post_rule(action: str) -> Callable[[Any, Post], bool]:
@@ -216,16 +283,14 @@ def _can_review_flag(user, flag: Flag) -> bool:
 
 
 RULES.update({
-    "category.view": lambda user, category: _can_view_space(user, category.space),
-    "category.manage": lambda user, category: _can_manage_space(user, category.space),
-    **{action: _thread_rule(action) for action in ("thread.view", "thread.reply", "thread.moderate",
-                                                   "thread.pin_globally", "thread.accept_answer")},
+    **{action: _category_rule(action) for action in ("category.view", "category.manage", "category.start_thread")},
+    **{action: _thread_rule(action) for action in THREAD_RULES},
     **{action: _post_rule(action) for action in ("post.view", "post.edit", "post.delete", "post.restore",
                                                  "post.react", "post.flag")},
     "flag.review": _can_review_flag,
-    # Into another space: an affinity group's thread stays in its space, as its resources do (its
-    # authors, reactions and history would tell a wider audience who belongs to the group).
-    "thread.move_out": lambda user, thread: thread.space.kind != "affinity" and can(user, "thread.moderate", thread),
+    # One review queue across every space one moderates: site staff's (a space's own facilitators
+    # review in its Flags tab).
+    "flags.review_all": lambda user, _obj: is_staff(user),
     # An earlier text of a post: its post's readers', less those who do not read where it was left.
     "revision.view": lambda user, revision: reads_where_left(user, revision) and can(user, "post.view", revision.post),
     # A picture or file attached to a post: exactly its post's readers (moderators of a deleted one too).
@@ -241,5 +306,7 @@ EXISTENCE_ACTION.update({
 })
 NEEDS_OBJECT.update(a for a in RULES if a.split(".")[0] in ("category", "thread", "post", "revision", "flag",
                                                              "post_attachment"))
+# Asked of a Destination (a thread and a category), which is known when both are: no id of its own.
+RULES["thread.move_into"] = _can_move_into
 KNOWN_CHECKS.update({"thread": _require_known_thread, "post": _require_known_post,
                      "category": _require_known_category, "post_attachment": _require_known_post_attachment})

@@ -7,7 +7,7 @@ from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from hub.auth.models import Invitation
-from hub.forums.models import Category, Post, PostAttachment, PostRevision, Thread
+from hub.forums.models import Category, Flag, Post, PostAttachment, PostRevision, Thread
 from hub.people.models import User
 from hub.policy.core import SCOPES
 from hub.policy.roles import is_admin, is_staff, signed_in
@@ -86,6 +86,15 @@ def _post_attachment_clause(user):
     return PostAttachment.post_id.in_(select(Post.id).where(_post_clause(user)))
 
 
+def _flag_clause(user):
+    """The flags a person reviews: on posts they read, in spaces they moderate."""
+    if not signed_in(user):
+        return false()
+    thread = _THREAD_ALIAS
+    moderated = select(thread.id).where(thread.space_id.in_(_managed_space_ids(user)))
+    return Flag.post_id.in_(select(Post.id).where(_post_clause(user), Post.thread_id.in_(moderated)))
+
+
 def visible_thread_ids(user):
     """A subquery of the threads the user may read, for listings and counts to filter on."""
     return select(Thread.id).where(_thread_clause(user))
@@ -97,6 +106,7 @@ SCOPES.update({
     Post: _post_clause,
     PostRevision: _revision_clause,
     PostAttachment: _post_attachment_clause,
+    Flag: _flag_clause,
     Category: lambda user: Category.space_id.in_(select(Space.id).where(_space_view_clause(user))),
     User: _person_clause,
     Invitation: _invitation_clause,

@@ -166,7 +166,8 @@ def invitations():
 @login_required
 def audit(slug: str):
     space = space_by_slug(slug)
-    return render_template("spaces/audit.html", space=space, events=membership.audit_log(current_user, space))
+    return render_template("spaces/audit.html", space=space, events=membership.audit_log(current_user, space),
+                           words=membership.AUDIT_WORDS)
 
 
 @bp.get("/spaces/<slug>/staffing")

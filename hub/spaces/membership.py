@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from hub import content, policy, realtime
@@ -18,6 +19,17 @@ from hub.spaces.services import new_space
 from hub.validation import ValidationError, require_text
 
 AFFINITY_VISIBILITIES = ("listed", "secret")
+# The audit log's actions as its readers read them (the page and the API).
+AUDIT_WORDS = {
+    "space_created": _l("created the space"), "agreement_changed": _l("changed the group agreement"),
+    "settings_changed": _l("changed the settings"), "joined": _l("added a member"),
+    "facilitator_added": _l("added a facilitator"), "role_changed": _l("changed a role"),
+    "join_requested": _l("asked to join"), "invited": _l("invited someone"),
+    "request_approved": _l("approved a request to join"), "request_declined": _l("declined a request to join"),
+    "invitation_accepted": _l("accepted an invitation"), "invitation_declined": _l("declined an invitation"),
+    "agreement_accepted": _l("accepted the group agreement"), "left": _l("left the space"),
+    "removed": _l("removed a member"), "archived": _l("archived the space"), "unarchived": _l("reopened the space"),
+}
 
 
 def audit(space: Space, actor: User | None, action: str, subject: User | None = None, detail: str = "") -> None:

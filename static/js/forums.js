@@ -1,5 +1,6 @@
 // forums.js: the composer (server-side preview, drafts, @mention autocomplete), quote-reply,
-// and live "new activity" notices. Progressive enhancement: every form posts without it.
+// reactions toggled in place, and live threads (a reply to the thread being read is inserted and
+// announced; elsewhere a "new activity" notice). Progressive enhancement: every form posts without it.
 (function () {
   "use strict";
 
@@ -118,9 +119,9 @@
     return String(selection).trim();
   }
 
-  function wireQuotes() {
+  function wireQuotes(root) {
     var posts = document.querySelector(".posts");
-    document.querySelectorAll(".quote-button").forEach(function (button) {
+    root.querySelectorAll(".quote-button").forEach(function (button) {
       var held = "";
       // Read the selection before pressing can move it (keyboard users select, then Tab here).
       button.addEventListener("pointerdown", function () { held = selectedIn(button.closest("article")); });
@@ -149,20 +150,131 @@
     });
   }
 
+  // Reactions: one "React" disclosure per post holds the choices (a form that posts without JS).
+  // With JS a choice is toggled through the API, and the counts and aria-pressed follow its answer.
+  function format(template, name) { return (template || "").replace("%(name)s", name); }
+
+  function showReactions(form, counts) {
+    var footer = form.closest(".post-actions");
+    var list = footer.querySelector(".reactions");
+    var buttons = form.querySelectorAll("button[name='kind']");
+    var any = false;
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "reactions";
+      list.setAttribute("aria-label", footer.closest(".posts").dataset.reactionsLabel || "Reactions");
+      footer.insertBefore(list, footer.firstChild);
+    }
+    var who = list.querySelector("li:last-child a");
+    list.textContent = "";
+    buttons.forEach(function (button) {
+      var entry = counts[button.value];
+      button.setAttribute("aria-pressed", entry && entry.mine ? "true" : "false");
+      if (!entry || !entry.count) { return; }
+      any = true;
+      var item = document.createElement("li");
+      item.dataset.kind = button.value;
+      var emoji = document.createElement("span");
+      emoji.setAttribute("aria-hidden", "true");
+      emoji.textContent = button.dataset.emoji;
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = button.dataset.name;
+      item.appendChild(emoji);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(String(entry.count)));
+      list.appendChild(item);
+    });
+    if (!any) { list.remove(); return; }
+    if (!who) {
+      who = document.createElement("a");
+      who.href = "/posts/" + form.dataset.postId + "/reactions";
+      who.textContent = footer.closest(".posts").dataset.whoReacted || "Who reacted";
+    }
+    var last = document.createElement("li");
+    last.appendChild(who);
+    list.appendChild(last);
+  }
+
+  function wireReactions(root) {
+    root.querySelectorAll(".react-picker").forEach(function (picker) {
+      var form = picker.querySelector(".react-form");
+      var summary = picker.querySelector("summary");
+      var labels = document.querySelector(".posts").dataset;
+      picker.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && picker.open) { picker.open = false; summary.focus(); }
+      });
+      form.addEventListener("submit", function (event) {
+        var button = event.submitter;
+        if (!button || button.name !== "kind") { return; }
+        event.preventDefault();
+        button.disabled = true;
+        api("POST", "/api/v1/posts/" + form.dataset.postId + "/reactions", { kind: button.value }).then(function (r) {
+          button.disabled = false;
+          if (!r.ok) { window.hub.announce(labels.reactFailed || "That reaction could not be saved."); return; }
+          showReactions(form, r.data.reactions || {});
+          window.hub.announce(format(r.data.on ? labels.reacted : labels.unreacted, button.dataset.name));
+          picker.open = false;
+          summary.focus();
+        });
+      });
+    });
+  }
+
+  // A reply to the thread being read is put in place, as its reader would see it on reload, and
+  // read out in the live region; elsewhere (another page of it, another thread) a notice links to it.
+  function insertReply(posts, payload, notice) {
+    if (document.getElementById("post-" + payload.number)) { return Promise.resolve(true); }
+    if (posts.dataset.live !== "true" || posts.children.length >= Number(posts.dataset.perPage || 50)) {
+      return Promise.resolve(false);
+    }
+    return fetch("/posts/" + payload.post_id + "/item", { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) { return false; }
+        if (document.getElementById("post-" + payload.number)) { return true; }
+        var holder = document.createElement("template");
+        holder.innerHTML = html.trim();  // rendered by the server for this reader, from sanitized HTML
+        var item = holder.content.firstElementChild;
+        if (!item) { return false; }
+        var later = Array.prototype.find.call(posts.children, function (li) {
+          return Number(li.dataset.number) > payload.number;
+        });
+        posts.insertBefore(item, later || null);
+        item.classList.add("arrived");
+        wireQuotes(item);
+        wireReactions(item);
+        var author = item.querySelector(".post-header a");
+        window.hub.announce(format(posts.dataset.arrived, author ? author.textContent : ""));
+        if (notice) { notice.hidden = true; }
+        if (!document.hidden) {
+          api("POST", "/api/v1/threads/" + document.body.dataset.threadId + "/read", { number: payload.number });
+        }
+        return true;
+      });
+  }
+
+  function showNotice(notice, threadId) {
+    notice.hidden = false;
+    notice.textContent = "";
+    var link = document.createElement("a");
+    link.href = threadId ? "/threads/" + threadId + "/unread" : window.location.pathname + window.location.search;
+    link.textContent = notice.dataset.label || "New activity: show it";
+    notice.appendChild(link);
+  }
+
   function wireLiveActivity() {
     var notice = document.getElementById("forum-activity");
     if (!notice || !window.hubSocket) { return; }
     var threadId = document.body.dataset.threadId;
     var spaceId = document.body.dataset.spaceId;
+    var posts = document.querySelector(".posts");
     window.hubSocket.on("forum_activity", function (payload) {
       if (threadId && String(payload.thread_id) !== threadId) { return; }
       if (!threadId && spaceId && String(payload.space_id) !== spaceId) { return; }
-      notice.hidden = false;
-      notice.textContent = "";
-      var link = document.createElement("a");
-      link.href = threadId ? "/threads/" + threadId + "/unread" : window.location.pathname + window.location.search;
-      link.textContent = notice.dataset.label || "New activity: show it";
-      notice.appendChild(link);
+      var placed = threadId && posts && payload.post_id ? insertReply(posts, payload, notice) : Promise.resolve(false);
+      placed.then(function (done) { if (!done) { showNotice(notice, threadId); } });
     });
     window.hubSocket.on("forum_changed", function (payload) {
       if (threadId && String(payload.thread_id) === threadId) { window.location.reload(); }
@@ -171,7 +283,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".composer").forEach(wireComposer);
-    wireQuotes();
+    wireQuotes(document);
+    wireReactions(document);
     // The socket is opened by hub.js on the same event; wait one tick for it.
     window.setTimeout(wireLiveActivity, 0);
   });

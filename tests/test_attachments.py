@@ -154,14 +154,14 @@ def test_editing_takes_attachments_off_and_adds_more(app, world, cohort_thread, 
 
 def test_the_api_takes_files_with_a_thread_a_reply_and_afterwards(app, world):
     from hub.auth import tokens
-    from hub.forums.categories import categories_of
+    from hub.forums.categories import general_category
     with app.test_request_context():
         plain = tokens.create_token(world.participant, "files")[1]
     client, bearer = app.test_client(), {"Authorization": f"Bearer {plain}"}
     made = client.post(f"/api/v1/spaces/{world.cohort.space.id}/threads", headers=bearer,
                        content_type="multipart/form-data",
                        data={"title": "Board photos", "body": "", "tags": "boards, huddles",
-                             "category_id": str(categories_of(world.cohort.space)[0].id),
+                             "category_id": str(general_category(world.participant, world.cohort.space).id),
                              "files": [(io.BytesIO(phone_jpeg()), "board.jpg")]})
     assert made.status_code == 201, made.get_data(as_text=True)
     thread = client.get(f"/api/v1/threads/{made.get_json()['id']}", headers=bearer).get_json()

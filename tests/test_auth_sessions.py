@@ -12,7 +12,7 @@ from tests.helpers import csrf_token, login, post_form
 def test_login_lands_home_and_logout_ends_session(client, app):
     person = factories.user("Lee Login")
     response = login(client, person)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/?landing=1"
     assert "Welcome, Lee Login" in client.get("/").get_data(as_text=True)
     post_form(client, "/logout", token_from="/")
     assert client.get("/").status_code == 302
@@ -38,7 +38,7 @@ def test_login_requires_csrf(client):
 def test_open_redirect_is_refused(client):
     person = factories.user()
     response = post_form(client, "/login?next=//evil.example/x", {"email": person.email, "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/?landing=1"
 
 
 def test_remember_cookie_flags_and_survives_session_loss(client, app):

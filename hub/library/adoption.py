@@ -83,14 +83,16 @@ def toggle_vote(actor, resource: Resource) -> bool:
 def discussion(actor, resource: Resource):
     """The resource's thread: opened on first use, in the resource's home space."""
     from hub.forums import services as forum
-    from hub.forums.categories import categories_of
+    from hub.forums.categories import categories_of, general_category
     from hub.forums.models import Thread
     policy.require(actor, "resource.discuss", resource)
     thread = db.session.get(Thread, resource.thread_id) if resource.thread_id else None
     if thread is not None and thread.space_id == resource.space_id and policy.can(actor, "thread.view", thread):
         return thread
     categories = categories_of(resource.space)
-    category = next((c for c in categories if c.slug == "resources"), categories[0])
+    # The space's Resources category, else the first one the person may start threads in.
+    category = next((c for c in categories if c.slug == "resources"), None) or \
+        general_category(actor, resource.space) or categories[0]
     link = url_for("library.resource", resource_id=resource.id)
     thread = forum.create_thread(actor, resource.space, {
         "title": _("Discussion: %(title)s", title=resource.title)[:200], "category_id": category.id,

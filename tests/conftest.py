@@ -53,6 +53,13 @@ def client(app):
 
 
 @pytest.fixture
+def ctx(app):
+    """A request context, for services that build links with url_for."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
 def make_client(app):
     return app.test_client
 

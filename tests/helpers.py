@@ -58,3 +58,35 @@ def wait_until_serving(base: str, seconds: float = 30) -> bool:
 def api_write(client, method: str, url: str, json=None, token_from: str = "/"):
     """A browser-session API write: needs the X-CSRFToken header like the site's own JS sends."""
     return client.open(url, method=method, json=json, headers={"X-CSRFToken": csrf_token(client, token_from)})
+
+
+def signed_in(app, person):
+    """A client of `app` signed in as `person`."""
+    client = app.test_client()
+    login(client, person)
+    return client
+
+
+def opening_post(thread):
+    """A thread's first post."""
+    from hub.extensions import db
+    from hub.forums.models import Post
+    return db.session.scalar(db.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+
+
+def statements(client, url: str, expect: int | None = None) -> list[str]:
+    """The SQL a GET of `url` sends (whitespace folded), to compare what two answers cost."""
+    from sqlalchemy import event
+
+    from hub.extensions import db
+    seen: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(re.sub(r"\s+", " ", statement))
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        answer = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert expect is None or answer.status_code == expect, url
+    return seen

@@ -3,15 +3,10 @@ accepted yet leads to the agreement, and back to the link once accepted; to ever
 same link answers exactly as a missing one does (same body, same statements)."""
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import event
-
-from hub.extensions import db
 from hub.spaces import membership
 from tests import factories as f
 from tests.chat_support import channel
-from tests.helpers import post_form, without_request_tokens
+from tests.helpers import post_form, statements, without_request_tokens
 from tests.test_library_flows import make_resource, signed_in
 
 
@@ -21,15 +16,7 @@ def _new_agreement(app, world):
 
 
 def _statements(client, url) -> list[str]:
-    seen: list[str] = []
-    keep = lambda _c, _cur, statement, *_a: seen.append(re.sub(r"\s+", " ", statement))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-    return seen
-
+    return statements(client, url)
 
 def test_a_member_following_a_link_is_sent_to_the_new_agreement_and_back(app, world):
     with app.test_request_context():

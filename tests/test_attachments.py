@@ -5,10 +5,9 @@ each opened by exactly those who may read its post or message."""
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from hub.chat import services as chat
@@ -22,7 +21,7 @@ from hub.library.demo_pdf import make_pdf
 from hub.uploads import path_for
 from tests import factories as f
 from tests.chat_support import chat_socket, emit, received
-from tests.helpers import csrf_token, login, without_request_tokens
+from tests.helpers import csrf_token, login, statements, without_request_tokens
 from tests.test_library_uploads import HOSTILE, HOSTILE_FILES, needs_corpus
 from tests.pictures import assert_clean, halves, opened, phone_jpeg, png_with_text
 
@@ -48,12 +47,6 @@ def form(client, url, data, uploads=(), token_from="/"):
 def kept(area: str) -> list:
     folder = path_for(area, "x").parent
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
 
 
 @pytest.fixture
@@ -226,17 +219,7 @@ def test_an_attachment_follows_its_post_hidden_deleted_and_moved(app, world, coh
 
 
 def _statements(client, url) -> list[str]:
-    seen: list[str] = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        seen.append(re.sub(r"\s+", " ", statement))
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        assert client.get(url).status_code == 404, url
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-    return seen
-
+    return statements(client, url, expect=404)
 
 def test_a_secret_spaces_attachments_answer_outsiders_like_missing_ones_after_the_same_statements(app, world, ctx):
     secret = f.thread(world.member, world.secret, "Circle", "Only us")

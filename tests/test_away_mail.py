@@ -15,7 +15,6 @@ from hub.notify import services as notify
 from hub.notify.away import send_due_mail
 from hub.notify.models import Notification
 from tests import factories as f
-from tests.test_forum_flows import ctx  # noqa: F401 (a fixture)
 
 LATER = timedelta(minutes=11)
 

@@ -15,23 +15,11 @@ from hub.forums.categories import categories_of
 from hub.forums.models import Category, Thread
 from hub.validation import ValidationError
 from tests import factories as f
-from tests.helpers import api_write, login, post_form
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
+from tests.helpers import api_write, post_form, signed_in as _signed_in
 
 
 def _named(space, name) -> Category:
     return next(c for c in categories_of(space) if c.name == name)
-
-
-def _signed_in(app, person):
-    client = app.test_client()
-    login(client, person)
-    return client
 
 
 def test_announcements_are_for_facilitators_to_start(app, world, ctx):

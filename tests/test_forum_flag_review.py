@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from sqlalchemy import select
 
 from hub.extensions import db
@@ -14,24 +13,7 @@ from hub.notify import services as notify
 from hub.notify.models import EmailSettings, Notification
 from hub.spaces import membership
 from tests import factories as f
-from tests.helpers import login, post_form
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
-
-
-def _opening(thread):
-    from hub.forums.models import Post
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
-
-
-def _signed_in(app, person):
-    client = app.test_client()
-    login(client, person)
-    return client
+from tests.helpers import opening_post as _opening, post_form, signed_in as _signed_in
 
 
 def _flag_notes():

@@ -5,32 +5,14 @@ from __future__ import annotations
 
 import contextvars
 
-import pytest
 from sqlalchemy import select
 
 from hub.extensions import db, socketio
 from hub.forums import reactions
-from hub.forums.models import Post
 from hub.notify import services as notify
 from hub.notify.models import Notification
 from tests import factories as f
-from tests.helpers import api_write, login, post_form
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
-
-
-def _signed_in(app, person):
-    client = app.test_client()
-    login(client, person)
-    return client
-
-
-def _opening(thread) -> Post:
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+from tests.helpers import api_write, opening_post as _opening, post_form, signed_in as _signed_in
 
 
 def test_a_reply_event_names_the_post_and_the_page_can_fetch_it_as_its_reader_sees_it(app, world, ctx):

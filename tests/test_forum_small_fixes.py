@@ -12,26 +12,9 @@ from hub.extensions import db
 from hub.forums import moderation, queries
 from hub.forums import services as forum
 from hub.forums.categories import categories_of
-from hub.forums.models import Post
 from hub.spaces import membership
 from tests import factories as f
-from tests.helpers import api_write, login, post_form
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
-
-
-def _signed_in(app, person):
-    client = app.test_client()
-    login(client, person)
-    return client
-
-
-def _opening(thread) -> Post:
-    return db.session.scalar(select(Post).where(Post.thread_id == thread.id, Post.number == 1))
+from tests.helpers import api_write, opening_post as _opening, post_form, signed_in as _signed_in
 
 
 LONG_TITLE = ("Our clinic spent the spring rebuilding intake forms with patient partners, and now we are "

@@ -6,13 +6,8 @@ from __future__ import annotations
 from hub.extensions import db
 from hub.forums.models import Post
 from tests import factories as f
-from tests.helpers import api_write, post_form
-from tests.test_forum_flows import ctx  # noqa: F401 (a fixture)
+from tests.helpers import api_write, opening_post as _opening, post_form
 from tests.test_library_flows import make_resource, signed_in
-
-
-def _opening(thread) -> Post:
-    return db.session.scalar(db.select(Post).where(Post.thread_id == thread.id, Post.number == 1))
 
 
 def _quotes(*posts) -> str:

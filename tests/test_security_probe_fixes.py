@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from hub.auth.models import ApiToken
 from hub.chat.models import ChatSocket
@@ -19,7 +19,7 @@ from hub.library.models import ResourceFile
 from hub.spaces.models import Space
 from tests import factories as f
 from tests.chat_support import channel, chat_socket, emit, received, send
-from tests.helpers import PASSWORD, api_write, login, post_form, without_request_tokens
+from tests.helpers import api_write, login, PASSWORD, post_form, statements, without_request_tokens
 from tests.test_library_access import Upload
 from tests.test_library_flows import make_resource, signed_in
 
@@ -200,17 +200,7 @@ def test_making_an_affinity_space_listed_opens_it_to_requests_and_secret_closes_
 # ---------------------------------------------------------------- 6. equal-cost library 404s
 
 def _statements(client, url) -> list[str]:
-    seen: list[str] = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        seen.append(re.sub(r"\s+", " ", statement))
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        assert client.get(url).status_code == 404, url
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-    return seen
-
+    return statements(client, url, expect=404)
 
 def test_a_hidden_library_resource_or_file_costs_what_a_missing_one_costs(app, world):
     with app.test_request_context():

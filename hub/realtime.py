@@ -97,6 +97,15 @@ def _sids_of(user_id: int) -> list[str]:
     return list(db.session.scalars(db.select(SocketConnection.sid).where(SocketConnection.user_id == user_id)))
 
 
+def connected_user_ids(user_ids) -> set[int]:
+    """Which of these people have a page of the hub open (a live socket), on any process."""
+    from hub.auth.models import SocketConnection
+
+    ids = sorted({int(i) for i in user_ids})
+    return set(db.session.scalars(db.select(SocketConnection.user_id).where(SocketConnection.user_id.in_(ids)))) \
+        if ids else set()
+
+
 def socket_user():
     """For event handlers: the socket's person if their token, or their login session and session
     version, is still live, else None (asked now, on every event)."""

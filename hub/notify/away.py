@@ -15,8 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from hub import mail
-from hub.auth.models import SocketConnection
+from hub import mail, realtime
 from hub.extensions import db, utcnow
 from hub.notify.models import Notification
 from hub.notify.services import email_settings, still_allowed, subject_of
@@ -41,8 +40,7 @@ def send_due_mail(now=None) -> int:
     by_person: dict[int, list[Notification]] = {}
     for note in due:
         by_person.setdefault(note.user_id, []).append(note)
-    online = set(db.session.scalars(select(SocketConnection.user_id).where(
-        SocketConnection.user_id.in_(list(by_person))))) if by_person else set()
+    online = realtime.connected_user_ids(by_person)
     sent = 0
     for user_id, notes in by_person.items():
         user = db.session.get(User, user_id)

@@ -42,6 +42,11 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, live_server, email):
              _first_link(phone, live_server, "/chat", "/chat/channels/")]
     if email == "facilitator@demo.hub":
         extra += ["/program", "/invitations"]
+        # A long pending address in the table once made this page 184px too wide.
+        phone.goto(live_server + "/invitations")
+        phone.fill("#f-email", "a.rather.long.invited.person@a-hospital-system-with-a-long-name.example.org")
+        phone.get_by_role("button", name="Send invitation").click()
+        expect(phone.locator(".flash-success")).to_contain_text("on its way")
     for url in PAGES + extra:
         phone.goto(live_server + url)
         assert _sideways(phone) <= 0, f"{url} is {_sideways(phone)}px wider than the phone for {email}"

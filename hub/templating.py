@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from functools import lru_cache
 
-from babel import dates
+from babel import Locale, dates
 from flask import Flask, current_app, g
 from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
@@ -49,4 +49,9 @@ def _formatted(value, fmt: str, locale: str, zone) -> str:
     # A pure function of its arguments, remembered: the same posts are shown to many readers.
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
+    if fmt == "minutes":  # the medium date with a short time: what Intl's dateStyle/timeStyle say (times.js)
+        joined = Locale.parse(locale).datetime_formats["medium"]
+        return str(joined).replace("{1}", dates.format_date(value.astimezone(zone) if zone else value, "medium",
+                                                             locale=locale)).replace(
+            "{0}", dates.format_time(value, "short", tzinfo=zone, locale=locale))
     return dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)

@@ -8,12 +8,13 @@ from flask_login import current_user
 from hub import policy
 from hub.api import bp
 from hub.api.common import api_login_required, body_and_files, json_body
-from hub.chat import attachments, presence, queries, reading, services
+from hub.chat import attachments, presence, queries, reading, services, subscriptions
 from hub.chat.models import Channel, Message, MessageAttachment
 from hub.chat.payloads import channel_json, message_json, payload_of
 from hub.chat.ratelimit import RateLimited
 from hub.errors import error_response
 from hub.extensions import db
+from hub.people import avatars
 from hub.spaces.models import Space
 
 
@@ -184,3 +185,31 @@ def chat_mentionable(channel_id: int):
 def chat_channel_presence(channel_id: int):
     found = _get(Channel, channel_id, "channel.view")
     return jsonify({"items": presence.present_list(found), "next": None})
+
+
+def _subscription_json(channel: Channel) -> dict:
+    return {"channel_id": channel.id, "listed": policy.can(current_user, "channel.list", channel)}
+
+
+@bp.get("/channels/<int:channel_id>/subscription")
+@api_login_required
+def chat_subscription(channel_id: int):
+    """Whether the channel is in the caller's sidebar ("listed")."""
+    return jsonify(_subscription_json(_get(Channel, channel_id, "channel.view")))
+
+
+@bp.put("/channels/<int:channel_id>/subscription")
+@api_login_required
+def chat_set_subscription(channel_id: int):
+    """{"joined": true} puts a space channel in the caller's sidebar, false takes it out."""
+    found = db.session.get(Channel, channel_id)
+    subscriptions.set_joined(current_user, found, json_body().get("joined"))
+    return jsonify(_subscription_json(found))
+
+
+@bp.get("/dm-candidates")
+@api_login_required
+def chat_dm_candidates():
+    """The people picker: people the caller may start a conversation with, by name or handle."""
+    people = queries.dm_candidates(current_user, limit=10, prefix=request.args.get("q", ""))
+    return jsonify({"items": [{**avatars.brief(p), "handle": p.username} for p in people], "next": None})

@@ -257,7 +257,8 @@ SCHEMAS.update({
     "ReadState": _obj(channel_id=INT, last_read_seq=INT, last_seq=INT, unread=INT),
 })
 ROUTES.extend([
-    ("get", "/channels", "Your channels (spaces you belong to) and conversations, with unread counts", None,
+    ("get", "/channels", "Your sidebar: channels of spaces you belong to (less those you left), channels you "
+     "joined or wrote in, and your conversations, with unread counts", None,
      ["Channel"], 200),
     ("get", "/spaces/{space_id}/channels", "A space's channels", None, ["Channel"], 200),
     ("post", "/spaces/{space_id}/channels", "Add a channel (the space's facilitators)", _obj(name=STR, topic=STR),
@@ -288,6 +289,12 @@ ROUTES.extend([
      _obj(items={"type": "array"}, next=NULL_STR), 200),
     ("get", "/channels/{channel_id}/presence", "Who has chat open among the channel's readers", None,
      _obj(items={"type": "array"}, next=NULL_STR), 200),
+    ("get", "/channels/{channel_id}/subscription", "Whether the channel is in your sidebar", None,
+     _obj(channel_id=INT, listed=BOOL), 200),
+    ("put", "/channels/{channel_id}/subscription", "Join (true) or leave (false) a space channel: its place in "
+     "your sidebar; it never changes who may read it", _obj(joined=BOOL), _obj(channel_id=INT, listed=BOOL), 200),
+    ("get", "/dm-candidates", "The people picker: people you may start a conversation with (?q= name or handle)",
+     None, _obj(items={"type": "array"}, next=NULL_STR), 200),
 ])
 
 

@@ -14,6 +14,7 @@ from hub.chat import payloads, presence
 from hub.chat.models import Channel, Message
 from hub.extensions import db, socketio
 from hub.notify import services as notify
+from hub.people.models import User
 
 NAMESPACE = "/chat"
 
@@ -61,6 +62,8 @@ def after_send(actor, message: Message, prepared) -> None:
     if parent is not None and parent.author_id != actor.id:
         _notify(actor, message, {parent.author_id}, "chat_reply",
                 _text("%(name)s replied to your message in %(where)s", name=actor.name, where=_where(message)))
+    if getattr(message, "joined_now", False):  # writing in a channel joins it
+        after_listing_changed(actor, message.channel, True)
     in_dm = getattr(message, "in_dm", None)  # known to the service that wrote it; else look
     channel = db.session.get(Channel, payload["channel_id"]) if in_dm is not False else None
     if channel is not None and channel.kind == "dm":
@@ -78,6 +81,29 @@ def after_edit(actor, message: Message, prepared, mentioned_before: set[int]) ->
 
 def after_change(event: str, message: Message) -> None:
     _emit_to_channel(event, message)
+
+
+def after_channel_created(channel: Channel) -> None:
+    """Everyone with chat open whose sidebar now holds the channel (a new conversation's people,
+    a new channel's space) gets its entry live, with its unread count (hub/chat/events.py)."""
+    live = {user_id for _sid, user_id in presence.live_sockets()}
+    for user_id in policy.sidebar_audience(channel, among=live) if live else ():
+        _emit_entry(db.session.get(User, user_id), channel)
+
+
+def after_listing_changed(user, channel: Channel, listed: bool) -> None:
+    """The person joined, wrote in or left a channel: their own pages add or drop its entry."""
+    if listed:
+        _emit_entry(user, channel)
+    else:
+        socketio.emit("channel_removed", {"channel_id": channel.id}, to=chat_user_room(user.id), namespace=NAMESPACE)
+
+
+def _emit_entry(user, channel: Channel) -> None:
+    from hub.chat import reading
+    unread = reading.unread_counts(user, [channel.id]).get(channel.id, 0)
+    socketio.emit("channel_added", payloads.sidebar_entry(channel, user, unread), to=chat_user_room(user.id),
+                  namespace=NAMESPACE)
 
 
 def after_read(user, channel: Channel, last_read_seq: int) -> None:

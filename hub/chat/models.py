@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.attachments import AttachmentColumns
@@ -134,3 +134,18 @@ class ChatSocket(db.Model):
     credential: Mapped[str | None] = mapped_column(String(40), index=True)  # as SocketConnection's
     status: Mapped[str] = mapped_column(String(10), default="online")
     seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChannelSubscription(db.Model):
+    """Whether a space channel is in a person's sidebar, when they chose: joined (a channel of a
+    space they are not in, say one a facilitator runs or has posted in) or left (a channel of their
+    own space they do not follow). With no row, a channel of a space they belong to is there.
+    hub.policy.chat reads it for "channel.list"; it never grants reading anything."""
+
+    __tablename__ = "chat_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("chat_channels.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    joined: Mapped[bool] = mapped_column(Boolean, default=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -62,6 +62,15 @@ def channel_json(channel: Channel, viewer=None, unread: int | None = None) -> di
     return data
 
 
+def sidebar_entry(channel: Channel, viewer, unread: int = 0) -> dict:
+    """A sidebar line for `viewer`: channel_json, and what the line shows of its space (its name,
+    and its kind, which says whether it carries the private mark)."""
+    space = channel.space
+    return {**channel_json(channel, viewer, unread), "url": f"/chat/channels/{channel.id}",
+            "space_name": space.name if space is not None else None,
+            "space_kind": space.kind if space is not None else None}
+
+
 def display_name(channel: Channel, viewer=None) -> str:
     if channel.kind != "dm":
         return channel.name

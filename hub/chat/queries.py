@@ -1,6 +1,9 @@
 """Read-side chat helpers; every one starts from the policy (scope or a require)."""
 from __future__ import annotations
 
+import re
+
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from werkzeug.exceptions import NotFound
@@ -10,6 +13,7 @@ from hub.chat.models import Channel, ChannelParticipant, Message
 from hub.extensions import db
 from hub.people.models import User
 from hub.spaces.models import Space
+from hub.validation import ValidationError
 
 PAGE, MAX_PAGE, MISSED_LIMIT = 50, 200, 500
 
@@ -20,10 +24,8 @@ def _loaded(stmt):
 
 
 def my_channels(user) -> list[Channel]:
-    """The sidebar: channels of the spaces the person belongs to, then their conversations."""
-    member_spaces = policy.member_space_ids(user)
-    stmt = (policy.scope(select(Channel), user).outerjoin(Space, Space.id == Channel.space_id)
-            .where((Channel.kind == "dm") | Channel.space_id.in_(member_spaces))
+    """The sidebar (hub.policy "channel.list"): space channels by space, then conversations."""
+    stmt = (select(Channel).where(policy.sidebar_clause(user)).outerjoin(Space, Space.id == Channel.space_id)
             .options(selectinload(Channel.space), selectinload(Channel.participants).selectinload(
                 ChannelParticipant.user))
             .order_by(Channel.kind.desc(), Space.name, Channel.name, Channel.id))
@@ -118,14 +120,20 @@ def mentionable(user, channel: Channel, prefix: str, limit: int = 8) -> list[Use
     prefix = prefix.strip().lower().lstrip("@")
     stmt = policy.scope(select(User), user).where(User.id.in_(policy.audience(channel)), User.id != user.id)
     if prefix:
-        like = prefix.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
-        stmt = stmt.where((func.lower(User.username).like(like, escape="\\")) |
-                          (func.lower(User.name).like(like, escape="\\")))
+        stmt = stmt.where(_starts(User.username, prefix) | _starts(User.name, prefix))
     return list(db.session.scalars(stmt.order_by(User.name).limit(limit)))
 
 
-def dm_candidates(user, limit: int = 200) -> list[User]:
-    """People the person may start a conversation with: those sharing a space with them."""
+def _starts(column, prefix: str, after: str = ""):
+    """column (lowercased) starts with `prefix`, or has it right after `after`; LIKE's wildcards
+    in what was typed match only themselves."""
+    like = prefix.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+    return func.lower(column).like(("%" + after if after else "") + like, escape="\\")
+
+
+def dm_candidates(user, limit: int = 200, prefix: str = "") -> list[User]:
+    """People the person may start a conversation with: those sharing a space with them (whose
+    name or handle starts with `prefix`, for the people picker)."""
     if not policy.signed_in(user):
         return []
     from hub.spaces.models import SpaceMembership
@@ -139,5 +147,24 @@ def dm_candidates(user, limit: int = 200) -> list[User]:
     stmt = (select(User).where(User.active.is_(True), User.id != user.id,
                                User.id.in_(explicit) | User.id.in_(teams) | User.id.in_(cohorts))
             .order_by(User.name).limit(limit))
+    prefix = prefix.strip().lower().lstrip("@")
+    if prefix:
+        stmt = stmt.where(_starts(User.username, prefix) | _starts(User.name, prefix)
+                          | _starts(User.name, prefix, after=" "))  # a family name too
     people = list(db.session.scalars(stmt))
     return [p for p in people if policy.shares_a_space(user, p)]
+
+
+def dm_people_by_handles(user, text: str) -> list[User]:
+    """The people a typed list of handles ("@ana, @ben") names, each someone the person may start
+    a conversation with; any other handle is refused by name, with nothing else lost."""
+    handles = [h.strip().lstrip("@").lower() for h in re.split(r"[\s,;]+", text or "") if h.strip().lstrip("@")]
+    if not handles:
+        return []
+    found = {p.username.lower(): p for p in db.session.scalars(
+        select(User).where(func.lower(User.username).in_(handles), User.active.is_(True)))}
+    unknown = [h for h in handles if h not in found or not policy.can(user, "dm.start", found[h])]
+    if unknown:
+        raise ValidationError({"handles": _("Nobody you share a space with has the handle %(handles)s.",
+                                            handles=", ".join("@" + h for h in unknown))})
+    return list(found.values())

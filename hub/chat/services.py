@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import NotFound
 
 from hub import policy
-from hub.chat import attachments, fanout, payloads
+from hub.chat import attachments, fanout, payloads, subscriptions
 from hub.chat.models import MAX_DM_PEOPLE, Channel, ChannelParticipant, ChannelRead, Message, MessageReaction
 from hub.chat.ratelimit import check_send_rate
 from hub.extensions import db, utcnow
@@ -97,7 +97,11 @@ def create_channel(actor, space: Space | None, data: dict) -> Channel:
         raise ValidationError(errors)
     channel = Channel(kind="space", space_id=space.id, name=name, slug=slug, topic=topic, created_by_id=actor.id)
     db.session.add(channel)
+    db.session.flush()
+    subscriptions.stage_joined(actor.id, channel)  # its maker has it in their sidebar, member or not
     db.session.commit()
+    # ---- after commit: it appears live in the sidebars that now hold it
+    fanout.after_channel_created(channel)
     return channel
 
 
@@ -157,6 +161,8 @@ def start_dm(actor, people) -> Channel:
         if found is None:
             raise
         return found
+    # ---- after commit: it appears live in its people's sidebars
+    fanout.after_channel_created(channel)
     return channel
 
 
@@ -194,6 +200,7 @@ def send(actor, channel: Channel | None, data: dict, files=()) -> tuple[Message,
             db.session.execute(update(ChannelRead).where(ChannelRead.user_id == actor.id,
                                                          ChannelRead.channel_id == channel_id,
                                                          ChannelRead.last_read_seq < seq).values(last_read_seq=seq))
+            message.joined_now = subscriptions.stage_joined(actor.id, channel)
             db.session.flush()
             stored = attachments.stage(actor, message, accepted)
             stored_ids = [row.id for row in stored]  # (the bytes go if the commit does not happen)

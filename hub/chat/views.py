@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from hub import policy
-from hub.chat import attachments, queries, reading, services
+from hub.chat import attachments, queries, reading, services, subscriptions
 from hub.chat.models import Channel, Message, MessageAttachment
 from hub.chat.payloads import display_name
 from hub.chat.ratelimit import RateLimited
@@ -28,7 +28,8 @@ def _sidebar() -> dict:
 @bp.get("/chat")
 @login_required
 def index():
-    return render_template("chat/index.html", people=queries.dm_candidates(current_user), errors={}, **_sidebar())
+    return render_template("chat/index.html", people=queries.dm_candidates(current_user), errors={}, form={},
+                           **_sidebar())
 
 
 @bp.get("/chat/channels/<int:channel_id>")
@@ -48,7 +49,8 @@ def channel(channel_id: int, errors=None, form=None, thread_id=None):
                            can_post=policy.can(current_user, "channel.post", found), reactions=REACTIONS,
                            older=messages[0].seq if more and messages else None, errors=errors or {},
                            form=form or {}, last_read=reading.last_read(current_user, found.id),
-                           thread=root, thread_replies=replies, thread_later=later, **_sidebar())
+                           thread=root, thread_replies=replies, thread_later=later,
+                           listed=policy.can(current_user, "channel.list", found), **_sidebar())
 
 
 @bp.post("/chat/channels/<int:channel_id>/messages")
@@ -90,15 +92,27 @@ def permalink(message_id: int):
                     + f"#m-{message.id}")
 
 
+@bp.post("/chat/channels/<int:channel_id>/subscription")
+@login_required
+def subscription(channel_id: int):
+    """Join or leave a space channel (its sidebar entry); the API twin is PUT .../subscription."""
+    found = db.session.get(Channel, channel_id)
+    subscriptions.set_joined(current_user, found, request.form.get("joined") == "1")
+    return redirect(url_for("chat.channel", channel_id=channel_id))
+
+
 @bp.post("/chat/dm")
 @login_required
 def start_dm():
-    ids = request.form.getlist("user_ids")
+    """The people picker sends user_ids; without scripts, the same field takes @handles."""
     try:
-        found = services.start_dm(current_user, services.people_by_ids(ids))
-    except ValidationError as err:
-        return render_template("chat/index.html", people=queries.dm_candidates(current_user), errors=err.fields,
-                               **_sidebar()), 422
+        people = services.people_by_ids(request.form.getlist("user_ids"))
+        people += queries.dm_people_by_handles(current_user, request.form.get("handles", ""))
+        found = services.start_dm(current_user, people)
+    except ValidationError as err:  # (the picker's one field carries what user_ids got wrong)
+        errors = {("handles" if name == "user_ids" else name): text for name, text in err.fields.items()}
+        return render_template("chat/index.html", people=queries.dm_candidates(current_user), errors=errors,
+                               form=request.form, **_sidebar()), 422
     return redirect(url_for("chat.channel", channel_id=found.id))
 
 

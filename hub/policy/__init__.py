@@ -64,5 +64,6 @@ from hub.policy.library import (LIBRARY_TYPES, RESOURCE_ACTIONS, _adoption_claus
 from hub.policy.chat import (_CHANNEL_ALIAS, ChannelFacts, _can_start_dm, _channel_audience, _channel_clause,
                              _known_channel_ids, _message_after_cutoff_clause, _message_clause, _message_rule,
                              _message_rules, _require_known_channel, _require_known_message, channel_facts,
-                             message_permissions, messages_of_channel_clause, shares_a_space, visible_channel_ids)
+                             message_permissions, messages_of_channel_clause, shares_a_space, sidebar_audience,
+                             sidebar_clause, visible_channel_ids)
 from hub.policy.search import PEOPLE_KEY, SearchScope, search_scope

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
-from hub.chat.models import Channel, ChannelParticipant, Message, MessageAttachment
+from hub.chat.models import Channel, ChannelParticipant, ChannelSubscription, Message, MessageAttachment
 from hub.extensions import db
 from hub.people.models import User
 from hub.policy.audiences import _active_ids, _joined_at, _space_audience
@@ -90,6 +90,8 @@ RULES.update({
     "channel.join": lambda user, channel: channel_facts(user, channel).view,
     "channel.post": lambda user, channel: channel_facts(user, channel).post,
     "channel.manage": lambda user, channel: channel_facts(user, channel).manage,
+    # In the person's sidebar (and told live when it is new): see _in_sidebar.
+    "channel.list": lambda user, channel: _in_sidebar(user, channel),
     # obj: the space a new channel would belong to.
     "channel.create": lambda user, space: _can_manage_space(user, space) and not space.is_archived,
     "dm.start": _can_start_dm,
@@ -233,3 +235,47 @@ def _message_attachment_audience(attachment: MessageAttachment, among=None) -> s
 
 AUDIENCES.extend([(Channel, _channel_audience), (Message, _message_audience),
                   (MessageAttachment, _message_attachment_audience)])
+
+
+# ---------------------------------------------------------------- the sidebar
+# A channel is in a person's sidebar when they may read it and: it is their conversation; or they
+# joined it (by choice, by creating it, or by writing in it); or it belongs to a space they are in
+# and they have not left it. Staff oversee every team's space, so "may read" alone would list
+# forty teams' channels; a facilitator's cohort channel is there once they join or write in it.
+
+def _belongs_clause(user_id: int):
+    return or_((Space.visibility == "community") & (Space.kind != "affinity"),
+               _membership_clause(user_id, entered=False))
+
+
+def _in_sidebar(user, channel: Channel) -> bool:
+    if not channel_facts(user, channel).view:
+        return False
+    if channel.kind == "dm":
+        return True
+    choice = db.session.scalar(select(ChannelSubscription.joined).where(
+        ChannelSubscription.user_id == user.id, ChannelSubscription.channel_id == channel.id))
+    if choice is not None:
+        return choice
+    return db.session.scalar(select(Space.id).where(Space.id == channel.space_id, _belongs_clause(user.id))) is not None
+
+
+def sidebar_clause(user):
+    """SQL twin of "channel.list", for the sidebar's one query (checked by the property test)."""
+    if not signed_in(user):
+        return false()
+    chosen = lambda joined: select(ChannelSubscription.channel_id).where(  # noqa: E731
+        ChannelSubscription.user_id == user.id, ChannelSubscription.joined.is_(joined))
+    belongs = select(Space.id).where(_belongs_clause(user.id))
+    return and_(_channel_clause(user), or_(
+        Channel.kind == "dm", Channel.id.in_(chosen(True)),
+        and_(Channel.space_id.in_(belongs), Channel.id.not_in(chosen(False)))))
+
+
+def sidebar_audience(channel: Channel, among=None) -> set[int]:
+    """Who has `channel` in their sidebar (of `among`, say the people with chat open now)."""
+    readers = _channel_audience(channel, among)
+    if channel.kind == "dm" or not readers:
+        return readers
+    return {person.id for person in db.session.scalars(select(User).where(User.id.in_(readers)))
+            if _in_sidebar(person, channel)}

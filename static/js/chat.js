@@ -16,7 +16,7 @@
 
   var OVERLAP = 50;  // re-ask a few seqs back: emits of concurrent commits may arrive out of order
   var root, socket, channelId, userId, labels = {}, reactions = {}, seen = 0, newest = 0, outbox = [];
-  var typingTimer = null, lastTyping = 0, readTimer = null, thread = null, parentShown = {};
+  var typingTimer = null, typingFrom = null, lastTyping = 0, readTimer = null, thread = null, parentShown = {};
 
   function $(id) { return document.getElementById(id); }
   function store(key, value) { try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ } }
@@ -77,8 +77,10 @@
     var author = document.createElement("span"); author.className = "chat-author"; author.textContent = m.author.name;
     var link = document.createElement("a"); link.className = "chat-time"; link.href = "/chat/messages/" + m.id;
     var time = document.createElement("time"); time.setAttribute("datetime", m.created_at);
-    time.textContent = m.created_at.replace("T", " ").slice(0, 16);
+    // In the person's zone, read relative while recent, as the server's and the forums' times (times.js).
+    time.textContent = window.hubTimes ? window.hubTimes.formatTime(m.created_at) : m.created_at;
     link.appendChild(time);
+    if (window.hubTimes) { window.hubTimes.refresh(link); }
     meta.appendChild(avatarFor(m.author)); meta.appendChild(author); meta.appendChild(document.createTextNode(" "));
     meta.appendChild(link);
     if (m.edited_at && !m.deleted) {
@@ -153,10 +155,7 @@
       var b = document.createElement("button"); b.type = "button"; b.className = "link-button"; b.textContent = text;
       b.addEventListener("click", handler); bar.appendChild(b); return b;
     }
-    Object.keys(reactions).forEach(function (kind) {
-      var b = button(reactions[kind], function () { act("react", { message_id: Number(li.dataset.id), kind: kind }); });
-      b.setAttribute("aria-label", label("react", { kind: kind }));
-    });
+    bar.appendChild(reactPicker(li));
     if (mine) { button(label("edit"), function () { startEdit(li); }); }
     if (mine || root.dataset.manage === "true") {
       button(label("delete"), function () {
@@ -164,6 +163,28 @@
       });
     }
     li.appendChild(bar);
+  }
+
+  // One React button opening the reactions (as the forums' picker): Escape closes it, and a
+  // choice closes it and gives focus back to the button.
+  function reactPicker(li) {
+    var picker = document.createElement("details"), summary = document.createElement("summary");
+    picker.className = "react-picker"; summary.textContent = label("reactButton"); picker.appendChild(summary);
+    var choices = document.createElement("div"); choices.className = "react-form";
+    Object.keys(reactions).forEach(function (kind) {
+      var b = document.createElement("button"); b.type = "button"; b.textContent = reactions[kind];
+      b.setAttribute("aria-label", label("react", { kind: kind }));
+      b.addEventListener("click", function () {
+        act("react", { message_id: Number(li.dataset.id), kind: kind });
+        picker.open = false; summary.focus();
+      });
+      choices.appendChild(b);
+    });
+    picker.appendChild(choices);
+    picker.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && picker.open) { picker.open = false; summary.focus(); }
+    });
+    return picker;
   }
 
   // Show a message once, in seq order; a copy we already have is replaced only by a newer one.
@@ -245,32 +266,13 @@
       .then(function (data) { (data.items || []).forEach(upsert); if (data.next) { catchUp(); } });
   }
 
-  function joinOthers() {
-    document.querySelectorAll(".chat-sidebar a[data-channel-id]").forEach(function (a) {
-      var id = a.dataset.channelId;
-      if (id === String(channelId)) { return; }
-      socket.emit("join", { channel_id: Number(id), after_seq: Number(a.dataset.lastSeq) }, function (ack) {
-        if (ack && ack.ok) { setBadge(id, ack.unread); }
-      });
-    });
-  }
-
-  function setBadge(id, count) {
-    var badge = document.querySelector('[data-unread-for="' + id + '"]');
-    if (badge) { badge.textContent = count ? String(count) : ""; }
-  }
-
   // A new message (edits, deletions and reactions go straight to upsert): announced when it
-  // lands on the timeline (the thread panel announces its replies), counted in other channels.
+  // lands on the timeline (the thread panel announces its replies); other channels' messages
+  // are the sidebar's (static/js/chat_sidebar.js). Its author is no longer typing.
   function onMessage(m) {
-    if (String(m.channel_id) === String(channelId)) {
-      if (upsert(m) && m.author.id !== Number(userId)) { window.hub.announce(label("newFrom", { name: m.author.name })); }
-      return;
-    }
-    if (m.author.id !== Number(userId)) {
-      var badge = document.querySelector('[data-unread-for="' + m.channel_id + '"]');
-      if (badge) { badge.textContent = String((Number(badge.textContent) || 0) + 1); }
-    }
+    if (String(m.channel_id) !== String(channelId)) { return; }
+    if (typingFrom === m.author.id) { window.clearTimeout(typingTimer); $("chat-typing").textContent = ""; typingFrom = null; }
+    if (upsert(m) && m.author.id !== Number(userId)) { window.hub.announce(label("newFrom", { name: m.author.name })); }
   }
 
   function act(event, payload) {
@@ -400,8 +402,9 @@
     if (String(payload.channel_id) !== String(channelId) || payload.user.id === Number(userId)) { return; }
     var el = $("chat-typing");
     el.textContent = label("typing", { name: payload.user.name });
+    typingFrom = payload.user.id;
     window.clearTimeout(typingTimer);
-    typingTimer = window.setTimeout(function () { el.textContent = ""; }, 5000);
+    typingTimer = window.setTimeout(function () { el.textContent = ""; typingFrom = null; }, 5000);
   }
 
   var present = {};
@@ -476,6 +479,7 @@
 
     socket = window.io("/chat", { transports: ["websocket"] });
     window.hubChat = { socket: socket, seen: function () { return seen; } };
+    if (window.hubChatSidebar) { window.hubChatSidebar(socket, channelId); }  // badges, live entries
     if (window.hubChatThread) {
       thread = window.hubChatThread({ build: buildMessage, pendingItem: pendingItem, queue: queue, label: label,
                                       userId: userId, wireMentions: wireMentions, hasFiles: hasFiles,
@@ -483,14 +487,13 @@
     }
     socket.on("connect", function () {
       document.body.dataset.chat = "connected"; setConnection(label("online"));
-      joinCurrent(); joinOthers();
+      joinCurrent();
     });
     socket.on("disconnect", function () { document.body.dataset.chat = "disconnected"; setConnection(label("offline")); });
     socket.on("message", onMessage);
     ["message_edited", "message_deleted", "reaction"].forEach(function (name) { socket.on(name, upsert); });
     socket.on("typing", onTyping);
     socket.on("presence", function (row) { present[row.user_id] = row; renderPresence(); });
-    socket.on("read", function (payload) { setBadge(payload.channel_id, payload.unread); });
     socket.on("channel_access_ended", function (payload) {
       if ((payload.channel_ids || []).map(String).indexOf(String(channelId)) >= 0) {
         list().textContent = ""; window.location.reload();

@@ -40,6 +40,14 @@
     });
   }
 
+  // A form marked data-confirm (a step hard to take back, like archiving a channel) asks first.
+  function wireConfirmations() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    }, true);
+  }
+
   function connectSocket() {
     if (!document.body.dataset.userId || typeof window.io !== "function") { return; }
     // Websocket only: works behind several server processes without sticky sessions.
@@ -77,6 +85,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors();
     wireAccountMenu();
+    wireConfirmations();
     connectSocket();
   });
 })();

@@ -50,7 +50,7 @@ def test_chat_pages_and_api(app, world, channels, persona):
     client = _client(app, world, persona)
     surfaces = ["/chat/channels/{c}", "/api/v1/channels/{c}", "/api/v1/channels/{c}/messages",
                 "/api/v1/messages/{m}", "/api/v1/channels/{c}/read", "/api/v1/channels/{c}/mentionable?q=",
-                "/api/v1/channels/{c}/presence", "/api/v1/messages/{m}/replies"]
+                "/api/v1/channels/{c}/presence", "/api/v1/messages/{m}/replies", "/api/v1/channels/{c}/subscription"]
     for name in SPACES:
         channel_id, message_id, author_id = channels[name]
         reads = name in READS[persona]

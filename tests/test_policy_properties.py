@@ -484,13 +484,15 @@ chat_worlds = st.fixed_dictionaries({
                          min_size=2, max_size=12),
     # Per message: how many pictures or files are attached to it.
     "attached": st.lists(st.integers(0, 2), max_size=12),
+    # Sidebar choices: (person, channel, joined or left).
+    "subscriptions": st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5), st.booleans()), max_size=6),
 })
 
 
 def _add_chat(data, users, all_spaces):
     from datetime import timedelta
 
-    from hub.chat.models import Channel, ChannelParticipant, Message, MessageAttachment
+    from hub.chat.models import Channel, ChannelParticipant, ChannelSubscription, Message, MessageAttachment
 
     # Always one affinity space with a channel.
     caucus = _caucus(data["narrow"], users)
@@ -518,6 +520,9 @@ def _add_chat(data, users, all_spaces):
     for message, count in zip(db.session.scalars(select(Message).order_by(Message.id)), data["attached"]):
         db.session.add_all(MessageAttachment(message_id=message.id, uploader_id=message.author_id, **_FILE_COLUMNS)
                            for _ in range(count))
+    chosen = {(users[u].id, channels[c].id): joined for u, c, joined in data["subscriptions"]
+              if u < len(users) and c < len(channels)}
+    db.session.add_all(ChannelSubscription(user_id=u, channel_id=c, joined=j) for (u, c), j in chosen.items())
     db.session.commit()
     db.session.expire_all()
 
@@ -556,6 +561,14 @@ def test_chat_scope_audience_and_predicate_agree(app, data):
                     assert message.author_id == viewer.id and policy.can(viewer, "channel.post", channel)
     for channel in channels:
         assert policy.audience(channel) == {u.id for u in users if policy.can(u, "channel.view", channel)}
+        # The sidebar: listed only where readable, and the same in its three spellings.
+        listed = {u.id for u in users if policy.can(u, "channel.list", channel)}
+        assert listed <= policy.audience(channel)
+        assert policy.sidebar_audience(channel) == listed
+        assert policy.sidebar_audience(channel, among={u.id for u in users[1::2]}) == listed & {u.id for u in users[1::2]}
+    for viewer in users + [AnonymousUser()]:
+        in_sidebar = set(db.session.scalars(select(Channel.id).where(policy.sidebar_clause(viewer))))
+        assert in_sidebar == {c.id for c in channels if policy.can(viewer, "channel.list", c)}
     for message in messages:
         assert policy.audience(message) == {u.id for u in users if policy.can(u, "message.view", message)}
     for attachment in files:

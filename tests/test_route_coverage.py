@@ -45,7 +45,7 @@ SIGNED_IN_HTML = {
     "library.remove_file", "library.review_edit",
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
-    "chat.archive_channel",
+    "chat.archive_channel", "chat.subscription",
     # a message's attachments: its readers while it stands (policy message_attachment.view; tests/test_attachments.py)
     "chat.attachment",
 }

@@ -127,7 +127,7 @@ def mentionable(user, channel: Channel, prefix: str, limit: int = 8) -> list[Use
 def _starts(column, prefix: str, after: str = ""):
     """column (lowercased) starts with `prefix`, or has it right after `after`; LIKE's wildcards
     in what was typed match only themselves."""
-    like = prefix.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return func.lower(column).like(("%" + after if after else "") + like, escape="\\")
 
 

@@ -22,6 +22,10 @@ server -> client
   presence  {"user_id", "name", "status"}             (to the person's direct conversations)
   read      {"channel_id", "last_read_seq", "unread"}   (to the person's own sockets)
   channel_access_ended {"space_id" (or null from a heartbeat re-check), "channel_ids"}
+  channel_added   a sidebar entry (hub.chat.payloads.sidebar_entry: a channel with "unread", "url",
+            "space_name", "space_kind"), to the person's own sockets: a new conversation or channel
+            now in their list (hub.policy "channel.list"), or one they joined or wrote in elsewhere
+  channel_removed {"channel_id"}                    (they left it, on another page)
 """
 from __future__ import annotations
 

@@ -77,22 +77,26 @@ def _tune_sqlite(engine, busy_timeout_ms: int) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from hub.api import bp as api_bp
+    """Each domain's front door: importing its routes module puts the routes on its blueprint."""
+    from hub.api import routes as api_routes  # noqa: F401
+    from hub.forums import routes as forum_routes  # noqa: F401
+    from hub.library import routes as library_routes  # noqa: F401
+    from hub.spaces import routes as space_routes  # noqa: F401
+    from hub.api.blueprint import bp as api_bp
     from hub.auth.views import bp as auth_bp
     from hub.chat.views import bp as chat_bp
-    from hub.forums.views import bp as forums_bp
+    from hub.forums.blueprint import bp as forums_bp
     from hub.home.views import bp as home_bp
-    from hub.library.views import bp as library_bp
+    from hub.library.blueprint import bp as library_bp
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
     from hub.search_views import bp as search_bp
-    from hub.spaces.views import bp as spaces_bp
+    from hub.spaces.blueprint import bp as spaces_bp
 
-    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp):
+    for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp,
+                      library_bp, chat_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(library_bp)
-    app.register_blueprint(chat_bp)
 
 
 def _register_search_documents() -> None:

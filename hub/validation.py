@@ -38,3 +38,11 @@ def normalise_text(value) -> str:
     text = "" if value is None else str(value)
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
+
+def local_path(target: str | None) -> bool:
+    """Only a path on this site ("/\\evil" is "//evil" to a browser)."""
+    from urllib.parse import urlsplit
+    if not target or not target.startswith("/") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not target.startswith("//")

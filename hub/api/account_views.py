@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, iso, json_body, person_json
 from hub.auth import services as accounts
 from hub.auth import sessions, tokens

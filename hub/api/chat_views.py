@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from hub import policy
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, body_and_files, json_body
 from hub.chat import attachments, presence, queries, reading, services, subscriptions
 from hub.chat.models import Channel, Message, MessageAttachment

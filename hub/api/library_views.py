@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub import policy
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, iso, json_body
 from hub.extensions import db
 from hub.library import adoption, curation, edits, queries, services, uploads

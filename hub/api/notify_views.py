@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_login import current_user
 
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, iso, json_body
 from hub.notify import services as notify
 

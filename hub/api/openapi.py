@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from hub.api import bp
+from hub.api.blueprint import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from hub import policy
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, json_body, paginate, person_json
 from hub.auth import services as accounts
 from hub.extensions import db

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from hub import policy
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, json_body, paginate
 from hub.extensions import db
 from hub.people import program, services

@@ -5,7 +5,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from hub import policy, search
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required
 from hub.extensions import db
 from hub.search_views import args, present

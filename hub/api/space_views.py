@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from hub import policy
-from hub.api import bp
+from hub.api.blueprint import bp
 from hub.api.common import api_login_required, paginate, space_json
 from hub.extensions import db
 from hub.spaces.models import Space

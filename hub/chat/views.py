@@ -13,7 +13,7 @@ from hub.chat.payloads import display_name
 from hub.chat.ratelimit import RateLimited
 from hub.extensions import db
 from hub.forums.models import REACTIONS
-from hub.spaces.views import space_by_slug
+from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError
 
 bp = Blueprint("chat", __name__)

@@ -11,8 +11,9 @@ from hub.extensions import db
 from hub.forums import categories as category_service
 from hub.forums import moderation, reading
 from hub.forums.models import Category, Flag
-from hub.forums.views import bp, get_post, get_thread, local_path
-from hub.spaces.views import space_by_slug
+from hub.forums.blueprint import bp, get_post, get_thread
+from hub.validation import local_path
+from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError
 
 THREAD_ACTIONS = {

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from hub import policy
 from hub.forums import moderation, queries, reactions, reading, services
 from hub.forums.models import FLAG_REASONS, REACTIONS
-from hub.forums.views import bp, get_post, get_thread, post_values
+from hub.forums.blueprint import bp, get_post, get_thread
+from hub.forums.post_ui import post_values
 from hub.validation import ValidationError
 
 

@@ -1,11 +1,10 @@
 """Forum pages: Latest, a space's forum and categories, threads, and writing in them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -14,25 +13,12 @@ from hub.auth import sessions
 from hub.extensions import db
 from hub.forums import categories as category_service
 from hub.forums import attachments, drafts, queries, reading, services, thread_pages
+from hub.forums.blueprint import bp, get_post, get_thread
+from hub.forums.post_ui import post_values
 from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, PostAttachment, Thread
 from hub.spaces.models import Space
-from hub.spaces.views import space_by_slug
-from hub.validation import ValidationError
-
-bp = Blueprint("forums", __name__)
-
-
-def get_thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.space)])  # the policy reads it
-    policy.require(current_user, "thread.view", thread)
-    return thread
-
-
-def get_post(post_id: int, action: str = "post.view") -> Post:
-    post = db.session.get(Post, post_id)
-    policy.require(current_user, action, post)
-    return post
-
+from hub.spaces.queries import space_by_slug
+from hub.validation import ValidationError, local_path
 
 def _filters() -> dict:
     return {"tag": request.args.get("tag", "").strip().lower()[:40], "status": request.args.get("status", ""),
@@ -64,15 +50,6 @@ def mark_read():
     ids = [int(v) for v in request.form.getlist("thread_ids") if v.isdigit()]
     reading.mark_space_read(current_user, ids)
     return redirect(request.form.get("next") if local_path(request.form.get("next")) else url_for("forums.latest"))
-
-
-def local_path(target: str | None) -> bool:
-    """Only a path on this site ("/\\evil" is "//evil" to a browser)."""
-    from urllib.parse import urlsplit
-    if not target or not target.startswith("/") or "\\" in target:
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and not target.startswith("//")
 
 
 @bp.get("/spaces/<slug>/forum")
@@ -170,40 +147,6 @@ def _thread_html(found: Thread, page: int, form=None, errors=None) -> tuple[str,
     return html, (found.last_post_number if view.page == view.pages else view.posts[-1].number)
 
 
-REACTION_NAMES = {"thumbsup": _l("thumbs up"), "heart": _l("heart"), "tada": _l("celebrate"),
-                  "lightbulb": _l("insight"), "pray": _l("thank you")}
-
-
-def post_values(found: Thread, perms: dict, last_read: int) -> dict:
-    """What every post of a thread page repeats (templates/forums/_post.html), for this reader."""
-    return {"P": url_for("forums.permalink", post_id=0)[:-1],  # "/posts/"
-            "token": generate_csrf(), "can_reply": perms["thread"]["thread.reply"],
-            "can_accept": perms["thread"]["thread.accept_answer"], "can_moderate": perms["thread"]["thread.moderate"],
-            "accepted": found.accepted_post_id, "last_read": last_read, "me": current_user.id,
-            "offered": REACTIONS, "ui": _post_ui(found)}
-
-
-def _post_ui(found: Thread) -> dict:
-    """The words and links every post on a thread page repeats, translated and built once per page."""
-    stem = url_for("forums.permalink", post_id=0)[:-1]  # "/posts/"
-    labels = {k: _("React with %(kind)s", kind=str(v)) for k, v in REACTION_NAMES.items()}
-
-    def buttons(mine: dict) -> list[tuple]:
-        """(kind, emoji, label, pressed) for a post's reaction buttons, given its summary."""
-        return [(kind, emoji, labels[kind], bool(mine.get(kind, {}).get("mine"))) for kind, emoji in REACTIONS.items()]
-
-    return {
-        "buttons": buttons,
-        "post_stem": stem, "person_stem": url_for("people.profile", person_id=0)[:-1],
-        "accept_url": url_for("forums.accept", thread_id=found.id),
-        "react_names": {k: str(v) for k, v in REACTION_NAMES.items()},
-        "link_title": _("Link to this post"), "new": _("new"), "reactions": _("Reactions"), "react": _("React"),
-        "who_reacted": _("Who reacted"), "quote": _("Quote"), "edit": _("Edit"), "history": _("History"),
-        "flag": _("Flag"), "delete": _("Delete"), "attachments": _("Attachments"),
-        "attachment_stem": url_for("forums.attachment", attachment_id=0)[:-1],  # "/posts/attachments/"
-    }
-
-
 def _move_targets(found: Thread) -> list[tuple]:
     """Where this moderator may move the thread (policy "thread.move_into"), as (space, its
     categories, whether going there is one-way): the thread's own space first, then by name."""
@@ -256,5 +199,3 @@ def permalink(post_id: int):
     page = queries.page_of(current_user, post)
     return redirect(url_for("forums.thread", thread_id=post.thread_id, page=page) + f"#post-{post.number}")
 
-
-from hub.forums import moderation_views, post_views  # noqa: E402,F401  (register their routes on bp)

@@ -10,15 +10,9 @@ from hub import policy
 from hub.extensions import db
 from hub.library import curation, queries
 from hub.library.models import Collection, Component
-from hub.library.views import bp
-from hub.spaces.views import space_by_slug
+from hub.library.blueprint import bp, get_collection
+from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError
-
-
-def get_collection(collection_id: int, action: str = "collection.view") -> Collection:
-    found = db.session.get(Collection, collection_id)
-    policy.require(current_user, action, found)
-    return found
 
 
 @bp.get("/spaces/<slug>/library/review")

@@ -2,27 +2,19 @@
 "we tried this", votes and the discussion. Permission questions are the policy's."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db
+from hub.library.blueprint import bp, get_resource
 from hub.library import adoption, curation, edits, queries, services, uploads
 from hub.library.models import EVIDENCE_LEVELS, KINDS, Adoption, Collection, Resource, ResourceFile
 from hub.spaces.models import Space
-from hub.spaces.views import space_by_slug
+from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError
-
-bp = Blueprint("library", __name__)
-
-
-def get_resource(resource_id: int, action: str = "resource.view") -> Resource:
-    resource = db.session.get(Resource, resource_id)
-    policy.require(current_user, action, resource)
-    return resource
-
 
 def _browse_args() -> tuple[dict, str, int]:
     filters = {key: request.args.get(key, "").strip()[:100] for key in queries.FILTERS}
@@ -316,5 +308,3 @@ def library_pinned(space: Space):
     """Collections pinned to a cohort's home, as the viewer may see them (spaces/show.html)."""
     return queries.pinned_collections(current_user, space)
 
-
-from hub.library import curation_views  # noqa: E402,F401  (registers its routes on bp)

@@ -12,7 +12,8 @@ from hub.extensions import db
 from hub.people.models import User
 from hub.spaces import membership, queries
 from hub.spaces.models import JoinRequest
-from hub.spaces.views import bp, space_by_slug
+from hub.spaces.blueprint import bp
+from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError
 
 

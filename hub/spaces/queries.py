@@ -8,6 +8,11 @@ from hub.extensions import db
 from hub.people.models import Cohort, Team
 from hub.spaces.models import Space
 
+def space_by_slug(slug: str) -> Space | None:
+    """A space by its address, or None; callers then ask the policy (a hidden space answers as missing)."""
+    return db.session.scalar(select(Space).where(Space.slug == slug))
+
+
 KIND_ORDER = {"community": 0, "cohort": 1, "team": 2, "affinity": 3}
 
 

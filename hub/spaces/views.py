@@ -1,20 +1,16 @@
 """Space pages: the list a person may discover and each space's about page."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db
 from hub.spaces import queries
+from hub.spaces.blueprint import bp
+from hub.spaces.queries import space_by_slug
 from hub.spaces.models import Space
-
-bp = Blueprint("spaces", __name__)
-
-
-def space_by_slug(slug: str) -> Space | None:
-    return db.session.scalar(select(Space).where(Space.slug == slug))
 
 
 @bp.get("/spaces")
@@ -37,5 +33,3 @@ def show(slug: str):
                            owner=queries.owner_of(space) if can_view else None, errors={}, form={},
                            pending=policy.pending_join(current_user, space))
 
-
-from hub.spaces import member_views  # noqa: E402,F401  (registers its routes on bp)

@@ -30,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     _register_blueprints(app)
     _register_cross_cutting(app)
     _register_search_documents()
+    _register_notification_subjects()
     return app
 
 
@@ -106,6 +107,13 @@ def _register_search_documents() -> None:
     from hub.library import search_docs as library_documents  # noqa: F401
     from hub.people import search_docs as people_documents  # noqa: F401
     from hub.spaces import search_docs as space_documents  # noqa: F401
+
+
+def _register_notification_subjects() -> None:
+    """Each domain says what its notifications are about (hub.notify.subjects)."""
+    from hub.chat import fanout as chat_fanout  # noqa: F401
+    from hub.forums import fanout as forum_fanout  # noqa: F401
+    from hub.library import notifications as library_notifications  # noqa: F401
 
 
 def _register_cross_cutting(app: Flask) -> None:

@@ -14,9 +14,16 @@ from hub.chat import payloads, presence
 from hub.chat.models import Channel, Message
 from hub.extensions import db, socketio
 from hub.notify import services as notify
+from hub.notify import subjects
 from hub.people.models import User
 
 NAMESPACE = "/chat"
+
+# A chat note is about its message (re-checked against it at every use); a direct message has no
+# space, and its words stay out of email as every chat message's do (no excerpt).
+subjects.register(subjects.Subject("message", Message, space_of=lambda m: m.channel.space))
+for _kind in ("chat_mention", "chat_dm", "in_dm", "chat_reply"):
+    subjects.register_direct(_kind)
 
 
 def chat_user_room(user_id: int) -> str:

@@ -5,11 +5,27 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from hub import policy, realtime
 from hub.forums import reading
 from hub.forums.models import Flag, Post, Thread
+from hub.content import excerpt
 from hub.notify import services as notify
+from hub.notify import subjects
+
+
+# What forum notes are about, and which are addressed to the person (for "email me while away").
+subjects.register(subjects.Subject("thread", Thread, space_of=lambda t: t.space,
+                                   load_options=lambda: [selectinload(Thread.space)]))
+subjects.register(subjects.Subject(
+    "post", Post, space_of=lambda p: p.thread.space,
+    load_options=lambda: [selectinload(Post.thread).selectinload(Thread.space)],
+    excerpt=lambda p: None if (p.hidden_at or p.deleted_at) else excerpt(p.body_html, 280)))
+subjects.register(subjects.Subject("flag", Flag, space_of=lambda f: f.post.thread.space))  # for its reviewers
+for _kind in ("mention", "team_mention", "quote", "answer_accepted"):
+    subjects.register_direct(_kind)
+subjects.register_direct("reply", lambda person, post: post.thread.author_id == person.id)  # on their own thread
 
 
 def _text(message: str, **values):

@@ -1,5 +1,5 @@
-"""Email for people who are away: mentions, direct messages, quotes and replies to their own
-threads, sent a few minutes after the fact to whoever has not read them and has no page of the
+"""Email for people who are away: what is addressed to them (the kinds the domains register as
+direct in notify.subjects: mentions, direct messages, quotes, replies to their own threads), sent a few minutes after the fact to whoever has not read them and has no page of the
 hub open (no live socket), as Discourse mails people it has not seen for a while. The digest
 choice (daily, weekly, immediately) is separate; "never" means no email at all.
 
@@ -17,13 +17,11 @@ from sqlalchemy import select
 
 from hub import mail, realtime
 from hub.extensions import db, utcnow
+from hub.notify import subjects
 from hub.notify.models import Notification
-from hub.notify.services import email_settings, still_allowed, subject_of
+from hub.notify.checks import email_settings, still_allowed, subject_of
 from hub.people.models import User
 
-# What is addressed to the person, not merely something they watch ("reply" only on their own thread).
-DIRECT_KINDS = ("mention", "team_mention", "quote", "chat_mention", "chat_dm", "in_dm", "chat_reply", "reply",
-                "answer_accepted")
 STALE_AFTER = timedelta(days=2)  # older unread notes wait for the digest, not an "away" email
 
 
@@ -34,7 +32,7 @@ def send_due_mail(now=None) -> int:
     now = now or utcnow()
     delay = current_app.config["AWAY_EMAIL_DELAY"]
     due = db.session.scalars(select(Notification).where(
-        Notification.kind.in_(DIRECT_KINDS), Notification.emailed_at.is_(None), Notification.read_at.is_(None),
+        Notification.kind.in_(sorted(subjects.DIRECT_KINDS)), Notification.emailed_at.is_(None), Notification.read_at.is_(None),
         Notification.created_at <= now - delay, Notification.created_at >= now - STALE_AFTER)
         .order_by(Notification.user_id, Notification.id)).all()
     by_person: dict[int, list[Notification]] = {}
@@ -67,7 +65,10 @@ def send_due_mail(now=None) -> int:
 
 
 def _addressed_to(user: User, note: Notification) -> bool:
-    if note.kind != "reply":
-        return True
-    post = subject_of(note)  # a reply counts when the thread is the person's own
-    return post is not None and post.thread.author_id == user.id
+    """Direct kinds (registered by the domains in notify.subjects) count; some only sometimes
+    (a forum reply, on the person's own thread)."""
+    rule = subjects.DIRECT_KINDS.get(note.kind)
+    if rule is None:
+        return note.kind in subjects.DIRECT_KINDS
+    subject = subject_of(note)
+    return subject is not None and rule(user, subject)

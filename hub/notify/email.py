@@ -1,9 +1,9 @@
 """Notification email: one at a time for "immediately", grouped digests for daily and weekly.
 
 Privacy rules, checked at the moment of sending (never when queued):
-- a notification is sent only if its person may still see its subject (notify.still_allowed);
-- nothing written in a team or affinity space is ever put in an email: those appear as a
-  count and a link to the notification centre, nothing more.
+- a notification is sent only if its person may still see its subject (notify.checks.still_allowed);
+- nothing written in a team or affinity space is ever put in an email (the policy's
+  "space.email_words"): those appear as a count and a link to the notification centre.
 """
 from __future__ import annotations
 
@@ -14,38 +14,28 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from hub import mail
+from hub import mail, policy
 from hub.extensions import db, socketio, utcnow
+from hub.notify import subjects
 from hub.notify.models import DEFAULT_FREQUENCY, EmailSettings, Notification
-from hub.notify.services import email_settings, still_allowed, subject_of
+from hub.notify.checks import email_settings, still_allowed, subject_of
 from hub.people.models import User
 from hub.spaces.models import Space
 
-PRIVATE_KINDS = ("team", "affinity")
 PERIODS = {"daily": timedelta(hours=23), "weekly": timedelta(days=6, hours=23)}
 
 
 def is_private(note: Notification) -> bool:
-    """True when the notification's words come from a team or affinity space: the space its
-    subject is in now (a thread may have moved since), else the space it was about."""
+    """True when the notification's words may not go in an email (policy "space.email_words"):
+    the space its subject is in now (a thread may have moved since), else the space it was about."""
     subject = subject_of(note)
-    if note.subject_type == "thread" and subject is not None:
-        space = subject.space
-    elif note.subject_type == "post" and subject is not None:
-        space = subject.thread.space
-    elif note.subject_type == "flag" and subject is not None:
-        space = subject.post.thread.space  # where the flagged post is now
-    elif note.subject_type == "resource" and subject is not None:
-        space = subject.space
-    elif note.subject_type == "resource_edit" and subject is not None:
-        space = subject.resource.space  # where the resource is now, like a moved thread
-    elif note.subject_type == "message" and subject is not None and subject.channel.space_id is not None:
-        space = subject.channel.space
-    elif note.space_id is not None:
+    kind = subjects.SUBJECTS.get(note.subject_type)
+    space = kind.space_of(subject) if kind is not None and subject is not None else None
+    if space is None and note.space_id is not None:  # (a subject in no space, a direct message, says nothing)
         space = db.session.get(Space, note.space_id)
-    else:
+    elif space is None:
         return False
-    return space is None or space.kind in PRIVATE_KINDS
+    return not policy.can(None, "space.email_words", space)
 
 
 def send_immediately(note_ids: list[int]) -> None:
@@ -91,13 +81,15 @@ def split_private(notes):
 
 
 def excerpts_of(notes) -> dict[int, str]:
-    """A short plain-text excerpt for post notifications from community and cohort spaces."""
-    from hub.content import excerpt
+    """A short plain-text excerpt of each note's subject whose kind offers one (a post's words),
+    for the notes an email may quote (split_private has kept the others out)."""
     found = {}
     for note in notes:
-        subject = subject_of(note)
-        if note.subject_type == "post" and subject is not None and not (subject.hidden_at or subject.deleted_at):
-            found[note.id] = excerpt(subject.body_html, 280)
+        kind = subjects.SUBJECTS.get(note.subject_type)
+        subject = subject_of(note) if kind is not None and kind.excerpt is not None else None
+        words = kind.excerpt(subject) if subject is not None else None
+        if words:
+            found[note.id] = words
     return found
 
 

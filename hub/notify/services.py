@@ -11,35 +11,15 @@ from sqlalchemy import select
 
 from hub import policy, realtime
 from hub.extensions import db, utcnow
-from hub.forums.models import Flag, Post, Thread
+from hub.notify import email, subjects
+from hub.notify.checks import email_settings, still_allowed, subject_of  # noqa: F401  (callers name them here)
 from hub.notify.models import (DEFAULT_FREQUENCY, EMAIL_FREQUENCIES, OPTIONAL_KINDS, EmailSettings, MutedKind,
                                Notification)
 from hub.people.models import User
 from hub.spaces.models import Space
 from hub.validation import ValidationError
 
-SUBJECT_TYPES = {"thread": Thread, "post": Post, "flag": Flag}  # a flag's note is for those who review it
-from hub.library.models import Resource, ResourceEdit  # noqa: E402  (library notes are about a resource)
-SUBJECT_TYPES["resource"] = Resource
-SUBJECT_TYPES["resource_edit"] = ResourceEdit  # "please review this edit" lasts while the edit waits
-# Chat messages are subjects too (issue 7): a mention is re-checked against the message.
-from hub.chat.models import Message as ChatMessage  # noqa: E402
-SUBJECT_TYPES["message"] = ChatMessage
 UNREAD_CAP = 500  # the badge counts at most this many (nobody reads a 500+ backlog one by one)
-
-
-def subject_of(note: Notification):
-    if note.subject_type is None:
-        return db.session.get(Space, note.space_id) if note.space_id is not None else None
-    model = SUBJECT_TYPES.get(note.subject_type)
-    return db.session.get(model, note.subject_id) if model is not None else None
-
-
-def still_allowed(user: User, note: Notification) -> bool:
-    if note.space_id is None and note.subject_type is None:
-        return policy.signed_in(user)
-    subject = subject_of(note)
-    return subject is not None and policy.can(user, note.requires, subject)
 
 
 def _allowed(user: User, notes) -> list[Notification]:
@@ -61,39 +41,31 @@ def _allowed(user: User, notes) -> list[Notification]:
 
 
 def _load_subjects(notes) -> dict[tuple, object]:
-    from sqlalchemy.orm import selectinload
-    wanted: dict[str, set] = {kind: set() for kind in SUBJECT_TYPES} | {"space": set()}
+    """Each note's subject (or space), loaded together: one statement per kind of subject."""
+    wanted: dict[str, set] = {}
     for note in notes:
-        if note.subject_type in wanted:
-            wanted[note.subject_type].add(note.subject_id)
+        if note.subject_type in subjects.SUBJECTS:
+            wanted.setdefault(note.subject_type, set()).add(note.subject_id)
         elif note.subject_type is None and note.space_id is not None:
-            wanted["space"].add(note.space_id)
+            wanted.setdefault("space", set()).add(note.space_id)
     found: dict[tuple, object] = {}
-    if wanted["post"]:
-        for post in db.session.scalars(select(Post).options(selectinload(Post.thread).selectinload(Thread.space))
-                                       .where(Post.id.in_(wanted["post"]))):
-            found[("post", post.id)] = post
-    if wanted["thread"]:
-        for thread in db.session.scalars(select(Thread).options(selectinload(Thread.space))
-                                         .where(Thread.id.in_(wanted["thread"]))):
-            found[("thread", thread.id)] = thread
-    for kind in set(SUBJECT_TYPES) - {"post", "thread"}:  # other subject types, by primary key
-        if wanted[kind]:
-            for row in db.session.scalars(select(SUBJECT_TYPES[kind]).where(SUBJECT_TYPES[kind].id.in_(wanted[kind]))):
-                found[(kind, row.id)] = row
-    if wanted["space"]:
-        for space in db.session.scalars(select(Space).where(Space.id.in_(wanted["space"]))):
-            found[("space", space.id)] = space
+    for name, ids in wanted.items():
+        if name == "space":
+            rows = db.session.scalars(select(Space).where(Space.id.in_(ids)))
+        else:
+            kind = subjects.SUBJECTS[name]
+            rows = db.session.scalars(select(kind.model).options(*kind.load_options()).where(kind.model.id.in_(ids)))
+        found.update(((name, row.id), row) for row in rows)
     return found
 
 
 def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None,
            requires: str = "space.view", subject=None) -> list[int]:
     """Store and push a notification to each person who may receive it now; returns who got it.
-    `text` may be a callable, worded inside each recipient's language. `subject` (a Thread or
-    Post) makes every later check ask about it rather than about the space. Nobody who turned
-    this kind off (OPTIONAL_KINDS) gets it."""
-    subject_type = {model: name for name, model in SUBJECT_TYPES.items()}.get(type(subject))
+    `text` may be a callable, worded inside each recipient's language. `subject` (of a kind a
+    domain registered in notify.subjects) makes every later check ask about it rather than about
+    the space. Nobody who turned this kind off (OPTIONAL_KINDS) gets it."""
+    subject_type = subjects.name_of(subject)
     delivered = []
     user_ids = set(user_ids)
     if kind in OPTIONAL_KINDS and user_ids:
@@ -115,7 +87,6 @@ def notify(user_ids, kind: str, text, link: str = "", space: Space | None = None
         user = db.session.get(User, note.user_id)
         realtime.emit_to_users([note.user_id], "notification",
                                {"id": note.id, "text": note.text, "link": link, "unread": unread_count(user)})
-    from hub.notify import email  # the mail side needs these stored first
     email.send_immediately([n.id for n in delivered])
     return [n.user_id for n in delivered]
 
@@ -178,11 +149,6 @@ def open_notification(user: User, note_id: int) -> Notification | None:
     return note
 
 
-def email_settings(user: User) -> EmailSettings:
-    settings = db.session.get(EmailSettings, user.id)
-    return settings or EmailSettings(user_id=user.id, frequency=DEFAULT_FREQUENCY, when_away=True)
-
-
 def set_email_frequency(user: User, frequency: str) -> EmailSettings:
     return update_email_settings(user, {"frequency": frequency})
 
@@ -213,7 +179,7 @@ def update_email_settings(user: User, data: dict) -> EmailSettings:
 
 def has_unread(user_id: int, kind: str, subject) -> bool:
     """Whether a note of this kind about this subject already waits unread for the person."""
-    subject_type = {model: name for name, model in SUBJECT_TYPES.items()}.get(type(subject))
+    subject_type = subjects.name_of(subject)
     return db.session.scalar(select(Notification.id).where(
         Notification.user_id == user_id, Notification.kind == kind, Notification.subject_type == subject_type,
         Notification.subject_id == subject.id, Notification.read_at.is_(None)).limit(1)) is not None

@@ -74,6 +74,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "space.accept_agreement": lambda user, space: signed_in(user) and agreement_pending(user, space),
     "space.leave": lambda user, space: signed_in(user) and explicit_membership(user, space) is not None,
     "space.audit": _can_manage_space,
+    # Whether words written in a space may be put in an email to this person: never from a team's
+    # or an affinity group's space (mail leaves the hub's walls), nor from a space now gone. Such
+    # notes go as a count and a link (hub.notify.email).
+    "space.email_words": lambda _user, space: space is not None and space.kind not in ("team", "affinity"),
     "join_request.view": _can_see_join,
     "join_request.decide": _can_decide_join,
     "person.view": _can_view_person,

@@ -52,7 +52,7 @@ def seed(env: dict, corpus: Corpus, n_docs: int) -> dict:
     from hub.extensions import db
     from hub.forums.models import Category, Post, Thread, ThreadTag
     from hub.people.models import Cohort, Organization, Team, TeamMembership, User
-    from hub.search_queue import SearchQueue
+    from hub.search.queue import SearchQueue
     from hub.spaces.services import new_space
 
     rng, now = random.Random(7), datetime(2026, 11, 30)
@@ -171,7 +171,8 @@ def main() -> None:
         print(f"seeded {info['threads']} threads and {info['posts']} posts in {time.perf_counter() - began:.1f} s")
 
         from config import Config
-        from hub import create_app, search, search_rebuild
+        from hub import create_app, search
+        from hub.search import rebuild as search_rebuild
         from hub.extensions import db
         from hub.people.models import User
 

@@ -92,7 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
-    from hub.search_views import bp as search_bp
+    from hub.search.views import bp as search_bp
     from hub.spaces.blueprint import bp as spaces_bp
 
     for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp,
@@ -117,7 +117,8 @@ def _register_notification_subjects() -> None:
 
 
 def _register_cross_cutting(app: Flask) -> None:
-    from hub import cli, errors, every_request, realtime, search_queue, security, templating
+    from hub import cli, errors, every_request, realtime, security, templating
+    from hub.search import queue as search_queue
     from hub.extensions import limiter
 
     search_queue.init_app(app)

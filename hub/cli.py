@@ -95,7 +95,8 @@ def send_due_mail():
 @click.option("--check", "check_only", is_flag=True, help="Report documents missing, extra or stale; change nothing.")
 def reindex(check_only: bool):
     """Rebuild the search index from the database (with a progress bar), or check it."""
-    from hub import search_queue, search_rebuild
+    from hub.search import queue as search_queue
+    from hub.search import rebuild as search_rebuild
 
     if check_only:
         search_queue.drain_quietly()

@@ -65,7 +65,7 @@ def test_an_offsite_next_is_ignored(app, world):
 
 def test_private_content_carries_its_lock_on_latest_search_and_notifications(app, world):
     """Issue 17, item 6: the space page's lock and "Members only" follow its content elsewhere."""
-    from hub import search_queue
+    from hub.search import queue as search_queue
     with app.test_request_context():
         f.thread(world.facilitator, world.secret, "Circle planning", f"Hello @{world.member.username}")
     search_queue.drain()

@@ -277,7 +277,7 @@ def test_a_secret_space_slug_costs_what_a_missing_one_costs(app, world, corpus):
 
 def test_spaces_and_channels_are_found_by_name_by_their_readers_only(app, world):
     """Issue 17: spaces and channels could not be found by name."""
-    from hub import search_queue
+    from hub.search import queue as search_queue
     from tests.chat_support import channel
     from tests.test_library_flows import signed_in
     channel(app, world.commons, "interpreters-corner")
@@ -296,7 +296,7 @@ def test_spaces_and_channels_are_found_by_name_by_their_readers_only(app, world)
 
 def test_a_title_keeps_its_last_character_and_a_direct_message_hit_reads_well(app, world):
     """Issue 17: titles lost their trailing "?" or ")"; direct-message hits read `Reply in ""`."""
-    from hub import search_queue
+    from hub.search import queue as search_queue
     from hub.chat import services as chat
     from tests import factories as f
     from tests.test_library_flows import signed_in

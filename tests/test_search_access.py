@@ -156,7 +156,7 @@ def test_deactivated_people_are_found_only_by_admins(app, planted):
 
 def test_a_stale_document_is_dropped_by_the_recheck_and_then_refreshed(app, planted):
     """Even if the index lags (here: its queue is emptied by hand), the policy decides."""
-    from hub import search_queue
+    from hub.search import queue as search_queue
     from hub.forums.models import Thread
     thread = db.session.scalars(db.select(Thread).where(Thread.title == f"Thread {_word('cohort')}")).one()
     assert search.search(planted.participant, _word("cohort")).total == 2

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hub import search, search_queue, search_rebuild
-from hub.search_documents import document_for
+from hub import search
+from hub.search import queue as search_queue
+from hub.search import rebuild as search_rebuild
+from hub.search.documents import document_for
 from hub.extensions import db
 from hub.forums import services as forum
 from tests import factories as f
@@ -76,7 +78,8 @@ def test_a_busy_index_leaves_the_change_queued_and_the_policy_still_decides(app,
 WRITER = textwrap.dedent("""
     import sys
     from config import TestConfig
-    from hub import create_app, search_queue
+    from hub import create_app
+    from hub.search import queue as search_queue
     from hub.extensions import db
     from hub.people.models import User
     from hub.spaces.models import Space

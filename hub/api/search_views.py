@@ -8,7 +8,7 @@ from hub import policy, search
 from hub.api.blueprint import bp
 from hub.api.common import api_login_required
 from hub.extensions import db
-from hub.search_views import args, present
+from hub.search.views import args, present
 from hub.spaces.models import Space
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.chat.models import Channel, Message
-from hub.search_documents import Kind, id_chunks, plain_text, register, with_digest
-from hub.search_queue import changed, expansion, watch
+from hub.search.documents import Kind, id_chunks, plain_text, register, with_digest
+from hub.search.queue import changed, expansion, watch
 
 
 def audience_key(channel: Channel) -> str:

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.forums.models import Post, Thread, ThreadTag
-from hub.search_documents import Kind, exempt_keys, id_chunks, plain_text, register, with_digest
-from hub.search_queue import changed, expansion, watch
+from hub.search.documents import Kind, exempt_keys, id_chunks, plain_text, register, with_digest
+from hub.search.queue import changed, expansion, watch
 
 def _status(thread: Thread) -> str:
     if thread.kind != "question":

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.library.models import Resource, ResourceFile, ResourceTag
-from hub.search_documents import Kind, exempt_keys, id_chunks, plain_text, register, with_digest
-from hub.search_queue import changed, watch
+from hub.search.documents import Kind, exempt_keys, id_chunks, plain_text, register, with_digest
+from hub.search.queue import changed, watch
 
 
 def _hidden(resource: Resource) -> str:

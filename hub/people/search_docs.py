@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from hub import policy
 from hub.people.models import Organization, Team, TeamMembership, User
-from hub.search_documents import Kind, id_chunks, plain_text, register, with_digest
-from hub.search_queue import changed, expansion, watch
+from hub.search.documents import Kind, id_chunks, plain_text, register, with_digest
+from hub.search.queue import changed, expansion, watch
 
 def person_document(person: User) -> dict:
     teams = [m.team.name for m in person.team_memberships]

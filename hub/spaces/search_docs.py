@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from hub.extensions import db
-from hub.search_documents import Kind, id_chunks, register, with_digest
-from hub.search_queue import changed, watch
+from hub.search.documents import Kind, id_chunks, register, with_digest
+from hub.search.queue import changed, watch
 from hub.spaces.models import Space
 
 

@@ -1,7 +1,7 @@
 """The Whoosh index itself: schema and analyzers, opening it (and refilling it after a schema
 change), pooled searchers, and the permission filter as a cached set of documents.
 
-hub.search asks questions of it; hub.search_queue writes to it.
+hub.search.engine asks questions of it; hub.search.queue writes to it.
 """
 from __future__ import annotations
 
@@ -97,6 +97,11 @@ def index_dir() -> str:
 SCHEMA_VERSION = "3"  # bump when make_schema() changes: older indexes are rebuilt by themselves
 
 
+# Called when an existing index was made afresh for a new schema: the queue registers its
+# "queue every document again" here (hub.search.queue.init_app), so neither imports the other.
+AFTER_SCHEMA_CHANGE: list = []
+
+
 def get_index(path: str | None = None) -> index.Index:
     """The index at `path` (the app's by default), created on first use. Shared by a process.
     An index written with another schema is replaced by an empty one and every document is
@@ -116,8 +121,8 @@ def get_index(path: str | None = None) -> index.Index:
                     out.write(SCHEMA_VERSION)
                 os.replace(stamp + ".tmp", stamp)
                 if refill:
-                    from hub import search_queue
-                    search_queue.queue_everything()
+                    for hook in AFTER_SCHEMA_CHANGE:
+                        hook()
         return _indexes[path]
 
 

@@ -7,7 +7,7 @@ re-checked with the policy's SQL scope before it is shown. Counts and facets com
 filtered search only, so nothing says how many hidden documents matched.
 
 Writes never happen here directly: changes are queued in the database in the same transaction
-as the content (hub.search_queue) and applied after commit, so the index converges even when a
+as the content (hub.search.queue) and applied after commit, so the index converges even when a
 write fails or another process holds the index lock.
 """
 from __future__ import annotations
@@ -18,8 +18,9 @@ from datetime import datetime
 from markupsafe import Markup, escape
 from whoosh import highlight, query as wq, sorting
 
-from hub import policy, search_queue
-from hub.search_index import (ANALYZER, PLAIN, TITLE_BOOST, WORDS, get_index,  # noqa: F401
+from hub import policy
+from hub.search import queue as search_queue
+from hub.search.index import (ANALYZER, PLAIN, TITLE_BOOST, WORDS, get_index,  # noqa: F401
                               make_schema, open_searcher, permission_filter, pool, filter_cache)
 
 KINDS = ("thread", "post", "resource", "message", "person")
@@ -59,8 +60,8 @@ MAX_PAGE = 50
 
 def search(user, text: str, page: int = 1, sort: str = "relevance", per_page: int = PAGE_SIZE,
            facets: bool = True, prefix_last: bool = False) -> Results:
-    """What `user` may see that matches `text` (the search syntax of hub.search_query)."""
-    from hub import search_query
+    """What `user` may see that matches `text` (the search syntax of hub.search.query)."""
+    from hub.search import query as search_query
 
     results = Results(query=text, sort=sort if sort in ("relevance", "newest") else "relevance")
     if not policy.signed_in(user):
@@ -134,7 +135,7 @@ def _clip(text: str, length: int) -> str:
 def _recheck(user, hits: list[Hit]) -> list[Hit]:
     """Ask the policy about every hit before it is shown; a document the index still holds but
     the person may no longer see is dropped here and queued for a refresh."""
-    from hub import search_documents
+    from hub.search import documents as search_documents
 
     by_kind: dict[str, list[int]] = {}
     for hit in hits:
@@ -158,7 +159,7 @@ def _did_you_mean(searcher, parsed, allowed) -> str | None:
     that word: candidates are taken nearest first (one edit, then two) and each is checked,
     unstemmed, against the documents they may see, so neither a word said only in a closed
     space nor how often it is said there changes the answer."""
-    from hub import search_query
+    from hub.search import query as search_query
 
     changed, words = False, []
     reader = searcher.reader()

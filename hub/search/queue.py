@@ -2,7 +2,7 @@
 applied to Whoosh after commit.
 
 - A session listener notices indexed objects that were created, changed or deleted and writes
-  their keys into `search_queue` inside the same transaction: a change that commits is never
+  their keys into the `search_queue` table inside the same transaction: a change that commits is never
   forgotten, one that rolls back leaves nothing behind.
 - After the request (or socket event) that committed it, and before every search, the queue is
   drained: the documents are rebuilt from the database as it is *now* and written under the
@@ -95,7 +95,7 @@ def enqueue_keys(keys: list[str]) -> None:
 
 def queue_everything() -> int:
     """Queue every document the index should hold (after a schema change)."""
-    from hub import search_documents
+    from hub.search import documents as search_documents
 
     with Session(db.engine) as session:
         keys = [f"{kind}:{ident}" for kind, definition in search_documents.KINDS.items()
@@ -133,7 +133,7 @@ def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
     A document that cannot be built costs only its own row an attempt; after MAX_ATTEMPTS its
     index entry is removed (never left saying something stale) and the row stays for
     `reindex --check` to report."""
-    from hub import search_index
+    from hub.search import index as search_index
 
     if not _drain_lock.acquire(timeout=timeout):
         return False
@@ -161,7 +161,7 @@ def drain(timeout: float = 1.0, max_batches: int | None = None) -> bool:
 
 
 def _apply(session: Session, writer, rows) -> bool:
-    from hub import search_documents
+    from hub.search import documents as search_documents
 
     sources = {row.doc_key: _expand_safely(session, row.doc_key) for row in rows}
     failed: dict[str, str] = {key: error for key, (_keys, error) in sources.items() if error}
@@ -271,6 +271,9 @@ def _after_request(_exc=None) -> None:
 def init_app(app: Flask) -> None:
     # Registered after Flask-SQLAlchemy's own teardown, so this runs first, with the session open.
     app.teardown_appcontext(_after_request)
+    from hub.search import index as search_index
+    if queue_everything not in search_index.AFTER_SCHEMA_CHANGE:  # a new schema: fill it again
+        search_index.AFTER_SCHEMA_CHANGE.append(queue_everything)
 
 
 event.listen(Session, "after_flush", _capture)

@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from hub import policy
 from hub.extensions import db
-from hub.search_index import ANALYZER, PLAIN, TITLE_BOOST
+from hub.search.index import ANALYZER, PLAIN, TITLE_BOOST
 
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 TYPE_NAMES = {"thread": "thread", "threads": "thread", "topic": "thread", "post": "post", "posts": "post",

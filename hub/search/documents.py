@@ -6,7 +6,7 @@ things, a thread's opening post, which the thread's document carries). Each kind
 to load the objects behind a page of hits through the policy's scope, so nothing is shown that
 the policy would not show, whatever the index still holds.
 
-Document fields (hub.search_index.make_schema): key "kind:id", kind, id, space (the audience key:
+Document fields (hub.search.index.make_schema): key "kind:id", kind, id, space (the audience key:
 "s<space id>", "people", ...), space_id, hidden ("0" everyone who reads the space, "1" only the
 exempt people and the space's moderators, "2" only the exempt people), exempt ("u<id> ..."),
 origin (when newcomer cut-offs measure from), created, author ("u<id>"), tags (comma-separated),

@@ -10,7 +10,7 @@ from hub import search as engine
 from hub.api.common import iso
 from hub.extensions import db
 from hub.people.models import User
-from hub.search_documents import KINDS
+from hub.search.documents import KINDS
 from hub.spaces.models import Space
 
 bp = Blueprint("search", __name__)

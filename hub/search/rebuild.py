@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh.writing import CLEAR
 
-from hub import search_documents, search_index
+from hub.search import documents as search_documents
+from hub.search import index as search_index
 from hub.extensions import db
-from hub.search_queue import MAX_ATTEMPTS, SearchQueue
+from hub.search.queue import MAX_ATTEMPTS, SearchQueue
 
 
 def reindex(progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None,

@@ -44,8 +44,8 @@ def main() -> None:
     app = create_app(TestConfig(tempfile.mkdtemp(), LOGIN_LIMIT_PER_ACCOUNT="1000 per minute"))
     with app.app_context():
         db.create_all()
-        from hub.seed import seed
-        from hub.seed_chat import seed_chat
+        from hub.demo.collaborative import seed
+        from hub.demo.chat import seed_chat
         seed()
         seed_chat()
     channel_id, message_id = _hidden_chat(app)

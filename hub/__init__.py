@@ -117,7 +117,8 @@ def _register_notification_subjects() -> None:
 
 
 def _register_cross_cutting(app: Flask) -> None:
-    from hub import cli, errors, every_request, realtime, security, templating
+    from hub import cli, errors, realtime, security, templating
+    from hub.fastpath import every_request
     from hub.search import queue as search_queue
     from hub.extensions import limiter
 

@@ -15,9 +15,9 @@ hub_cli = AppGroup("hub", help="Operate the Equity Learning Hub.")
 @hub_cli.command("seed-demo")
 def seed_demo():
     """Build (or refresh) the demo collaborative. Safe to run again."""
-    from hub.seed import DEMO_PASSWORD, seed
-    from hub.seed_forums import seed_forums
-    from hub.seed_library import seed_library
+    from hub.demo.collaborative import DEMO_PASSWORD, seed
+    from hub.demo.forums import seed_forums
+    from hub.demo.library import seed_library
 
     summary = seed()
     threads = seed_forums()
@@ -25,7 +25,7 @@ def seed_demo():
     click.echo(f"Demo collaborative ready: {summary}" + (f", {threads} forum threads" if threads else ""))
     if resources:
         click.echo(f"Demo library ready: {resources} library resources")
-    from hub.seed_chat import seed_chat
+    from hub.demo.chat import seed_chat
     click.echo(f"Demo chat ready: {seed_chat()} messages")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import g, has_app_context
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,10 +10,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
-from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from hub.fastpath.session import PERSON_WAITING, Session  # noqa: F401  (callers name them here)
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,24 +33,6 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Naive UTC: the one way timestamps are stored, the same on SQLite and PostgreSQL."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-# Where a person read before the request had an ORM session waits for it (hub.auth.sessions).
-PERSON_WAITING = "hub_person_waiting_for_session"
-
-
-class Session(FlaskSQLAlchemySession):
-    """Flask-SQLAlchemy's session. When a page's first statement read the person's row before the
-    request had a session (hub.auth.sessions.place_loaded_person), the session takes the person in
-    as it is made: from then on they are its own, as if it had loaded them. A kept page that asks
-    the ORM nothing never makes a session at all."""
-
-    def __init__(self, db, **options):
-        super().__init__(db, **options)
-        if has_app_context():
-            waiting = g.pop(PERSON_WAITING, None)
-            if waiting is not None:
-                self.add(waiting)
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})

@@ -7,7 +7,7 @@ from hub.forums.models import (Category, Draft, Flag, ModerationEntry, Post, Pos
                                PostRevision, Reaction, ReadState, Thread, ThreadTag)
 from hub.notify.models import EmailSettings, Watch  # noqa: F401
 from hub.search.queue import SearchQueue  # noqa: F401
-from hub.page_cache import PageEpoch  # noqa: F401
+from hub.fastpath.page_cache import PageEpoch  # noqa: F401
 from hub.library.models import (Adoption, Collection, CollectionItem, Component, Resource,  # noqa: F401
                                  ResourceComponent, ResourceEdit, ResourceFile, ResourceTag, ResourceVersion,
                                  Vote)

@@ -1,4 +1,4 @@
-"""Work every request does once per value (hub.every_request): the answers stay those of the
+"""Work every request does once per value (hub.fastpath.every_request): the answers stay those of the
 libraries it saves asking — a forged, expired or re-keyed cookie is still refused, a reused CSRF
 token still only works for its own session, and a configured rate limit still applies."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from unittest import mock
 
-from hub.every_request import limiter_has_request_wide_limits
+from hub.fastpath.every_request import limiter_has_request_wide_limits
 from hub.extensions import limiter
 from tests import factories
 from tests.helpers import csrf_token, login, post_form
@@ -43,7 +43,7 @@ def test_a_checked_cookie_still_signs_in_and_a_forged_one_does_not(app, make_cli
 def test_a_remembered_cookie_still_expires(app, make_client):
     client, late = _signed_in_and_a_copy(make_client)
     later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
-    with mock.patch("hub.every_request.time.time", return_value=later):
+    with mock.patch("hub.fastpath.every_request.time.time", return_value=later):
         assert late.get(PAGE).status_code == 302, "past the session lifetime: signed out"
     assert client.get(PAGE).status_code == 200, "and within it, signed in"
 

@@ -1,4 +1,4 @@
-"""hub.plain_sql: a statement run on the driver's cursor answers exactly what Core answers for it,
+"""hub.fastpath.plain_sql: a statement run on the driver's cursor answers exactly what Core answers for it,
 with the same conversions, and is seen by whatever watches the statements sent. Runs on SQLite
 and, in the PostgreSQL lane, on PostgreSQL."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hub.forums import drafts, moderation, reading
 from hub.forums.thread_pages import LOAD_QUERY
 from hub.notify import services as notify
 from hub.people.models import User
-from hub.plain_sql import PlainStatement
+from hub.fastpath.plain_sql import PlainStatement
 from hub.spaces.models import SpaceMembership
 from tests import factories as f
 

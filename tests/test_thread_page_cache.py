@@ -12,7 +12,7 @@ from hub.forums import drafts, moderation, reactions, reading
 from hub.forums import services as forum
 from hub.forums.categories import categories_of
 from hub.notify import services as notify
-from hub.page_cache import Kept, Pages
+from hub.fastpath.page_cache import Kept, Pages
 from hub.people import services as people
 from tests import factories as f
 from tests.helpers import login, post_form, without_request_tokens
@@ -291,7 +291,7 @@ def test_kept_pages_are_bounded_and_outdated_ones_dropped():
 
 
 def test_secrets_are_cut_out_and_the_next_requests_joined_in():
-    from hub.page_cache import cut, joined
+    from hub.fastpath.page_cache import cut, joined
     page = '<meta content="TOK"><script nonce="NON"></script><input value="TOK">'.encode()
     parts = cut(page, "TOK", "NON")
     kept = b"".join(chunk for piece in parts for chunk in piece)

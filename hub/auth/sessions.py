@@ -125,7 +125,7 @@ def place_loaded_person(values: dict) -> User:
     """A person's row that a page's own statement read (some or all columns, "id" among them), as
     the ORM would have loaded it, for the loader above to find: nothing to write, and the columns
     not read load when something reads them. With no ORM session in the request yet, the person
-    waits for one (hub.extensions.Session takes them in as it is made), so a page that needs no
+    waits for one (hub.fastpath.session.Session takes them in as it is made), so a page that needs no
     session makes none; otherwise the session takes them now, or already holds them (returned)."""
     in_session = db.session.registry.has()
     held = db.session.identity_map.get(identity_key(User, values["id"])) if in_session else None
@@ -152,7 +152,7 @@ def new_csrf_token() -> None:
     session) is worth nothing after. Forms rendered from here on get the new one."""
     from flask import g, session
     session.pop("csrf_token", None)
-    g.pop("csrf_token", None)  # Flask-WTF's per-request copy (hub.every_request may have set it)
+    g.pop("csrf_token", None)  # Flask-WTF's per-request copy (hub.fastpath.every_request may have set it)
 
 
 def configure_login(login_manager) -> None:

@@ -2,13 +2,14 @@
 
 Reading is what a forum mostly does: the same people open the same threads again and again, and
 rendering fifty posts with their reactions and actions is most of a thread page's cost. So the
-rendered page is kept (hub.page_cache) under a stamp worked out on every request, after the
+rendered page is kept (hub.fastpath.page_cache) under a stamp worked out on every request, after the
 policy has let the person in:
 
 - the person's SpaceFacts for the thread's space, the only policy input the page's rules read
   (hub.policy.permissions), so losing or gaining a right changes the stamp;
 - `forum_threads.version`, moved in the same transaction as any change to the thread, its posts,
-  their reactions and attachments or its tags (the listener below: no writer has to remember it);
+  their reactions and attachments or its tags (the counter registered below with hub.fastpath.versions:
+  no writer has to remember it);
 - the people epoch (memberships, names, roles, profile pictures: what decides whose reactions
   count, what names read and whose picture shows; categories too, so a category's posting
   rights, which decide the reply form, and the spaces a moderator may move the thread to), the
@@ -29,10 +30,11 @@ from typing import Any, Callable, NamedTuple
 
 from flask import g, session
 from flask_babel import get_locale, get_timezone
-from sqlalchemy import bindparam, event, select, update
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased, joinedload
 
-from hub import page_cache, plain_sql, policy
+from hub import policy
+from hub.fastpath import page_cache, plain_sql, versions
 from hub.auth import sessions
 from hub.extensions import db
 from hub.forums.models import Category, Draft, Post, PostAttachment, Reaction, ReadState, Thread, ThreadTag
@@ -46,29 +48,15 @@ for _model in (Space, SpaceMembership, TeamMembership, Team, Cohort, Category):
 page_cache.epoch_moves_with(User, ("name", "active", "site_role", "avatar_key"))
 
 
-def _bump_versions(session: Session, _flush_context) -> None:
-    """Move the version of every thread whose page this flush changes."""
-    threads: set[int] = set()
-    posts: set[int] = set()
-    for objects in (session.new, session.dirty, session.deleted):
-        for obj in objects:
-            if isinstance(obj, Thread):
-                threads.add(obj.id)
-            elif isinstance(obj, (Post, ThreadTag)):
-                threads.add(obj.thread_id)
-            elif isinstance(obj, (Reaction, PostAttachment)):
-                posts.add(obj.post_id)
-    threads.discard(None)
-    posts.discard(None)
-    if not threads and not posts:
-        return
-    where = Thread.id.in_(sorted(threads))
-    if posts:
-        where = where | Thread.id.in_(select(Post.thread_id).where(Post.id.in_(sorted(posts))))
-    session.connection().execute(update(Thread.__table__).where(where).values(version=Thread.version + 1))
+def _thread_of_post(post_ids: list[int]):
+    return select(Post.thread_id).where(Post.id.in_(post_ids))
 
 
-event.listen(Session, "after_flush", _bump_versions)
+# A thread's version moves with every change its page shows: the thread, its posts and tags, and
+# its posts' reactions and attachments (hub.fastpath.versions).
+versions.register(versions.Counter(
+    Thread.__table__, direct={Thread: lambda t: t.id, Post: lambda p: p.thread_id, ThreadTag: lambda t: t.thread_id},
+    through={Reaction: (lambda r: r.post_id, _thread_of_post), PostAttachment: (lambda a: a.post_id, _thread_of_post)}))
 
 
 # The thread's space, by its own name: reads_space reads `spaces` in a subquery of its own.
@@ -81,6 +69,10 @@ _PERSON_KEYS = ("id", "name", "username", "site_role", "active", "session_versio
 _THREAD_KEYS = ("id", "space_id", "category_id", "author_id", "kind", "created_at", "locked_at", "hidden_at",
                 "deleted_at")
 _SPACE_KEYS = ("id", "kind", "visibility", "history_policy", "agreement_version", "archived_at", "slug")
+_TIE_KEYS = ("tie_role", "tie_accepted_version", "tie_joined_at", "tie_through_team")  # policy.membership_columns
+# What a kept page of the thread depends on for the person, in the order `stamp` reads them
+# (last_read third, the bell's "anything unread?" last).
+STAMP_KEYS = ("version", "epoch", "last_read", "draft_at", "watch_thread", "watch_category", "any_unread")
 
 
 class SpaceRow(namedtuple("SpaceRow", _SPACE_KEYS)):
@@ -97,7 +89,7 @@ class ThreadRow(namedtuple("ThreadRow", (*_THREAD_KEYS, "space"))):
 
 def _load_query():
     """Built once: the person's own row, the thread with its space, and the rows a kept page of it
-    depends on for that person, in one statement, run on the driver's cursor (hub.plain_sql: the
+    depends on for that person, in one statement, run on the driver's cursor (hub.fastpath.plain_sql: the
     ORM's and even Core's handling of a statement this wide costs more than the statement). The person's row is placed in the
     session as loaded (hub.auth.sessions.place_loaded_person), where the sign-in check then
     finds it; the other values are used only once the sign-in and the policy have spoken."""
@@ -107,24 +99,29 @@ def _load_query():
     # Whether the thread's space is one the person may read: a thread elsewhere is then refused
     # after this one statement, as a missing id is (the policy asks nothing more).
     readable = policy.reads_space(Thread.space_id, user_id, User.site_role)
+    ties = policy.membership_columns(user_id, Thread.space_id)
     return select(
-        *(getattr(User, key) for key in _PERSON_KEYS), *(getattr(Thread, key) for key in _THREAD_KEYS),
-        *(getattr(_SPACE, key) for key in _SPACE_KEYS),
-        readable, Thread.version, page_cache.epoch_column(),
+        *(getattr(User, key).label("person_" + key) for key in _PERSON_KEYS),
+        *(getattr(Thread, key).label("thread_" + key) for key in _THREAD_KEYS),
+        *(getattr(_SPACE, key).label("space_" + key) for key in _SPACE_KEYS),
+        readable.label("readable"),
+        # The stamp's rows (STAMP_KEYS):
+        Thread.version.label("version"), page_cache.epoch_column().label("epoch"),
         select(ReadState.last_read_number).where(ReadState.user_id == user_id, ReadState.thread_id == Thread.id)
-        .scalar_subquery(),
-        select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery(),
-        select(Watch.level).where(mine, Watch.thread_id == Thread.id).scalar_subquery(),
+        .scalar_subquery().label("last_read"),
+        select(Draft.updated_at).where(Draft.user_id == user_id, Draft.key == draft_key).scalar_subquery()
+        .label("draft_at"),
+        select(Watch.level).where(mine, Watch.thread_id == Thread.id).scalar_subquery().label("watch_thread"),
         select(Watch.level).where(mine, Watch.thread_id.is_(None), Watch.category_id == Thread.category_id)
-        .scalar_subquery(),
+        .scalar_subquery().label("watch_category"),
         # Whether the bell has anything to count: most readers have nothing unread, and then the
         # count (which asks the policy about each note's subject) needs no query of its own.
         select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None)).limit(1)
-        .scalar_subquery(),
-        # The person's ties to the thread's space, for the policy's facts (the last four).
-        *policy.membership_columns(user_id, Thread.space_id),
-        # Whether the browser's login session is live, for the sign-in check (the very last).
-        sessions.live_login_session_column(user_id, login_key),
+        .scalar_subquery().label("any_unread"),
+        # The person's ties to the thread's space, for the policy's facts.
+        *(column.label(name) for column, name in zip(ties, _TIE_KEYS)),
+        # Whether the browser's login session is live, for the sign-in check.
+        sessions.live_login_session_column(user_id, login_key).label("login_session_id"),
     # The person's row comes even for a thread id that does not exist, so that such a "not found"
     # costs what one in a space they cannot read does: this statement, and nothing else.
     ).outerjoin_from(User, Thread, Thread.id == thread_id).outerjoin(_SPACE, _SPACE.id == Thread.space_id).where(
@@ -132,8 +129,6 @@ def _load_query():
 
 
 LOAD_QUERY = plain_sql.PlainStatement(_load_query())
-_THREAD_AT, _SPACE_AT = len(_PERSON_KEYS), len(_PERSON_KEYS) + len(_THREAD_KEYS)
-_VALUES_AT = _SPACE_AT + len(_SPACE_KEYS)
 
 
 class Loaded(NamedTuple):
@@ -159,19 +154,19 @@ def load(user_id: int, thread_id: int, login_key: str = "") -> Loaded:
         row = LOAD_QUERY.one_or_none(db.session.connection(), params)
     else:
         # Usually the first read: on a connection of its own, a kept page never makes an ORM session
-        # (hub.extensions.Session). Rendering reads again in one (`as_model`).
+        # (hub.fastpath.session.Session). Rendering reads again in one (`as_model`).
         with db.engine.connect() as connection:
             row = LOAD_QUERY.one_or_none(connection, params)
     if row is None:  # no such person
         return Loaded(None, (), policy.ASK, False, None)
-    sessions.note_checked(login_key, row[-1])
-    row = row[:-1]
-    person = sessions.place_loaded_person(dict(zip(_PERSON_KEYS, row[:_THREAD_AT])))
-    if row[_THREAD_AT] is None:  # no such thread
+    sessions.note_checked(login_key, row.login_session_id)
+    person = sessions.place_loaded_person({key: getattr(row, "person_" + key) for key in _PERSON_KEYS})
+    if row.thread_id is None:  # no such thread
         return Loaded(None, (), policy.ASK, False, person)
-    thread = ThreadRow(*row[_THREAD_AT:_SPACE_AT], space=SpaceRow(*row[_SPACE_AT:_VALUES_AT]))
-    values = row[_VALUES_AT:]
-    return Loaded(thread, tuple(values[1:-4]), policy.membership_from(values[-4:]), bool(values[0]), person)
+    thread = ThreadRow(*(getattr(row, "thread_" + key) for key in _THREAD_KEYS),
+                       space=SpaceRow(*(getattr(row, "space_" + key) for key in _SPACE_KEYS)))
+    return Loaded(thread, tuple(getattr(row, key) for key in STAMP_KEYS),
+                  policy.membership_from([getattr(row, key) for key in _TIE_KEYS]), bool(row.readable), person)
 
 
 def as_model(user, seen: ThreadRow) -> Thread:

@@ -9,6 +9,7 @@ statements sent (the tests that count them, logging) sees this one too.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -26,6 +27,7 @@ class _Compiled(NamedTuple):
 class PlainStatement:
     def __init__(self, statement):
         self.statement = statement
+        self.row_type = namedtuple("PlainRow", [column.key for column in statement.selected_columns], rename=True)
         # By the engine's own dialect object: what SQL it compiles to can depend on its settings and
         # on the server's version, and an engine disposed of takes its entry with it.
         self._compiled: WeakKeyDictionary = WeakKeyDictionary()
@@ -51,7 +53,8 @@ class PlainStatement:
                   for column in self.statement.selected_columns))
 
     def one_or_none(self, connection: Connection, params: dict[str, Any]) -> tuple | None:
-        """The statement's one row (converted as Core would convert it), or None."""
+        """The statement's one row (converted as Core would convert it), or None. The row is a
+        named tuple: its values are read by their columns' names (labels), as a Core row's are."""
         compiled = self._for(connection.dialect)
         values = compiled.fixed | params
         for name, processor in compiled.bind_processors.items():
@@ -72,5 +75,5 @@ class PlainStatement:
             return None
         if len(rows) > 1:
             raise ValueError("a plain statement's one row came with another")
-        return tuple(value if processor is None else processor(value)
-                     for processor, value in zip(compiled.result_processors, rows[0]))
+        return self.row_type._make(value if processor is None else processor(value)
+                                   for processor, value in zip(compiled.result_processors, rows[0]))

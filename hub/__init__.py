@@ -49,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     from hub import models  # noqa: F401  (every model registered before mappers configure)
     from hub.extensions import babel, csrf, db, limiter, login_manager, migrate
     from hub.i18n import select_locale, select_timezone
+    from hub.auth import sockets  # noqa: F401  (tells realtime who a socket is)
     from hub.auth.sessions import configure_login
 
     db.init_app(app)

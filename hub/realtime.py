@@ -7,20 +7,30 @@ when HUB_REDIS_URL is set), so nothing more reaches a revoked session.
 """
 from __future__ import annotations
 
-from flask import Flask, g, request, session
-from flask_login import current_user
+from datetime import datetime
+
+from flask import Flask, request, session
 from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from hub import policy
-from hub.extensions import db, socketio
+from hub.extensions import db, socketio, utcnow
 
 
+# Room names, made here only: a person's own sockets (in every namespace), and a chat channel's.
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
-# Where the sign-in loader (hub.auth.sessions) leaves the id of the browser's login session.
-LOGIN_SESSION_ID = "hub_login_session_id"
+def channel_room(channel_id: int) -> str:
+    return f"chat:{channel_id}"
+
+
+def channel_of_room(room: str) -> int | None:
+    """The channel id of a channel room's name (None for any other room)."""
+    prefix, _, ident = str(room).partition(":")
+    return int(ident) if prefix == "chat" and ident.isdigit() else None
 
 
 def session_credential(login_session_id: int) -> str:
@@ -31,6 +41,30 @@ def session_credential(login_session_id: int) -> str:
 def token_credential(token_id: int) -> str:
     """How a socket opened with a personal access token is marked."""
     return f"token:{token_id}"
+
+
+# Who a socket is, told by hub.auth.sockets (the sign-in side): `connecting(auth)` returns
+# (person or None, what to remember in the socket's session, its credential); `current(remembered)`
+# the person if that is still live. Until it registers, no socket gets in.
+_AUTHENTICATOR: dict = {"connecting": lambda _auth: (None, {}, None), "current": lambda _remembered: None}
+
+
+def register_authenticator(connecting, current) -> None:
+    _AUTHENTICATOR.update(connecting=connecting, current=current)
+
+
+class SocketConnection(db.Model):
+    """Each open Socket.IO connection and whose it is, shared by every server process, so that
+    ending a person's sessions can disconnect their sockets wherever they are connected."""
+
+    __tablename__ = "socket_connections"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # What it connected with ("session:<login session id>" or "token:<token id>"): ending either
+    # cuts exactly the sockets that rode on it.
+    credential: Mapped[str | None] = mapped_column(String(40), index=True)
+    connected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 def init_app(app: Flask) -> None:
@@ -48,26 +82,6 @@ def init_app(app: Flask) -> None:
     socketio.on_event("disconnect", _on_disconnect, namespace="/")
 
 
-def _connecting_user(auth):
-    """The person behind a new socket and what it rides on: a bearer token in `auth`, else the
-    session cookie's login session. Returns (user, the socket_auth to remember, its credential)."""
-    from hub.auth.tokens import live_token
-
-    token = auth.get("token") if isinstance(auth, dict) else None
-    if token:
-        found = live_token(str(token))
-        if found is None:
-            return None, {}, None
-        return found.user, {"user_id": found.user_id, "token": found.token_hash}, \
-            token_credential(found.id)
-    user = current_user._get_current_object()
-    login_session_id = g.get(LOGIN_SESSION_ID)
-    if not policy.signed_in(user) or login_session_id is None:
-        return None, {}, None
-    return user, {"user_id": user.id, "version": user.session_version, "session": login_session_id}, \
-        session_credential(login_session_id)
-
-
 def _on_connect(auth=None):
     user = authenticate(auth)
     if user is None:
@@ -78,50 +92,30 @@ def _on_connect(auth=None):
 
 
 def _register(sid: str, user_id: int, credential: str | None) -> None:
-    from hub.auth.models import SocketConnection
-
     db.session.merge(SocketConnection(sid=sid, user_id=user_id, credential=credential))
     db.session.commit()
 
 
 def _on_disconnect(*_reason):
-    from hub.auth.models import SocketConnection
-
     db.session.execute(db.delete(SocketConnection).where(SocketConnection.sid == request.sid))
     db.session.commit()
 
 
 def _sids_of(user_id: int) -> list[str]:
-    from hub.auth.models import SocketConnection
-
     return list(db.session.scalars(db.select(SocketConnection.sid).where(SocketConnection.user_id == user_id)))
 
 
 def connected_user_ids(user_ids) -> set[int]:
     """Which of these people have a page of the hub open (a live socket), on any process."""
-    from hub.auth.models import SocketConnection
-
     ids = sorted({int(i) for i in user_ids})
     return set(db.session.scalars(db.select(SocketConnection.user_id).where(SocketConnection.user_id.in_(ids)))) \
         if ids else set()
 
 
 def socket_user():
-    """For event handlers: the socket's person if their token, or their login session and session
-    version, is still live, else None (asked now, on every event)."""
-    from hub.auth.models import LoginSession
-    from hub.auth.tokens import user_for_token_digest
-    from hub.people.models import User
-
-    auth = session.get("socket_auth") or {}
-    if auth.get("token"):
-        user = user_for_token_digest(auth["token"])
-        return user if user is not None and user.id == auth.get("user_id") else None
-    user = db.session.get(User, auth.get("user_id") or 0, populate_existing=True)
-    if user is None or not policy.signed_in(user) or user.session_version != auth.get("version"):
-        return None
-    live = db.session.get(LoginSession, auth.get("session") or 0, populate_existing=True)
-    return user if live is not None and live.ended_at is None and live.user_id == user.id else None
+    """For event handlers: the socket's person if what it connected with is still live, else None
+    (asked now, on every event, by the registered authenticator)."""
+    return _AUTHENTICATOR["current"](session.get("socket_auth") or {})
 
 
 def socket_credential() -> str | None:
@@ -135,12 +129,6 @@ def emit_to_users(user_ids, event: str, payload: dict) -> None:
         socketio.emit(event, payload, to=user_room(user_id), namespace="/")
 
 
-def emit_to_space(space, event: str, payload: dict) -> None:
-    """Space events go to each person in the policy's audience, computed now: someone removed a
-    moment ago is simply not in it, on every process."""
-    emit_to_users(policy.audience(space), event, payload)
-
-
 def evict_from_space(user_id: int, space_id: int) -> None:
     """After removal or leaving: tell the person's open pages, and take their sockets out of any
     room of that space, on every process (rooms are only ever joined after policy.require)."""
@@ -149,8 +137,6 @@ def evict_from_space(user_id: int, space_id: int) -> None:
 
 def evict_people_from_space(user_ids, space_id: int) -> None:
     """evict_from_space for several people at once (one query for who is connected)."""
-    from hub.auth.models import SocketConnection
-
     ids = {int(i) for i in user_ids}
     if not ids:
         return
@@ -158,10 +144,7 @@ def evict_people_from_space(user_ids, space_id: int) -> None:
                               .where(SocketConnection.user_id.in_(sorted(ids)))).all()
     for user_id in sorted({user_id for _sid, user_id in rows}):
         socketio.emit("space_access_ended", {"space_id": space_id}, to=user_room(user_id), namespace="/")
-    for sid, _user_id in rows:
-        # The space's own room, on whichever process holds the socket (through Redis).
-        socketio.server.leave_room(sid, f"space:{space_id}", namespace="/")
-    for hook in EVICT_HOOKS:
+    for hook in EVICT_HOOKS:  # (the chat's channel rooms: the only rooms of a space)
         hook(ids, space_id)
 
 
@@ -217,7 +200,7 @@ END_CREDENTIAL_HOOKS: list = []  # hook(credential)
 def authenticate(auth):
     """The person behind a connecting socket (token in `auth`, else the session), remembered in
     the socket's session for later events; None when they may not connect."""
-    user, remembered, credential = _connecting_user(auth)
+    user, remembered, credential = _AUTHENTICATOR["connecting"](auth)
     if user is None or not policy.signed_in(user):
         return None
     session["socket_auth"] = remembered
@@ -228,8 +211,6 @@ def authenticate(auth):
 def end_credential(credential: str) -> None:
     """After a token was revoked or a browser signed out (committed): cut exactly the sockets that
     connected with it, on whichever process holds them, in every namespace."""
-    from hub.auth.models import SocketConnection
-
     sids = list(db.session.scalars(db.select(SocketConnection.sid).where(SocketConnection.credential == credential)))
     for sid in sids:
         socketio.server.disconnect(sid, namespace="/")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from email import policy as email_policy
 from pathlib import Path
 
-from hub.auth.models import SocketConnection
+from hub.realtime import SocketConnection
 from hub.extensions import db, utcnow
 from hub.notify import schedule
 from hub.notify import services as notify

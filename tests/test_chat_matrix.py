@@ -33,7 +33,7 @@ def channels(app, world):
             creator = world.admin if space.kind != "affinity" else (
                 world.other_facilitator if name == "other_affinity" else world.facilitator)
             channel = services.create_channel(creator, space, {"name": f"{name}-room"})
-            message, _ = services.send(writers[name], channel, {"body": f"words-in-{name}", "client_id": name})
+            message = services.send(writers[name], channel, {"body": f"words-in-{name}", "client_id": name}).message
             made[name] = (channel.id, message.id, writers[name].id)
     return made
 

@@ -96,7 +96,7 @@ def test_a_reply_lives_in_its_thread_unless_the_reader_cannot_open_the_thread(ap
     db.session.commit()
     caucus = channel(app, world.secret, by=world.facilitator)
     with app.test_request_context():
-        first, _ = services.send(world.facilitator, caucus, {"body": "an early thought", "client_id": "p1"})
+        first = services.send(world.facilitator, caucus, {"body": "an early thought", "client_id": "p1"}).message
         time.sleep(0.01)
         newcomer = factories.user("Nia Newcomer")
         factories.join_space(newcomer, world.secret)

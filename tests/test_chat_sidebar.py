@@ -118,7 +118,7 @@ def test_chat_times_are_in_the_persons_zone_not_utc(app, make_client, world):
     world.participant.time_zone = "America/Chicago"
     db.session.commit()
     with app.test_request_context():
-        message, _ = services.send(world.teammate, general, {"body": "Morning huddle"})
+        message = services.send(world.teammate, general, {"body": "Morning huddle"}).message
     db.session.get(Message, message.id).created_at = datetime(2026, 6, 1, 12, 5)
     db.session.commit()
     pat = make_client()

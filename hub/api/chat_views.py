@@ -10,7 +10,7 @@ from hub.api.blueprint import bp
 from hub.api.common import api_login_required, body_and_files, json_body
 from hub.chat import attachments, presence, queries, reading, services, subscriptions
 from hub.chat.models import Channel, Message, MessageAttachment
-from hub.chat.payloads import channel_json, message_json, payload_of
+from hub.chat.payloads import channel_json, message_json
 from hub.chat.ratelimit import RateLimited
 from hub.errors import error_response
 from hub.extensions import db
@@ -105,12 +105,12 @@ def chat_send(channel_id: int):
     policy.require(current_user, "channel.post", channel)  # before reading what was sent
     data, files = body_and_files()
     try:
-        message, created = services.send(current_user, channel, data, files)
+        sent = services.send(current_user, channel, data, files)
     except RateLimited as err:
         response, status = error_response(429, err.message, code="rate_limited")
         response.headers["Retry-After"] = str(err.retry_after)
         return response, status
-    return jsonify(payload_of(message)), 201 if created else 200
+    return jsonify(sent.payload), 201 if sent.created else 200
 
 
 @bp.get("/messages/<int:message_id>")

@@ -12,7 +12,6 @@ from hub.extensions import db
 from hub.people.models import User
 from hub.spaces import membership, queries
 from hub.spaces.models import JoinRequest, Space
-from hub.validation import ValidationError
 
 
 def join_request_json(join: JoinRequest) -> dict:

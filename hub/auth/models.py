@@ -73,16 +73,3 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-
-class SocketConnection(db.Model):
-    """Each open Socket.IO connection and whose it is, shared by every server process, so that
-    ending a person's sessions can disconnect their sockets wherever they are connected."""
-
-    __tablename__ = "socket_connections"
-
-    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # What it connected with ("session:<login session id>" or "token:<token id>"): ending either
-    # cuts exactly the sockets that rode on it.
-    credential: Mapped[str | None] = mapped_column(String(40), index=True)
-    connected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -16,6 +16,9 @@ from hub.auth.models import LoginSession, digest
 from hub.extensions import PERSON_WAITING, db, utcnow
 from hub.people.models import AnonymousUser, User
 
+# Where the sign-in loader leaves the id of the browser's login session (hub.auth.sockets reads it).
+LOGIN_SESSION_ID = "hub_login_session_id"
+
 
 def load_user_from_session_id(session_id: str) -> User | None:
     """`session_id` is "<user id>:<session version>:<login session key>": an old version means every
@@ -30,7 +33,7 @@ def load_user_from_session_id(session_id: str) -> User | None:
     login_session_id = _live_login_session(user_id, digest(key))
     if login_session_id is None:
         return None
-    setattr(g, realtime.LOGIN_SESSION_ID, login_session_id)
+    setattr(g, LOGIN_SESSION_ID, login_session_id)
     user.login_key = key
     return user
 
@@ -77,7 +80,7 @@ def sign_in(user: User, remember: bool = False) -> None:
     db.session.commit()
     user.login_key = key
     login_user(user, remember=remember)
-    setattr(g, realtime.LOGIN_SESSION_ID, row.id)
+    setattr(g, LOGIN_SESSION_ID, row.id)
     new_csrf_token()
 
 
@@ -97,7 +100,7 @@ def sign_out() -> None:
 
 def _end_this_browsers_session() -> None:
     login_session_id = current_login_session_id()
-    g.pop(realtime.LOGIN_SESSION_ID, None)
+    g.pop(LOGIN_SESSION_ID, None)
     if login_session_id is not None:
         db.session.execute(update(LoginSession).where(LoginSession.id == login_session_id,
                                                       LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
@@ -118,7 +121,7 @@ def end_login_sessions(user: User, keep: int | None = None) -> None:
 def current_login_session_id() -> int | None:
     """This browser's login session, as the sign-in loader checked it (None for a token caller)."""
     _ = current_user.is_authenticated  # (the loader runs on first use of current_user)
-    return g.get(realtime.LOGIN_SESSION_ID)
+    return g.get(LOGIN_SESSION_ID)
 
 
 def place_loaded_person(values: dict) -> User:

@@ -37,9 +37,9 @@ from flask_socketio import ConnectionRefusedError, join_room, leave_room
 from werkzeug.exceptions import Forbidden, NotFound
 
 from hub import policy, realtime
-from hub.chat import fanout, presence, queries, reading, services
+from hub.chat import presence, queries, reading, services
 from hub.chat.models import Channel, Message
-from hub.chat.payloads import message_json, payload_of
+from hub.chat.payloads import message_json
 from hub.chat.ratelimit import RateLimited
 from hub.extensions import db, socketio
 from hub.validation import ValidationError
@@ -98,7 +98,7 @@ def on_connect(auth=None):
     user = realtime.authenticate(auth)
     if user is None:
         raise ConnectionRefusedError("unauthorized")
-    join_room(fanout.chat_user_room(user.id))
+    join_room(realtime.user_room(user.id))
     presence.register(request.sid, user.id, realtime.socket_credential())
 
 
@@ -110,12 +110,12 @@ def on_disconnect(*_reason):
 def on_join(user, data):
     channel = db.session.get(Channel, _int(data, "channel_id"))
     policy.require(user, "channel.join", channel)
-    join_room(channel.room)
+    join_room(realtime.channel_room(channel.id))
     # Asked again after joining: a removal committed in between either shows here, or its
     # eviction (which runs after that commit) finds this socket already in the room.
     db.session.expire_all()
     if not policy.can(user, "channel.join", channel):
-        leave_room(channel.room)
+        leave_room(realtime.channel_room(channel.id))
         return _not_found()
     try:
         after = max(0, int(data.get("after_seq") or 0))
@@ -130,15 +130,15 @@ def on_join(user, data):
 
 @handler
 def on_leave(user, data):
-    leave_room(f"chat:{_int(data, 'channel_id')}")
+    leave_room(realtime.channel_room(_int(data, 'channel_id')))
     return {"ok": True}
 
 
 @handler
 def on_send(user, data):
     channel = db.session.get(Channel, _int(data, "channel_id"))
-    message, created = services.send(user, channel, data)
-    return {"ok": True, "message": payload_of(message), "duplicate": not created}
+    sent = services.send(user, channel, data)
+    return {"ok": True, "message": sent.payload, "duplicate": not sent.created}
 
 
 @handler
@@ -169,7 +169,7 @@ def on_typing(user, data):
     channel = db.session.get(Channel, _int(data, "channel_id"))
     policy.require(user, "channel.post", channel)
     socketio.emit("typing", {"channel_id": channel.id, "user": {"id": user.id, "name": user.name}},
-                  to=channel.room, skip_sid=request.sid, namespace=NAMESPACE)
+                  to=realtime.channel_room(channel.id), skip_sid=request.sid, namespace=NAMESPACE)
     return {"ok": True}
 
 
@@ -193,13 +193,13 @@ def _recheck_rooms(user) -> None:
     """Every heartbeat, this socket's channel rooms are asked about again (on the process that
     holds it): should an eviction forwarded through Redis have been lost (Redis down at that
     moment), the socket still leaves a channel it may no longer read within one heartbeat."""
-    joined = [str(r) for r in socketio.server.manager.get_rooms(request.sid, NAMESPACE) if str(r).startswith("chat:")]
+    joined = {realtime.channel_of_room(r) for r in socketio.server.manager.get_rooms(request.sid, NAMESPACE)} - {None}
     if not joined:
         return
     visible = set(db.session.scalars(policy.visible_channel_ids(user)))
-    lost = [int(room.split(":", 1)[1]) for room in joined if int(room.split(":", 1)[1]) not in visible]
+    lost = sorted(joined - visible)
     for channel_id in lost:
-        leave_room(f"chat:{channel_id}")
+        leave_room(realtime.channel_room(channel_id))
     if lost:
         socketio.emit("channel_access_ended", {"space_id": None, "channel_ids": lost}, to=request.sid,
                       namespace=NAMESPACE)

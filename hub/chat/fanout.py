@@ -10,6 +10,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from hub import policy
+from hub.realtime import channel_room, user_room
 from hub.chat import payloads, presence
 from hub.chat.models import Channel, Message
 from hub.extensions import db, socketio
@@ -26,10 +27,6 @@ for _kind in ("chat_mention", "chat_dm", "in_dm", "chat_reply"):
     subjects.register_direct(_kind)
 
 
-def chat_user_room(user_id: int) -> str:
-    return f"user:{user_id}"
-
-
 def _text(message: str, **values):
     return lambda: _(message, **values)
 
@@ -38,7 +35,7 @@ def _emit_to_channel(event: str, message: Message) -> None:
     """An event about an existing message (edited, deleted, reacted to, replied to) carries that
     message to its channel's room, minus the sockets of readers the policy does not let see it:
     newcomers of a "from joining" space, for a message written before they joined."""
-    socketio.emit(event, payloads.payload_of(message), to=f"chat:{message.channel_id}",
+    socketio.emit(event, payloads.message_json(message), to=channel_room(message.channel_id),
                   skip_sid=_sockets_not_shown(message) or None, namespace=NAMESPACE)
 
 
@@ -57,9 +54,9 @@ def _where(message: Message) -> str:
     return channel.name if channel.kind == "space" else _("a direct conversation")
 
 
-def after_send(actor, message: Message, prepared) -> None:
-    payload = payloads.payload_of(message)  # no reload of the message when nothing else is needed
-    socketio.emit("message", payload, to=f"chat:{payload['channel_id']}", namespace=NAMESPACE)
+def after_send(actor, message: Message, prepared, payload: dict, in_dm: bool, joined_now: bool) -> None:
+    """`payload` is the message as the send built it (no reload when nothing else is needed)."""
+    socketio.emit("message", payload, to=channel_room(payload["channel_id"]), namespace=NAMESPACE)
     parent = db.session.get(Message, payload["parent_id"]) if payload["parent_id"] is not None else None
     if parent is not None:
         _emit_to_channel("message_edited", parent)  # its reply count changed
@@ -69,11 +66,10 @@ def after_send(actor, message: Message, prepared) -> None:
     if parent is not None and parent.author_id != actor.id:
         _notify(actor, message, {parent.author_id}, "chat_reply",
                 _text("%(name)s replied to your message in %(where)s", name=actor.name, where=_where(message)))
-    if getattr(message, "joined_now", False):  # writing in a channel joins it
+    if joined_now:  # writing in a channel joins it
         after_listing_changed(actor, message.channel, True)
-    in_dm = getattr(message, "in_dm", None)  # known to the service that wrote it; else look
-    channel = db.session.get(Channel, payload["channel_id"]) if in_dm is not False else None
-    if channel is not None and channel.kind == "dm":
+    channel = db.session.get(Channel, payload["channel_id"]) if in_dm else None
+    if channel is not None:
         # People of the conversation who do not have chat open hear of it (the others see it live).
         others = channel.participant_ids - {actor.id} - mentioned
         away = others - set(presence.statuses(others)) if others else set()
@@ -103,13 +99,13 @@ def after_listing_changed(user, channel: Channel, listed: bool) -> None:
     if listed:
         _emit_entry(user, channel)
     else:
-        socketio.emit("channel_removed", {"channel_id": channel.id}, to=chat_user_room(user.id), namespace=NAMESPACE)
+        socketio.emit("channel_removed", {"channel_id": channel.id}, to=user_room(user.id), namespace=NAMESPACE)
 
 
 def _emit_entry(user, channel: Channel) -> None:
     from hub.chat import reading
     unread = reading.unread_counts(user, [channel.id]).get(channel.id, 0)
-    socketio.emit("channel_added", payloads.sidebar_entry(channel, user, unread), to=chat_user_room(user.id),
+    socketio.emit("channel_added", payloads.sidebar_entry(channel, user, unread), to=user_room(user.id),
                   namespace=NAMESPACE)
 
 
@@ -118,7 +114,7 @@ def after_read(user, channel: Channel, last_read_seq: int) -> None:
     from hub.chat import reading
     socketio.emit("read", {"channel_id": channel.id, "last_read_seq": last_read_seq,
                            "unread": reading.unread_counts(user, [channel.id]).get(channel.id, 0)},
-                  to=chat_user_room(user.id), namespace=NAMESPACE)
+                  to=user_room(user.id), namespace=NAMESPACE)
 
 
 def _notify_mentions(actor, message: Message, ids: set[int]) -> None:

@@ -45,10 +45,6 @@ class Channel(db.Model):
     def participant_ids(self) -> set[int]:
         return {p.user_id for p in self.participants}
 
-    @property
-    def room(self) -> str:
-        return f"chat:{self.id}"
-
 
 class ChannelParticipant(db.Model):
     """The people of a direct conversation (space channels are open to the space's readers)."""

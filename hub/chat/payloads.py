@@ -45,11 +45,6 @@ def new_message_json(message: Message, author, stored=()) -> dict:
     }
 
 
-def payload_of(message: Message) -> dict:
-    """The payload a service built while writing, else one built now."""
-    return getattr(message, "payload", None) or message_json(message)
-
-
 def channel_json(channel: Channel, viewer=None, unread: int | None = None) -> dict:
     data = {"id": channel.id, "kind": channel.kind, "space_id": channel.space_id, "name": display_name(channel, viewer),
             "slug": channel.slug, "topic": channel.topic, "last_seq": channel.last_seq,

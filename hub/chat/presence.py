@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from hub import policy
+from hub import policy, realtime
 from hub.chat.models import PRESENCE_STATES, Channel, ChannelParticipant, ChatSocket
 from hub.extensions import db, socketio, utcnow
 
@@ -97,7 +97,7 @@ def _announce_if_changed(user_id: int, before: str) -> None:
     ids = db.session.scalars(select(ChannelParticipant.channel_id).where(ChannelParticipant.user_id == user_id)).all()
     payload = {"user_id": user_id, "name": user.name, "status": now}
     for channel_id in ids:
-        socketio.emit("presence", payload, to=f"chat:{channel_id}", namespace=NAMESPACE)
+        socketio.emit("presence", payload, to=realtime.channel_room(channel_id), namespace=NAMESPACE)
 
 
 def live_sockets() -> list[tuple[str, int]]:
@@ -122,17 +122,17 @@ def evict(user_ids, space_id: int) -> None:
     rows = db.session.execute(select(ChatSocket.sid, ChatSocket.user_id).where(ChatSocket.user_id.in_(ids))).all()
     for sid, _user_id in rows:
         for channel_id in channel_ids:
-            socketio.server.leave_room(sid, f"chat:{channel_id}", namespace=NAMESPACE)
+            socketio.server.leave_room(sid, realtime.channel_room(channel_id), namespace=NAMESPACE)
     for user_id in sorted({user_id for _sid, user_id in rows}):
         socketio.emit("channel_access_ended", {"space_id": space_id, "channel_ids": channel_ids},
-                      to=f"user:{user_id}", namespace=NAMESPACE)
+                      to=realtime.user_room(user_id), namespace=NAMESPACE)
 
 
 def end(user_id: int) -> None:
     """After logout-everywhere, a password change or deactivation: cut every /chat socket."""
     for sid in sids_of(user_id):
         socketio.server.disconnect(sid, namespace=NAMESPACE)
-    socketio.close_room(f"user:{user_id}", namespace=NAMESPACE)
+    socketio.close_room(realtime.user_room(user_id), namespace=NAMESPACE)
     db.session.execute(delete(ChatSocket).where(ChatSocket.user_id == user_id))
     db.session.commit()
 

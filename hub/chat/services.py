@@ -11,6 +11,7 @@ Pictures and files come with a send as `files` (hub.chat.attachments), stored wi
 from __future__ import annotations
 
 import uuid
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -168,14 +169,23 @@ def start_dm(actor, people) -> Channel:
 
 # ---------------------------------------------------------------- messages
 
-def send(actor, channel: Channel | None, data: dict, files=()) -> tuple[Message, bool]:
-    """Store a message (with `files` attached); returns (message, created). A retried client_id
-    returns the stored one."""
+class Sent(NamedTuple):
+    """What a send answers: the message, whether this call stored it (a retried client_id finds
+    the stored one), and the message as every client sees it (built while writing: after the
+    commit each value would be read again)."""
+    message: Message
+    created: bool
+    payload: dict
+
+
+def send(actor, channel: Channel | None, data: dict, files=()) -> Sent:
+    """Store a message (with `files` attached). Writing in a space channel also joins it
+    (hub.chat.subscriptions.stage_joined, in the same transaction)."""
     policy.require(actor, "channel.post", channel)
     client_id = _client_id(data)
     existing = _stored(actor, client_id)
     if existing is not None:
-        return _same_send(existing, channel), False
+        return _resent(existing, channel)
     errors: dict[str, str] = {}
     accepted = attachments.accept(files, errors)
     body = _body(data, errors, required=not accepted)
@@ -200,13 +210,12 @@ def send(actor, channel: Channel | None, data: dict, files=()) -> tuple[Message,
             db.session.execute(update(ChannelRead).where(ChannelRead.user_id == actor.id,
                                                          ChannelRead.channel_id == channel_id,
                                                          ChannelRead.last_read_seq < seq).values(last_read_seq=seq))
-            message.joined_now = subscriptions.stage_joined(actor.id, channel)
+            joined_now = subscriptions.stage_joined(actor.id, channel)
             db.session.flush()
             stored = attachments.stage(actor, message, accepted)
             stored_ids = [row.id for row in stored]  # (the bytes go if the commit does not happen)
             # Built before the commit, while every value is at hand: after it, each would be reloaded.
-            message.payload = payloads.new_message_json(message, actor, stored)
-            message.in_dm = channel.kind == "dm"
+            payload, in_dm = payloads.new_message_json(message, actor, stored), channel.kind == "dm"
             db.session.commit()
             break
         except (IntegrityError, OperationalError):
@@ -214,18 +223,18 @@ def send(actor, channel: Channel | None, data: dict, files=()) -> tuple[Message,
             attachments.unstore(stored_ids)
             existing = _stored(actor, client_id)
             if existing is not None:  # the same send, stored by a concurrent retry
-                return existing, False
+                return Sent(existing, False, payloads.message_json(existing))
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
-    # ---- after commit: emit, notify (and, later, index)
-    fanout.after_send(actor, message, prepared)
-    return message, True
+    # ---- after commit: emit, notify, tell the writer's pages of a channel it joined
+    fanout.after_send(actor, message, prepared, payload, in_dm=in_dm, joined_now=joined_now)
+    return Sent(message, True, payload)
 
 
-def _same_send(existing: Message, channel: Channel) -> Message:
+def _resent(existing: Message, channel: Channel) -> Sent:
     if existing.channel_id != channel.id:
         raise ValidationError({"client_id": _("This client_id was already used for another message.")})
-    return existing
+    return Sent(existing, False, payloads.message_json(existing))
 
 
 def _parent(actor, channel: Channel, parent_id, errors: dict) -> Message | None:
@@ -244,10 +253,8 @@ def _parent(actor, channel: Channel, parent_id, errors: dict) -> Message | None:
 
 
 def _touch(message: Message) -> None:
-    """Give a changed message a fresh place in its channel's order of changes (and drop the payload
-    a send built, which no longer says what it is)."""
+    """Give a changed message a fresh place in its channel's order of changes."""
     message.updated_seq = _next_seq(message.channel_id)
-    message.payload = None
 
 
 def edit(actor, message: Message | None, data: dict) -> Message:

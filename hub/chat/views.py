@@ -59,7 +59,7 @@ def send(channel_id: int):
     found = db.session.get(Channel, channel_id)
     thread_id = request.form.get("parent_id", type=int)
     try:
-        message, _created = services.send(current_user, found, request.form, request.files.getlist("files"))
+        message = services.send(current_user, found, request.form, request.files.getlist("files")).message
     except ValidationError as err:  # a refused parent re-opens no thread
         thread_id = None if "parent_id" in err.fields else thread_id
         return channel(channel_id, errors=err.fields, form=request.form, thread_id=thread_id), 422

@@ -28,7 +28,7 @@ def _say(channel: Channel | None, author: User | None, key: str, body: str, pare
     if channel is None or author is None:
         return None
     data = {"body": body, "client_id": f"seed-{key}", "parent_id": parent.id if parent is not None else None}
-    return services.send(author, channel, data)[0]
+    return services.send(author, channel, data).message
 
 
 def seed_chat() -> int:

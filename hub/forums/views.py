@@ -15,7 +15,7 @@ from hub.forums import categories as category_service
 from hub.forums import attachments, drafts, queries, reading, services, thread_pages
 from hub.forums.blueprint import bp, get_post, get_thread
 from hub.forums.post_ui import post_values
-from hub.forums.models import REACTIONS, THREAD_KINDS, Category, Post, PostAttachment, Thread
+from hub.forums.models import THREAD_KINDS, Category, Post, PostAttachment, Thread
 from hub.spaces.models import Space
 from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError, local_path

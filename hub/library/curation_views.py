@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from hub import policy
 from hub.extensions import db
 from hub.library import curation, queries
-from hub.library.models import Collection, Component
+from hub.library.models import Component
 from hub.library.blueprint import bp, get_collection
 from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from hub import policy
-from hub.extensions import db
 from hub.spaces import queries
 from hub.spaces.blueprint import bp
 from hub.spaces.queries import space_by_slug

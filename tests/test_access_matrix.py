@@ -184,7 +184,7 @@ def attached(app, world):
             upload = [FileStorage(io.BytesIO(f"{name} post file\n".encode()), filename="notes.txt")]
             post = forum.reply(writer, thread, {"body": "See the notes"}, upload)
             room = chat.create_channel(getattr(world, keeper), space, {"name": f"files-{name}"})
-            message, _ = chat.send(writer, room, {"body": "See the notes", "client_id": f"files-{name}"},
+            message, *_ = chat.send(writer, room, {"body": "See the notes", "client_id": f"files-{name}"},
                                    [FileStorage(io.BytesIO(f"{name} chat file\n".encode()), filename="notes.txt")])
             made[name] = (post.attachments[0].id, message.attachments[0].id)
     return made

@@ -225,7 +225,7 @@ def test_a_secret_spaces_attachments_answer_outsiders_like_missing_ones_after_th
     secret = f.thread(world.member, world.secret, "Circle", "Only us")
     post_file = _post_file(world.member, secret, "circle.txt", b"circle words\n")
     room = chat.create_channel(world.facilitator, world.secret, {"name": "circle"})
-    message, _ = chat.send(world.member, room, {"body": "a file", "client_id": "c-1"},
+    message, *_ = chat.send(world.member, room, {"body": "a file", "client_id": "c-1"},
                            files((b"circle chat\n", "chat.txt")))
     message_file = message.attachments[0]
     for persona in ("participant", "removed_member", "other_facilitator", "admin"):
@@ -276,7 +276,7 @@ def test_chat_sends_files_without_javascript_and_through_the_api_and_they_arrive
 
 def test_a_deleted_messages_files_go_with_its_words(app, world, ctx):
     room = chat.create_channel(world.admin, world.team.space, {"name": "team-room"})
-    message, _ = chat.send(world.participant, room, {"body": "oops", "client_id": "d-1"},
+    message, *_ = chat.send(world.participant, room, {"body": "oops", "client_id": "d-1"},
                            files((b"wrong file\n", "wrong.txt")))
     stored = message.attachments[0]
     tess = signed_in(app, world.teammate)

@@ -121,7 +121,7 @@ def _plant_attachments(world):
     caucus = db.session.scalar(db.select(Channel).where(Channel.name == "CANARY-CHAT-SECRET-CHANNEL"))
     chat.send(world.member, caucus, {"body": "A file", "client_id": "canary-file-1"},
               one(b"CANARY-CHAT-SECRET-ATTACHMENT\n"))
-    gone, _ = chat.send(world.member, caucus, {"body": "Wrong file", "client_id": "canary-file-2"},
+    gone, *_ = chat.send(world.member, caucus, {"body": "Wrong file", "client_id": "canary-file-2"},
                         one(b"x\n", "CANARY-CHAT-DELETED-ATTACHMENT.txt"))
     chat.delete(world.member, gone)
 
@@ -160,9 +160,9 @@ def _plant_chat(world):
     caucus = chat.create_channel(world.facilitator, world.secret, {"name": "CANARY-CHAT-SECRET-CHANNEL"})
     chat.send(world.member, caucus, {"body": f"CANARY-CHAT-SECRET-MESSAGE @{world.facilitator.username}",
                                      "client_id": "canary-1"})
-    edited, _ = chat.send(world.member, caucus, {"body": "CANARY-CHAT-EDITED-AWAY", "client_id": "canary-2"})
+    edited, *_ = chat.send(world.member, caucus, {"body": "CANARY-CHAT-EDITED-AWAY", "client_id": "canary-2"})
     chat.edit(world.member, edited, {"body": "Nothing to see"})
-    deleted, _ = chat.send(world.facilitator, caucus, {"body": "CANARY-CHAT-DELETED", "client_id": "canary-3"})
+    deleted, *_ = chat.send(world.facilitator, caucus, {"body": "CANARY-CHAT-DELETED", "client_id": "canary-3"})
     chat.delete(world.facilitator, deleted)
     team = chat.create_channel(world.admin, world.team.space, {"name": "team-room"})
     chat.send(world.participant, team, {"body": "CANARY-CHAT-TEAM-MESSAGE", "client_id": "canary-4"})

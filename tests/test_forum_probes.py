@@ -160,7 +160,7 @@ def test_a_chat_message_does_not_keep_a_moved_threads_words_where_it_came_from(a
     from tests.chat_support import chat_socket, emit, received
     source = f.thread(world.participant, world.commons, "Commons question", "PROBE-CHAT-QUOTED about intake")
     channel = chat.create_channel(world.admin, world.commons, {"name": "general"})
-    message, _created = chat.send(world.teammate, channel, {
+    message, *_created = chat.send(world.teammate, channel, {
         "body": f"[quote={_opening(source).id}]\nPROBE-CHAT-QUOTED about intake\n[/quote]\nPROBE-CHAT-OWN-WORDS",
         "client_id": "quote-1"})
     olu = app.test_client()

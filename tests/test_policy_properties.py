@@ -98,6 +98,13 @@ def test_scope_audience_and_predicate_agree(app, world):
         if space.kind == "affinity":
             # Never readable by someone who is not a member, whatever their site role.
             assert policy.audience(space) <= {u.id for u in users if policy.is_member(u, space)}
+        for viewer in viewers:
+            # The composite rules: a member list for readers and moderators; announcements by
+            # moderators only; a space's words in email never from team or affinity spaces.
+            manages = policy.can(viewer, "space.manage", space)
+            assert policy.can(viewer, "space.list_members", space) is (manages or policy.can(viewer, "space.view", space))
+            assert policy.can(viewer, "space.announce", space) is manages
+            assert policy.can(viewer, "space.email_words", space) is (space.kind not in ("team", "affinity"))
     for person in users:
         assert policy.audience(person) == {u.id for u in users if policy.can(u, "person.view", person)}
 

@@ -15,7 +15,7 @@ def found(user, text):
 
 def say(app, person, where, body):
     with app.test_request_context():
-        message, _created = chat.send(person, where, {"body": body, "client_id": f"c-{body[:20]}"})
+        message, *_created = chat.send(person, where, {"body": body, "client_id": f"c-{body[:20]}"})
     return message
 
 

@@ -48,9 +48,7 @@ def spaces_update(space_id: int):
 @api_login_required
 def space_members(space_id: int):
     space = _space(space_id)
-    policy.require(current_user, "space.discover", space)
-    if not policy.can(current_user, "space.manage", space):
-        policy.require(current_user, "space.view", space)
+    policy.require(current_user, "space.list_members", space)
     items = [{"user_id": p.id, "name": p.name, "role": role} for p, role in queries.member_list(space)]
     return jsonify({"items": items, "next": None})
 

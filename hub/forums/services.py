@@ -37,7 +37,7 @@ def _validate_thread(actor, space: Space, data: dict, errors: dict) -> dict:
     kind = data.get("kind") or "discussion"
     if kind not in THREAD_KINDS:
         errors["kind"] = _("Choose a kind of thread.")
-    elif kind == "announcement" and not policy.can(actor, "space.manage", space):
+    elif kind == "announcement" and not policy.can(actor, "space.announce", space):
         errors["kind"] = _("Only this space's facilitators can post announcements.")
     category = _category_in(space, data.get("category_id"))
     if category is None:

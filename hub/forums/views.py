@@ -98,7 +98,7 @@ def new_thread(slug: str):
             errors = err.fields
         else:
             return redirect(url_for("forums.thread", thread_id=thread.id))
-    kinds = [k for k in THREAD_KINDS if k != "announcement" or policy.can(current_user, "space.manage", space)]
+    kinds = [k for k in THREAD_KINDS if k != "announcement" or policy.can(current_user, "space.announce", space)]
     offered, form["category_id"] = category_service.form_choice(current_user, space, form.get("category_id"))
     return render_template("forums/new_thread.html", space=space, form=form, errors=errors, kinds=kinds,
                            category_options=[(c.id, c.name) for c in offered]), (422 if errors else 200)

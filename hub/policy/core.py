@@ -74,6 +74,10 @@ RULES: dict[str, Callable[[Any, Any], bool]] = {
     "space.accept_agreement": lambda user, space: signed_in(user) and agreement_pending(user, space),
     "space.leave": lambda user, space: signed_in(user) and explicit_membership(user, space) is not None,
     "space.audit": _can_manage_space,
+    # Its member list: for those who read the space, and for its moderators (who may not, yet).
+    "space.list_members": lambda user, space: _can_manage_space(user, space) or _can_view_space(user, space),
+    # Announcements: a kind of thread only the space's moderators start.
+    "space.announce": _can_manage_space,
     # Whether words written in a space may be put in an email to this person: never from a team's
     # or an affinity group's space (mail leaves the hub's walls), nor from a space now gone. Such
     # notes go as a count and a link (hub.notify.email).

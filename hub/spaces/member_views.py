@@ -110,10 +110,8 @@ def leave(slug: str):
 @login_required
 def members(slug: str):
     space = space_by_slug(slug)
-    policy.require(current_user, "space.discover", space)
+    policy.require(current_user, "space.list_members", space)
     manage = policy.can(current_user, "space.manage", space)
-    if not manage:
-        policy.require(current_user, "space.view", space)
     candidates = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all() if manage else []
     return render_template("spaces/members.html", space=space, members=queries.member_list(space), manage=manage,
                            requests=membership.pending_requests(space) if manage else [], candidates=candidates)

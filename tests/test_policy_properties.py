@@ -480,6 +480,35 @@ def test_library_scope_audience_and_predicate_agree(app, data):
                 assert {p.id for p in queries.voters(viewer, resource)} <= readers
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=library_worlds)
+def test_library_reviewer_audience_and_predicate_agree(app, data):
+    """Who a submission or a held edit asks for review, in its two spellings. It is narrower than
+    who may review: admins, and site facilitators where the space has facilitators of its own,
+    review from the queue without being asked; everyone else who may review is asked."""
+    from hub.library.models import Resource, ResourceEdit
+
+    users, all_spaces = _build(data["world"])
+    _add_library(data, users, all_spaces)
+    some = {u.id for u in users[1::2]}
+    for model, review, asked_action in ((Resource, "resource.review", "resource.asked_to_review"),
+                                        (ResourceEdit, "resource_edit.review", "resource_edit.asked_to_review")):
+        for row in db.session.scalars(select(model)):
+            asked = {u.id for u in users if policy.can(u, asked_action, row)}
+            assert policy.reviewer_audience(row) == asked, (model.__name__, row.id)
+            assert policy.reviewer_audience(row, among=some) == asked & some
+            may_review = {u.id for u in users if policy.can(u, review, row)}
+            space = (row.resource if model is ResourceEdit else row).space
+            own = {m.user_id for m in db.session.scalars(select(SpaceMembership).where(
+                SpaceMembership.space_id == space.id, SpaceMembership.role == "facilitator"))}
+            assert asked <= may_review
+            assert {u.id for u in users if u.id in may_review and u.site_role not in policy.STAFF_ROLES} <= asked
+            if not own and space.kind != "affinity":
+                assert asked == {u.id for u in users if u.id in may_review and u.site_role == "facilitator"}
+            else:
+                assert asked <= own
+
+
 # Chat on top of the same worlds: channels in spaces (some archived), direct conversations
 # among random people, messages written before or after people joined narrow-history spaces.
 chat_worlds = st.fixed_dictionaries({

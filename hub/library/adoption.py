@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db
+from hub.library import fanout
+from hub.library.fields import text_of, valid_url
 from hub.library.models import Adoption, Resource, Vote
-from hub.library.services import _text, text_of, valid_url
-from hub.notify import services as notify
 from hub.people.models import Team, TeamMembership
 from hub.validation import ValidationError, require_text
 
@@ -42,12 +42,7 @@ def record(actor, resource: Resource, data: dict) -> Adoption:
                         setting=setting, what_changed=changed, result=result, adapted_url=link, shared=shared)
     db.session.add(adoption)
     db.session.commit()
-    # after commit: the author hears only of shared records (a team-only one stays with the team)
-    if shared and resource.author_id != actor.id:
-        notify.notify([resource.author_id], "library_adopted",
-                      _text("%(team)s tried “%(title)s”", team=team.name, title=resource.title),
-                      url_for("library.resource", resource_id=resource.id) + "#tried", resource.space,
-                      requires="resource.view", subject=resource)
+    fanout.after_adoption(actor, adoption)
     return adoption
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from hub import content, policy
 from hub.extensions import db, utcnow
 from hub.library.models import Collection, CollectionItem, Component, Resource
-from hub.library.services import text_of
+from hub.library.fields import text_of
 from hub.spaces.models import Space
 from hub.validation import ValidationError, require_text
 

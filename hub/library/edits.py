@@ -23,14 +23,13 @@ review: readers would otherwise lose a reviewed resource over an edit nobody had
 """
 from __future__ import annotations
 
-from flask import url_for
 from sqlalchemy import select
 
 from hub import policy
 from hub.extensions import db, utcnow
+from hub.library import fanout
+from hub.library.fields import EDITED, new_version, review_decision, unchanged, validate
 from hub.library.models import Resource, ResourceEdit, ResourceFile
-from hub.library.services import EDITED, _reviewers, _text, _validate, new_version, review_decision, unchanged
-from hub.notify import services as notify
 
 WAITING = ("submitted", "changes_requested")
 
@@ -56,7 +55,7 @@ def as_form(edit: ResourceEdit) -> dict:
 
 
 def fields_of(edit: ResourceEdit) -> dict:
-    """The edit in the shape _validate returns, for applying it."""
+    """The edit in the shape fields.validate returns, for applying it."""
     return {**{key: getattr(edit, key) for key in EDITED}, "tags": edit.tag_names,
             "component_ids": list(edit.component_ids or []),
             "adapted_from": db.session.get(Resource, edit.adapted_from_id) if edit.adapted_from_id else None}
@@ -89,7 +88,7 @@ def propose(actor, resource: Resource, data: dict) -> ResourceEdit | None:
     None when it came back to the approved text and was withdrawn."""
     policy.require(actor, "resource.edit", resource)
     current = active_edit(resource)
-    fields = _validate(actor, resource.space, {**as_form(current), **data} if current else data, resource)
+    fields = validate(actor, resource.space, {**as_form(current), **data} if current else data, resource)
     if unchanged(resource, fields) and (current is None or not (files_of(current) or current.removed_file_ids)):
         if current is not None:
             _withdraw(current)
@@ -98,9 +97,8 @@ def propose(actor, resource: Resource, data: dict) -> ResourceEdit | None:
     edit, entering = _open(actor, resource)
     _store(edit, fields)
     db.session.commit()
-    # after commit
     if entering:
-        submitted(actor, resource)
+        fanout.after_edit_submitted(actor, edit)
     return edit
 
 
@@ -114,7 +112,7 @@ def _withdraw(edit: ResourceEdit) -> None:
 
 def hold_file(actor, resource: Resource) -> tuple[ResourceEdit, bool]:
     """For a file change held for review: the edit it joins (flushed, not committed), and whether
-    that edit now enters the queue (then call `submitted` after commit)."""
+    that edit now enters the queue (then call fanout.after_edit_submitted after commit)."""
     policy.require(actor, "resource.edit", resource)
     return _open(actor, resource)
 
@@ -126,24 +124,9 @@ def propose_removal(actor, stored: ResourceFile) -> ResourceEdit:
     if stored.id not in (edit.removed_file_ids or []):
         edit.removed_file_ids = [*(edit.removed_file_ids or []), stored.id]
     db.session.commit()
-    # after commit
     if entering:
-        submitted(actor, resource)
+        fanout.after_edit_submitted(actor, edit)
     return edit
-
-
-def submitted(actor, resource: Resource) -> None:
-    """Tell the editor their edit waits, and the people who may review it that it does (their
-    note lasts as long as the edit waits, like a submission's)."""
-    _tell_editor(actor.id, resource, "library_edit_submitted",
-                 _text("Your edit to “%(title)s” is waiting for a facilitator's review. Until then the library "
-                       "shows the approved version.", title=resource.title))
-    edit = active_edit(resource)
-    link = url_for("library.resource", resource_id=resource.id) + "#proposed-edit"
-    reviewers = _reviewers(resource, lambda person: policy.can(person, "resource_edit.review", edit))
-    notify.notify(reviewers - {actor.id}, "library_edit_review_requested",
-                  _text("%(name)s proposed an edit to “%(title)s” for review", name=actor.name, title=resource.title),
-                  link, resource.space, requires="resource_edit.review", subject=edit)
 
 
 def review(actor, edit: ResourceEdit, decision: str, note: str = "") -> ResourceEdit:
@@ -161,21 +144,8 @@ def review(actor, edit: ResourceEdit, decision: str, note: str = "") -> Resource
         for stored in files_of(edit):
             stored.superseded_at = now  # kept for the record, never the resource's; moderators may erase it
     db.session.commit()
-    # after commit
-    if decision == "approve":
-        text = _text("Your edit to “%(title)s” was approved and is now in the library.", title=resource.title)
-    elif decision == "request_changes":
-        text = _text("A facilitator asked for changes to your edit of “%(title)s”.", title=resource.title)
-    else:
-        text = _text("Your edit to “%(title)s” was declined. The library keeps the approved version.",
-                     title=resource.title)
-    _tell_editor(edit.editor_id, resource, "library_edit_review", text)
+    fanout.after_edit_review(actor, edit, decision)
     return edit
-
-
-def _tell_editor(editor_id: int, resource: Resource, kind: str, text) -> None:
-    notify.notify([editor_id], kind, text, url_for("library.resource", resource_id=resource.id) + "#proposed-edit",
-                  resource.space, requires="resource.view", subject=resource)
 
 
 def _approve(edit: ResourceEdit, resource: Resource, now) -> None:

@@ -1,15 +1,20 @@
 """Writes to a resource's files: add, replace (the old one is kept), remove (kept in the history)
-and erase (moderators free the space's quota). Bytes are checked by hub.uploads and kept by
-hub.library.uploads."""
+and erase (moderators free the space's quota), and the quota every upload and move must fit.
+Bytes are checked by hub.uploads and kept by hub.library.uploads. On a published resource, a
+change by someone who may not curate it joins their edit held for review (hub.library.edits).
+
+Listener that writes as a side effect: a file's change queues its resource's search document
+(hub.search_queue's after-flush listener, fed by hub.library.search_docs)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from hub import policy
+from hub import policy, uploads
 from hub.extensions import db, utcnow
-from hub import uploads
+from hub.library import edits, fanout
 from hub.library import uploads as library_files
+from hub.library.fields import edit_is_held
 from hub.library.models import Resource, ResourceFile
 from hub.validation import ValidationError
 
@@ -18,21 +23,19 @@ def add_file(actor, resource: Resource, upload, replaces: ResourceFile | None = 
     """Attach a file, or replace one (the old one is kept as an earlier version). On a published
     resource, someone who may not curate it adds the file to their edit, held for review
     (hub.library.edits): it becomes the resource's only when that edit is approved."""
-    from hub.library import edits, services
     policy.require(actor, "resource.edit", resource)
     if replaces is not None and (replaces.resource_id != resource.id or replaces.superseded_at is not None
                                  or replaces.edit_id is not None):
         raise ValidationError({"replaces_id": _("Choose a current file of this resource to replace.")})
-    edit, entering = edits.hold_file(actor, resource) if services.edit_is_held(actor, resource) else (None, False)
+    edit, entering = edits.hold_file(actor, resource) if edit_is_held(actor, resource) else (None, False)
     try:
         stored = stage_file(actor, resource, upload, replaces, edit)
     except ValidationError:
         db.session.rollback()
         raise
     commit_or_unstore(stored)
-    # after commit
     if entering:
-        edits.submitted(actor, resource)
+        fanout.after_edit_submitted(actor, edit)
     return stored
 
 
@@ -40,17 +43,15 @@ def remove_file(actor, stored: ResourceFile) -> None:
     """Take a current file off the resource; it stays in the version history. A file an edit
     brought is withdrawn from it; on a published resource, someone who may not curate it asks
     for the removal in their edit, held for review."""
-    from hub.library import edits, services
     policy.require(actor, "file.view", stored)
     policy.require(actor, "resource.edit", stored.resource)
     if stored.superseded_at is not None:
         return
-    if stored.edit_id is None and services.edit_is_held(actor, stored.resource):
+    if stored.edit_id is None and edit_is_held(actor, stored.resource):
         edits.propose_removal(actor, stored)
         return
     stored.superseded_at = utcnow()
     db.session.commit()
-    # after commit
 
 
 def purge_file(actor, stored: ResourceFile) -> None:
@@ -66,7 +67,6 @@ def purge_file(actor, stored: ResourceFile) -> None:
     db.session.delete(stored)
     db.session.commit()
     library_files.path_for(file_id).unlink(missing_ok=True)
-    # after commit
 
 
 def space_usage(space_id: int) -> int:

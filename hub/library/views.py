@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hub import policy
 from hub.extensions import db
 from hub.library.blueprint import bp, get_resource
-from hub.library import adoption, curation, edits, queries, services, uploads
+from hub.library import adoption, curation, edits, fields, queries, services, uploads
 from hub.library.models import EVIDENCE_LEVELS, KINDS, Adoption, Collection, Resource, ResourceFile
 from hub.spaces.models import Space
 from hub.spaces.queries import space_by_slug
@@ -95,7 +95,7 @@ def _resource_page(found: Resource, errors: dict, status: int = 200):
                  if policy.can(current_user, "collection.curate", c)] if rules["resource.curate"] else []
     return render_template(
         "library/resource.html", resource=found, rules=rules, errors=errors, files=queries.current_files(found),
-        proposal=queries.open_edit(current_user, found), held=services.edit_is_held(current_user, found),
+        proposal=queries.open_edit(current_user, found), held=fields.edit_is_held(current_user, found),
         adoptions=queries.adoptions(current_user, found), tried=tried.get(found.id, 0),
         helpful=helpful.get(found.id, 0), voted=queries.my_vote(current_user, found),
         origin=queries.visible_origin(current_user, found), adaptations=queries.adaptations(current_user, found),
@@ -119,7 +119,7 @@ def edit(resource_id: int):
             return redirect(url_for("library.resource", resource_id=found.id))
     return render_template("library/form.html", space=found.space, resource=found, form=form, errors=errors,
                            manage=policy.can(current_user, "space.manage", found.space),
-                           held=services.edit_is_held(current_user, found), **_choices()), \
+                           held=fields.edit_is_held(current_user, found), **_choices()), \
         422 if errors else 200
 
 

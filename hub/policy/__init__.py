@@ -22,7 +22,7 @@ the module that defines it:
 - forums     threads, posts and flags over SpaceFacts; Asker
 - scopes     the SQL twins of the space, forum, people and invitation rules
 - audiences  who receives a space's, thread's, post's or profile's events
-- library    resources, their edits and files, collections, adoptions
+- library    resources, their edits and files, collections, adoptions, who reviews them
 - chat       channels, direct conversations, messages
 - search     the policy in the search index's terms
 
@@ -60,7 +60,7 @@ from hub.policy.library import (LIBRARY_TYPES, RESOURCE_ACTIONS, _adoption_claus
                                 _edit_audience, _edit_clause, _edit_rule, _edit_rules, _file_clause,
                                 _library_after_cutoff, _library_audience, _resource_audience, _resource_clause,
                                 _resource_rule, _resource_rules, _resource_visible, reads_resource_clause,
-                                resource_asker_rules, visible_resource_ids)
+                                resource_asker_rules, reviewer_audience, visible_resource_ids)
 from hub.policy.chat import (_CHANNEL_ALIAS, ChannelFacts, _can_start_dm, _channel_audience, _channel_clause,
                              _known_channel_ids, _message_after_cutoff_clause, _message_clause, _message_rule,
                              _message_rules, _require_known_channel, _require_known_message, channel_facts,

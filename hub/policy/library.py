@@ -1,6 +1,6 @@
-"""Library (issue 5): who may view, download, edit, submit, review, move, delete, curate, vote on,
-adopt and discuss a resource; its proposed edits, files, collections and adoptions; their SQL
-scopes and audiences.
+"""Library: who may view, download, edit, submit, review, move, delete, curate, vote on, adopt
+and discuss a resource; its proposed edits, files, collections and adoptions; their SQL scopes
+and audiences; and who is asked to review a submission.
 
 Resources follow their home space: the space's readers see what is published there (from
 joining, in a narrow-history affinity space); drafts stay with their author, or with the team
@@ -18,6 +18,7 @@ from typing import Any, Callable
 from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
+from hub.extensions import db
 from hub.library.models import Adoption, Collection, Component, Resource, ResourceEdit, ResourceFile, ResourceVersion
 from hub.people.models import Cohort, Team, TeamMembership, User, cohort_teams
 from hub.policy.audiences import _joined_at, _moderator_ids, _space_audience, among_readers_where_left
@@ -145,12 +146,16 @@ RULES.update({
     "adoption.view": _can_view_adoption,
     "adoption.remove": _can_remove_adoption,
     "component.manage": lambda user, _obj: is_staff(user),
+    # Who a submission (or a held edit) asks for review: reviewer_audience, person by person.
+    "resource.asked_to_review": lambda user, resource: _asked_to_review(user, resource, "resource.review"),
+    "resource_edit.asked_to_review": lambda user, edit: _asked_to_review(user, edit, "resource_edit.review"),
 })
 EXISTENCE_ACTION.update({Resource: "resource.view", ResourceFile: "file.view", ResourceVersion: "version.view",
                          Collection: "collection.view", Adoption: "adoption.view", ResourceEdit: "resource_edit.view"})
 NEEDS_OBJECT.update(set(RESOURCE_ACTIONS) | {"file.view", "version.view", "collection.view", "collection.curate",
                                              "collection.pin", "adoption.view", "adoption.remove",
-                                             "resource_edit.view", "resource_edit.review"})
+                                             "resource_edit.view", "resource_edit.review",
+                                             "resource.asked_to_review", "resource_edit.asked_to_review"})
 
 
 # A resource, file, version or collection in a space the person cannot read answers its 404 after
@@ -338,3 +343,39 @@ def _edit_audience(edit: ResourceEdit, among=None) -> set[int]:
 
 
 AUDIENCES.append((LIBRARY_TYPES, _library_audience))
+
+
+# ---------------------------------------------------------------- who reviews a resource
+# Narrower than "may review": a submission asks the space's own facilitators; only a space with
+# none falls back to the site's facilitators (never an affinity space: its words stay inside).
+# Admins and overseeing staff may still review from the queue, but are not asked to.
+
+def _facilitator_membership(space_id: int, user_id=None) -> bool:
+    """Whether the space has a facilitator (any, even a deactivated one), or `user_id` is one."""
+    found = select(SpaceMembership.id).where(SpaceMembership.space_id == space_id,
+                                             SpaceMembership.role == "facilitator")
+    if user_id is not None:
+        found = found.where(SpaceMembership.user_id == user_id)
+    return db.session.scalar(found.limit(1)) is not None
+
+
+def _asked_to_review(user, obj, review: str) -> bool:
+    if obj is None or not can(user, review, obj):
+        return False
+    space = (obj.resource if isinstance(obj, ResourceEdit) else obj).space
+    return _facilitator_membership(space.id, user.id) or (
+        user.site_role == "facilitator" and space.kind != "affinity" and not _facilitator_membership(space.id))
+
+
+def reviewer_audience(obj, among=None) -> set[int]:
+    """Who a resource's submission, or an edit held for review (a ResourceEdit), asks for review
+    now: the ids for whom "resource.asked_to_review" (or "resource_edit.asked_to_review") holds,
+    of `among` if given. Each of them may review it ("resource.review", "resource_edit.review")."""
+    resource = obj.resource if isinstance(obj, ResourceEdit) else obj
+    candidates = list(db.session.scalars(select(User).join(SpaceMembership, SpaceMembership.user_id == User.id)
+                                         .where(SpaceMembership.space_id == resource.space_id,
+                                                SpaceMembership.role == "facilitator")))
+    if not candidates and resource.space.kind != "affinity":
+        candidates = list(db.session.scalars(select(User).where(User.site_role == "facilitator")))
+    review = "resource_edit.review" if isinstance(obj, ResourceEdit) else "resource.review"
+    return {u.id for u in candidates if (among is None or u.id in among) and can(u, review, obj)}

@@ -114,7 +114,7 @@ def _register_notification_subjects() -> None:
     """Each domain says what its notifications are about (hub.notify.subjects)."""
     from hub.chat import fanout as chat_fanout  # noqa: F401
     from hub.forums import fanout as forum_fanout  # noqa: F401
-    from hub.library import notifications as library_notifications  # noqa: F401
+    from hub.library import fanout as library_fanout  # noqa: F401
 
 
 def _register_cross_cutting(app: Flask) -> None:

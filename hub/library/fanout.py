@@ -18,6 +18,12 @@ from flask_babel import gettext as _
 from hub import policy, realtime
 from hub.library.models import Adoption, Resource, ResourceEdit
 from hub.notify import services as notify
+from hub.notify import subjects
+
+# What library notes are about: a resource, and a proposed edit ("please review this edit" lasts
+# while the edit waits). Both follow the resource's space now, as a moved thread's notes do.
+subjects.register(subjects.Subject("resource", Resource, space_of=lambda r: r.space))
+subjects.register(subjects.Subject("resource_edit", ResourceEdit, space_of=lambda e: e.resource.space))
 
 
 def _text(message: str, **values):

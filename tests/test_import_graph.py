@@ -1,0 +1,90 @@
+"""Issue 18: the house's imports run one way. An import circle inside hub/ fails here, whether
+its imports sit at the top of a module or inside a function (a local import that dodges a
+circle is still one); so does a lower layer that imports a domain above it."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+HUB = Path(__file__).resolve().parent.parent / "hub"
+# Wings the domains register into: they may not import a domain's models or services.
+WINGS = ("hub.notify", "hub.search")
+DOMAINS = ("hub.forums", "hub.library", "hub.chat")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in HUB.rglob("*.py"):
+        parts = path.relative_to(HUB.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("hub"):
+                targets = [resolve(f"{node.module}.{alias.name}") for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [resolve(alias.name) for alias in node.names if alias.name.startswith("hub")]
+            graph[name].update(t for t in targets if t and t != name and not name.startswith(t + "."))
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components of more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_import_graph_has_no_circles():
+    assert _circles(_graph()) == []
+
+
+def test_the_check_finds_a_circle_when_there_is_one():
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_wings_know_domains_only_by_registration():
+    graph = _graph()
+    reaching = {(m, t) for m, targets in graph.items() if m.startswith(WINGS) for t in targets if t.startswith(DOMAINS)}
+    assert reaching == set()

@@ -1,5 +1,5 @@
 """Chat pages: the chat home (channel list, conversations), a channel, a space's channels.
-Live sending happens over the /chat socket (static/js/chat.js); every form here also works
+Live sending happens over the /chat socket (static/js/chat/main.js); every form here also works
 without JavaScript, and every action has an API twin (hub/api/chat_views.py)."""
 from __future__ import annotations
 

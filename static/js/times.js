@@ -1,7 +1,7 @@
 // times.js: times in the person's own zone, and recent ones as relative words ("5 minutes ago").
 // The server renders every <time datetime="…Z"> in the person's zone and language (hub.templating);
 // here a time under a week old reads relative, with the full time kept as its title, and the words
-// refresh each minute. Times built live (static/js/chat.js) ask window.hub.formatTime for the same
+// refresh each minute. Times built live (static/js/chat/render.js) ask window.hubTimes.formatTime for the same
 // full text the server would show. Without scripts, the server's full times stay.
 (function () {
   "use strict";

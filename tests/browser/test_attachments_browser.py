@@ -90,6 +90,7 @@ def test_profile_picture_then_paste_and_drop_into_a_reply_and_a_chat_message(bro
         assert _loaded(pat.locator(".person-card img.avatar").first)
 
         _open_thread(pat, live_server)
+        pat.locator(".attach-js-hint").wait_for()  # attach.js shows it once it hears pastes and drops
         photo = phone_jpeg(halves((2400, 1600)))
         assert pat.evaluate(DISPATCH, ["#f-body", "paste", [["image.png", "image/png", _b64(_png())]]])
         assert pat.evaluate(DISPATCH, ["#f-body", "drop", [["checklist.pdf", "application/pdf",

@@ -1,0 +1,63 @@
+// actions.js: what the buttons under a message do (render.js puts them there): React, Edit, Delete.
+// The listeners sit on the document, so messages drawn later need no wiring of their own.
+import { byId, chat } from "./page.js";
+import { socket } from "./socket.js";
+import { cloneTemplate } from "./templates.js";
+import { upsert } from "./timeline.js";
+
+function act(event, payload) {
+  socket.timeout(10000).emit(event, payload, (err, ack) => {
+    const box = byId("chat-error");
+    if (err) { if (box) { box.textContent = chat.label("offline"); } return; }
+    if (ack && ack.error) { if (box) { box.textContent = ack.error.message; } return; }
+    if (box) { box.textContent = ""; }
+    if (ack && ack.message) { upsert(ack.message); }  // the edited message replaces the edit box
+  });
+}
+
+function closePicker(picker) {
+  picker.open = false;
+  picker.querySelector("summary").focus();
+}
+
+function startEdit(li) {
+  const body = li.querySelector(".chat-body");
+  if (!body || li.querySelector(".chat-edit")) { return; }
+  const box = cloneTemplate("chat-edit-template"), area = box.querySelector("textarea");
+  area.value = li.dataset.body || body.textContent;
+  body.hidden = true;
+  body.after(box);
+  area.focus();
+}
+
+function onClick(event) {
+  const button = event.target.closest && event.target.closest(".chat-actions button, .chat-edit button");
+  const li = button && button.closest("li.chat-message");
+  if (!li) { return; }
+  const id = Number(li.dataset.id), action = button.dataset.action;
+  if (button.dataset.kind) {  // a choice in the React picker closes it, focus back on its button
+    act("react", { message_id: id, kind: button.dataset.kind });
+    closePicker(button.closest("details"));
+  } else if (action === "edit") {
+    startEdit(li);
+  } else if (action === "delete") {
+    if (window.confirm(chat.label("confirmDelete"))) { act("delete", { message_id: id }); }
+  } else if (action === "save") {
+    act("edit", { message_id: id, body: li.querySelector(".chat-edit textarea").value });
+  } else if (action === "cancel") {
+    li.querySelector(".chat-edit").remove();
+    li.querySelector(".chat-body").hidden = false;
+  }
+}
+
+// Escape closes an open React picker. Heard while the key goes down the page (capture), so the
+// picker closes before the thread panel hears it, as when each picker had its own listener.
+function onKeydown(event) {
+  const picker = event.key === "Escape" && event.target.closest && event.target.closest("details.react-picker");
+  if (picker && picker.open) { closePicker(picker); }
+}
+
+export function wireActions() {
+  document.addEventListener("click", onClick);
+  document.addEventListener("keydown", onKeydown, true);
+}

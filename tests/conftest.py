@@ -26,10 +26,32 @@ def make_app(tmp_path, **overrides):
     app = create_app(TestConfig(str(tmp_path / "instance"), **overrides))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            db.drop_all()  # a shared PostgreSQL database: start every test from empty
-        db.create_all()
+        if _on_postgresql(app):
+            _empty_postgresql()  # a shared PostgreSQL database: start every test from empty
+        else:
+            db.create_all()
     return app
+
+
+def _on_postgresql(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+
+
+def _empty_postgresql() -> None:
+    """Every table emptied (TRUNCATE, ~50 ms) instead of dropped and made again (create_all costs
+    ~700 ms a test on PostgreSQL). The schema is made only when it is not all there: first, or
+    after a test that dropped it (the migrations test)."""
+    from sqlalchemy import inspect, text
+
+    tables = db.metadata.sorted_tables
+    if set(inspect(db.engine).get_table_names()) < {t.name for t in tables}:
+        db.drop_all()
+        db.create_all()
+        return
+    with db.engine.begin() as connection:
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        for table in tables:
+            table.dispatch.after_create(table, connection)  # the rows a table is made with (page_epochs)
 
 
 def _inside(app):
@@ -37,8 +59,8 @@ def _inside(app):
     with app.app_context():
         yield app
         db.session.remove()
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            db.drop_all()
+        if _on_postgresql(app):
+            _empty_postgresql()
         db.engine.dispose()
 
 

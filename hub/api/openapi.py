@@ -242,7 +242,7 @@ ROUTES = [
     ("get", "/openapi.json", "This document", None, None, 200),
 ]
 
-# ---- chat (issue 7)
+# ---- chat
 SCHEMAS.update({
     "Channel": _obj(id=INT, kind={"type": "string", "enum": ["space", "dm"]}, space_id={"type": ["integer", "null"]},
                     name=STR, slug=STR, topic=STR, last_seq=INT, archived=BOOL, unread=INT,
@@ -314,7 +314,7 @@ QUERY_PARAMS = {
 }
 
 
-# ---------------------------------------------------------------- library (issue 5)
+# ---------------------------------------------------------------- library
 SCHEMAS.update({
     "Resource": _obj(id=INT, space_id=INT, library=STR, kind=STR, status=STR, title=STR, summary=STR,
                      tags={"type": "array", "items": STR}, component_ids={"type": "array", "items": INT},

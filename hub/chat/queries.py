@@ -138,7 +138,7 @@ def dm_candidates(user, limit: int = 200, prefix: str = "") -> list[User]:
         return []
     from hub.spaces.models import SpaceMembership
     from hub.people.models import Team, TeamMembership, Cohort, cohort_teams  # noqa: F401
-    spaces = select(Space.id).where(policy._membership_clause(user.id))
+    spaces = select(Space.id).where(policy.membership_clause(user.id))
     explicit = select(SpaceMembership.user_id).where(SpaceMembership.space_id.in_(spaces))
     teams = (select(TeamMembership.user_id).join(Team, Team.id == TeamMembership.team_id)
              .where(Team.space_id.in_(spaces)))

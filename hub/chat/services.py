@@ -1,6 +1,7 @@
 """Every chat write. Each takes the acting person, asks the policy, validates, commits, and only
-then (in one after-commit call to hub.chat.fanout per write) emits and notifies. Search indexing
-of messages belongs in those same after-commit calls.
+then (in one after-commit call to hub.chat.fanout per write) emits and notifies. One listener
+writes too: the search queue's after-flush hook (hub.search.queue, fed by hub/chat/search_docs.py)
+queues every new, edited or deleted message for the index in the same transaction.
 
 No loss, no doubles: a message is stored (and committed) before anyone is told, takes the next
 value of its channel's counter inside the same transaction (so `seq` follows commit order, on
@@ -270,7 +271,7 @@ def edit(actor, message: Message | None, data: dict) -> Message:
     message.body, message.body_html, message.edited_at = body, str(prepared.html), utcnow()
     _touch(message)
     db.session.commit()
-    # ---- after commit: emit, notify the newly mentioned (and, later, re-index)
+    # ---- after commit: emit, notify the newly mentioned (the search queue has it already)
     fanout.after_edit(actor, message, prepared, before)
     return message
 
@@ -288,7 +289,7 @@ def delete(actor, message: Message | None) -> Message:
     message.deleted_at, message.deleted_by_id = utcnow(), actor.id
     _touch(message)
     db.session.commit()
-    # ---- after commit: emit (and, later, remove from the index)
+    # ---- after commit: emit (the search queue takes it out of the index)
     fanout.after_change("message_deleted", message)
     return message
 

@@ -1,6 +1,11 @@
 """Every write to threads and posts. Each takes the acting person, asks the policy, validates per
-field, commits, and only then notifies and emits (through hub.forums.fanout). Pictures and files
-come with a new thread, a reply or an edit as `files` (hub.forums.attachments)."""
+field, commits, and only then notifies and emits (through hub.forums.fanout: a reply's
+notifications go to hub.notify, which stores them, pushes them and emails them). Pictures and
+files come with a new thread, a reply or an edit as `files` (hub.forums.attachments).
+
+Two after-flush listeners write in the same transaction, so no service has to remember them: the
+search queue (hub.search.queue, fed by hub/forums/search_docs.py) and the thread's page version
+(hub.fastpath.versions, registered in hub/forums/thread_pages.py)."""
 from __future__ import annotations
 
 import re

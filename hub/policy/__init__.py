@@ -12,8 +12,8 @@ Membership is read from the database at the moment of asking, never cached.
 The predicate is written per object and the scope/audience as set queries on purpose: the
 property test in tests/test_policy_properties.py checks that the two spellings agree.
 
-Callers use `from hub import policy` and `policy.<name>`; every name is re-exported here from
-the module that defines it:
+Callers use `from hub import policy` and `policy.<name>`; the names they use are re-exported
+here from the module that defines each (the rest stay inside the package):
 
 - roles      who is asking (signed in, staff, admin)
 - spaces     membership and the space rules, and the same as SQL sets of space ids
@@ -33,37 +33,23 @@ that defines it (e.g. hub.policy.spaces), not this package.
 """
 from __future__ import annotations
 
-# Plain re-exports: what callers name as policy.<name>.
-from hub.policy.roles import STAFF_ROLES, is_admin, is_staff, signed_in
-from hub.policy.spaces import (ASK, AgreementPending, Membership, Ties, _can_administer_space, _can_decide_join, _can_discover_space,
-                               _can_manage_space, _can_post_in_space, _can_request_to_join, _can_see_join,
-                               _can_view_space, _everyone_reads, _explicit_membership_clause, _has_pending_invitation,
-                               _managed_space_ids, _membership_clause, _my_cohort_space_ids, _my_team_space_ids,
-                               _space_view_clause, _staff_oversees, agreement_pending, discoverable_space_ids,
-                               explicit_membership, is_member, is_space_facilitator, member_space_ids,
-                               membership_columns, membership_from, pending_join, reads_space,
-                               visible_space_ids)
-from hub.policy.core import (AUDIENCES, EXISTENCE_ACTION, EXISTENCE_OVERRIDES, KNOWN_CHECKS, NEEDS_OBJECT, RULES,
-                             SCOPES, _can_deactivate_person, _can_edit_person, _can_invite, _can_manage_invitation,
-                             _can_own_token, _can_view_email, _can_view_person, _require_known_space, audience, can,
-                             require, scope)
-from hub.policy.forums import (THREAD_RULES, Asker, Destination, SpaceFacts, _can_review_flag, _category_rules,
-                               _post_rule, _post_rules, _post_visible, _shown, _thread_rule, _thread_rules,
-                               _thread_visible, history_cutoff, one_way, permissions, posts_of_thread_clause,
-                               require_thread, space_facts)
-from hub.policy.scopes import (_SPACE_ALIAS, _THREAD_ALIAS, _after_cutoff_clause, _invitation_clause, _person_clause,
-                               _post_clause, _shown_clause, _thread_clause, visible_thread_ids)
-from hub.policy.audiences import (_active_ids, _content_audience, _joined_at, _moderator_ids, _space_audience,
-                                  _withdrawn_filter, audience_of_posts)
-from hub.policy.library import (LIBRARY_TYPES, RESOURCE_ACTIONS, _adoption_clause, _can_curate_collection,
-                                _can_remove_adoption, _can_view_adoption, _can_view_collection, _can_view_file,
-                                _edit_audience, _edit_clause, _edit_rule, _edit_rules, _file_clause,
-                                _library_after_cutoff, _library_audience, _resource_audience, _resource_clause,
-                                _resource_rule, _resource_rules, _resource_visible, reads_resource_clause,
-                                resource_asker_rules, reviewer_audience, visible_resource_ids)
-from hub.policy.chat import (_CHANNEL_ALIAS, ChannelFacts, _can_start_dm, _channel_audience, _channel_clause,
-                             _known_channel_ids, _message_after_cutoff_clause, _message_clause, _message_rule,
-                             _message_rules, _require_known_channel, _require_known_message, channel_facts,
-                             message_permissions, messages_of_channel_clause, shares_a_space, sidebar_audience,
-                             sidebar_clause, visible_channel_ids)
-from hub.policy.search import PEOPLE_KEY, SearchScope, search_scope
+# Every module is imported, in this order, so each domain's rules fill the registries; only the
+# names callers use (`policy.<name>`) are exported. The rest stay inside the package.
+from hub.policy import roles, spaces, core, forums, scopes, audiences, library, chat, search  # noqa: F401,E401
+
+from hub.policy.roles import is_admin, signed_in, STAFF_ROLES  # noqa: F401
+from hub.policy.spaces import (  # noqa: F401
+                               AgreementPending, ASK, discoverable_space_ids, explicit_membership, is_member,
+                               is_space_facilitator, member_space_ids,
+                               _membership_clause as membership_clause, membership_columns, membership_from,
+                               pending_join, reads_space, Ties, visible_space_ids)
+from hub.policy.core import audience, can, require, scope  # noqa: F401
+from hub.policy.forums import (  # noqa: F401
+                               Asker, Destination, one_way, permissions, posts_of_thread_clause,
+                               require_thread, space_facts, SpaceFacts)
+from hub.policy.audiences import audience_of_posts  # noqa: F401
+from hub.policy.library import reads_resource_clause, resource_asker_rules, reviewer_audience  # noqa: F401
+from hub.policy.chat import (  # noqa: F401
+                             message_permissions, messages_of_channel_clause, shares_a_space,
+                             sidebar_audience, sidebar_clause, visible_channel_ids)
+from hub.policy.search import PEOPLE_KEY, search_scope, SearchScope  # noqa: F401

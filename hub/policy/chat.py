@@ -1,4 +1,4 @@
-"""Chat (issue 7): who may view, join, post in and manage a channel, start a direct conversation,
+"""Chat: who may view, join, post in and manage a channel, start a direct conversation,
 view, edit, delete, react to and reply to a message, and open its attachments; their SQL scopes
 and audiences.
 

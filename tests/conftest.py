@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from config import TestConfig
 from hub import create_app
 from hub.extensions import db
-from tests import factories
+from tests.helpers import factories
 
 
 class IsolatedClient(FlaskClient):

@@ -10,54 +10,15 @@ import pytest
 
 from hub import policy
 from hub.people.models import AnonymousUser
-from tests.helpers import login, without_request_tokens
-
-PERSONAS = ["anon", "participant", "teammate", "outsider", "member", "removed_member", "facilitator",
-            "other_facilitator", "admin", "deactivated"]
-
-# Which spaces each persona may READ (content), by the world's names.
-READS = {
-    "anon": set(),
-    "participant": {"commons", "cohort", "team"},
-    "teammate": {"commons", "cohort", "team"},
-    "outsider": {"commons", "other_team"},
-    "member": {"commons", "affinity", "secret"},
-    "removed_member": {"commons"},
-    "facilitator": {"commons", "cohort", "team", "other_team", "affinity", "secret"},
-    "other_facilitator": {"commons", "cohort", "team", "other_team", "other_affinity"},
-    "admin": {"commons", "cohort", "team", "other_team"},
-    "deactivated": set(),
-}
-SPACES = ["commons", "cohort", "team", "other_team", "affinity", "secret", "other_affinity"]
-# Secret spaces answer like missing pages to anyone who cannot read them.
-SECRET = {"secret", "other_affinity"}
-
-
-def _space(world, name):
-    if name == "team":
-        return world.team.space
-    if name == "other_team":
-        return world.other_team.space
-    if name == "cohort":
-        return world.cohort.space
-    return getattr(world, name)
-
-
-def _client(app, world, persona):
-    client = app.test_client()
-    if persona == "deactivated":
-        return client  # cannot sign in at all (tested in test_auth_sessions)
-    if persona != "anon":
-        login(client, getattr(world, persona))
-    return client
-
+from tests.helpers import without_request_tokens
+from tests.helpers.matrix import PERSONAS, READS, SECRET, SPACES, persona_client, space_named
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_policy_predicate_and_scope(world, persona):
     user = AnonymousUser() if persona == "anon" else getattr(world, persona)
     visible = policy.visible_space_ids(user)
     for name in SPACES:
-        space = _space(world, name)
+        space = space_named(world, name)
         expected = name in READS[persona]
         assert policy.can(user, "space.view", space) is expected, (persona, name)
         assert (space.id in visible) is expected, (persona, name)
@@ -66,9 +27,9 @@ def test_policy_predicate_and_scope(world, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_space_pages_html_and_api(app, world, persona):
-    client = _client(app, world, persona)
+    client = persona_client(app, world, persona)
     for name in SPACES:
-        space = _space(world, name)
+        space = space_named(world, name)
         page = client.get(f"/spaces/{space.slug}")
         api = client.get(f"/api/v1/spaces/{space.id}")
         reads = name in READS[persona]
@@ -86,7 +47,7 @@ def test_space_pages_html_and_api(app, world, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_space_listings_html_and_api(app, world, persona):
-    client = _client(app, world, persona)
+    client = persona_client(app, world, persona)
     if persona in ("anon", "deactivated"):
         assert client.get("/spaces").status_code == 302
         assert client.get("/api/v1/spaces").status_code == 401
@@ -94,14 +55,14 @@ def test_space_listings_html_and_api(app, world, persona):
     html = client.get("/spaces").get_data(as_text=True)
     listed = {s["id"] for s in client.get("/api/v1/spaces").get_json()["items"]}
     for name in SPACES:
-        space = _space(world, name)
+        space = space_named(world, name)
         discoverable = name not in SECRET or name in READS[persona]
         assert (space.id in listed) is discoverable, (persona, name)
         assert (space.name in html) is discoverable, (persona, name)
 
 
 def test_secret_space_404_is_identical_to_a_missing_page(app, world):
-    client = _client(app, world, "participant")
+    client = persona_client(app, world, "participant")
     hidden = client.get(f"/spaces/{world.secret.slug}")
     missing = client.get("/spaces/no-such-space")
     assert hidden.status_code == missing.status_code == 404
@@ -112,7 +73,7 @@ def test_secret_space_404_is_identical_to_a_missing_page(app, world):
 
 @pytest.mark.parametrize("persona", ["participant", "facilitator", "admin", "member"])
 def test_affinity_memberships_never_appear_on_profiles(app, world, persona):
-    client = _client(app, world, persona)
+    client = persona_client(app, world, persona)
     page = client.get(f"/people/{world.member.id}").get_data(as_text=True)
     api = client.get(f"/api/v1/people/{world.member.id}").get_data(as_text=True)
     for space in (world.affinity, world.secret):
@@ -122,7 +83,7 @@ def test_affinity_memberships_never_appear_on_profiles(app, world, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_people_directory_and_profiles(app, world, persona):
-    client = _client(app, world, persona)
+    client = persona_client(app, world, persona)
     if persona in ("anon", "deactivated"):
         assert client.get("/people").status_code == 302
         assert client.get(f"/people/{world.participant.id}").status_code == 302
@@ -139,7 +100,7 @@ def test_people_directory_and_profiles(app, world, persona):
 
 
 def test_admin_is_shown_the_privacy_promise_but_not_affinity_content(app, world):
-    client = _client(app, world, "admin")
+    client = persona_client(app, world, "admin")
     page = client.get(f"/spaces/{world.affinity.slug}").get_data(as_text=True)
     assert "cannot read it unless they join" in page
     assert world.member.name not in page, "the member list is for members only"
@@ -175,11 +136,11 @@ def attached(app, world):
 
     from hub.chat import services as chat
     from hub.forums import services as forum
-    from tests import factories
+    from tests.helpers import factories
     made = {}
     with app.test_request_context():
         for name, (author, keeper) in WRITERS.items():
-            space, writer = _space(world, name), getattr(world, author)
+            space, writer = space_named(world, name), getattr(world, author)
             thread = factories.thread(writer, space, f"Files in {name}")
             upload = [FileStorage(io.BytesIO(f"{name} post file\n".encode()), filename="notes.txt")]
             post = forum.reply(writer, thread, {"body": "See the notes"}, upload)
@@ -192,7 +153,7 @@ def attached(app, world):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_attachments_reach_exactly_the_readers_of_their_post_or_message(app, world, attached, persona):
-    client = _client(app, world, persona)
+    client = persona_client(app, world, persona)
     for name, (post_file, message_file) in attached.items():
         urls = {"post": (f"/posts/attachments/{post_file}", f"/api/v1/post-attachments/{post_file}"),
                 "chat": (f"/chat/attachments/{message_file}", f"/api/v1/message-attachments/{message_file}")}

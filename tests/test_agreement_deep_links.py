@@ -4,10 +4,11 @@ same link answers exactly as a missing one does (same body, same statements)."""
 from __future__ import annotations
 
 from hub.spaces import membership
-from tests import factories as f
-from tests.chat_support import channel
+from tests.helpers import factories as f
+from tests.helpers.chat import channel
 from tests.helpers import post_form, statements, without_request_tokens
-from tests.test_library_flows import make_resource, signed_in
+from tests.helpers import signed_in
+from tests.helpers.library import make_resource
 
 
 def _new_agreement(app, world):

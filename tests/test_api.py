@@ -5,7 +5,7 @@ import re
 
 from hub.auth.models import ApiToken
 from hub.extensions import db
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import api_write, login
 
 

@@ -19,11 +19,11 @@ from hub.forums import services as forum
 from hub.forums.models import Post, PostAttachment
 from hub.library.demo_pdf import make_pdf
 from hub.uploads import path_for
-from tests import factories as f
-from tests.chat_support import chat_socket, emit, received
+from tests.helpers import factories as f
+from tests.helpers.chat import chat_socket, emit, received
 from tests.helpers import csrf_token, login, statements, without_request_tokens
-from tests.test_library_uploads import HOSTILE, HOSTILE_FILES, needs_corpus
-from tests.pictures import assert_clean, halves, opened, phone_jpeg, png_with_text
+from tests.helpers.library import HOSTILE, HOSTILE_FILES, needs_corpus
+from tests.helpers.pictures import assert_clean, halves, opened, phone_jpeg, png_with_text
 
 PDF = make_pdf("Huddle checklist", ["Who needs an interpreter today?"])
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from hub.auth.models import Invitation
 from hub.extensions import db, utcnow
 from hub.people.models import TeamMembership, User
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import login, post_form
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/\S+)")

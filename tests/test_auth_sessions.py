@@ -4,8 +4,8 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 
 from hub.extensions import db
-from tests import factories
-from tests.factories import PASSWORD
+from tests.helpers import factories
+from tests.helpers.factories import PASSWORD
 from tests.helpers import csrf_token, login, post_form
 
 

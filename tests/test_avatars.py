@@ -13,9 +13,9 @@ from hub.extensions import db
 from hub.people import avatars
 from hub.people.models import User
 from hub.uploads import path_for
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import csrf_token, login, without_request_tokens
-from tests.pictures import assert_clean, halves, opened, phone_jpeg, png_with_text
+from tests.helpers.pictures import assert_clean, halves, opened, phone_jpeg, png_with_text
 
 
 def signed_in(app, person):

@@ -14,7 +14,7 @@ from hub.notify import schedule
 from hub.notify import services as notify
 from hub.notify.away import send_due_mail
 from hub.notify.models import Notification
-from tests import factories as f
+from tests.helpers import factories as f
 
 LATER = timedelta(minutes=11)
 
@@ -76,7 +76,7 @@ def test_a_reply_counts_on_your_own_thread_only_and_private_words_stay_out(app, 
 
 def test_the_settings_page_and_api_turn_it_off_and_on(app, world):
     from tests.helpers import api_write, post_form
-    from tests.test_library_flows import signed_in
+    from tests.helpers import signed_in
     pat = signed_in(app, world.participant)
     assert pat.get("/api/v1/me/email-settings").get_json() == {"frequency": "daily", "when_away": True}
     post_form(pat, "/notifications/settings", {"frequency": "weekly"}, token_from="/notifications/settings")

@@ -16,8 +16,9 @@ from hub.extensions import db
 from hub.forums.models import Post
 from hub.notify import services as notify
 from hub.spaces import membership
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import login, without_request_tokens
+from tests.helpers.search import shown_text
 
 STAFF = {"facilitator", "other_facilitator", "admin"}  # site staff moderate cohort, team and community spaces
 PERSONAS = ["anon", "participant", "pending_requester", "member", "removed_member", "facilitator",
@@ -279,7 +280,7 @@ def test_search_finds_each_canary_only_for_who_may_see_it(app, planted):
             for url in (f"/search?q={words}", f"/search?q={words}&sort=newest", f'/search?q="{words}"',
                         f"/search?q={words[:-1]}", f"/api/v1/search?q={words}", f"/api/v1/search?q={words}&typeahead=1",
                         f"/api/v1/search/similar?title={words}"):
-                text = _shown_text(client.get(url).get_data(as_text=True))
+                text = shown_text(client.get(url).get_data(as_text=True))
                 for other in CANARIES:
                     if other in text:
                         seen[other].add(persona)
@@ -290,15 +291,6 @@ def test_search_finds_each_canary_only_for_who_may_see_it(app, planted):
     assert "participant" in seen["CANARY-TEAM-THREAD"]
     assert not any("CANARY-SECRET-OPENING" in text for text in _search_index_text(app)), \
         "an edited-away opening left the index"
-
-
-def _shown_text(page: str) -> str:
-    """What a search answer says, minus the searcher's own words echoed back (title, input), with
-    highlights removed (they split a canary into marked words)."""
-    page = re.sub(r"<head>.*?</head>", "", page, flags=re.S)
-    page = re.sub(r'<input id="search-q"[^>]*>', "", page)
-    page = re.sub(r'<a href="/search\?[^"]*"', "<a", page)  # facet links repeat the query
-    return re.sub(r"</?mark>", "", page)
 
 
 def _search_index_text(app) -> list:
@@ -426,7 +418,7 @@ def test_token_sockets_hear_exactly_what_their_persona_may_and_nothing_once_revo
     from hub.auth.models import ApiToken
     from hub.chat import services as chat
     from hub.chat.models import Channel
-    from tests.chat_support import chat_socket, emit
+    from tests.helpers.chat import chat_socket, emit
 
     personas = [p for p in PERSONAS if p != "anon"]
     channel_ids = list(db.session.scalars(db.select(Channel.id))) + [999_999]

@@ -9,8 +9,8 @@ from hub.chat import services
 from hub.extensions import db
 from hub.notify.models import Notification
 from hub.spaces import membership
-from tests import factories
-from tests.chat_support import channel, chat_socket, emit, received, send
+from tests.helpers import factories
+from tests.helpers.chat import channel, chat_socket, emit, received, send
 from tests.helpers import api_write, login, post_form
 
 

@@ -3,7 +3,7 @@ state; what they do reaches open sockets like anything sent from the page."""
 from __future__ import annotations
 
 from hub.auth.tokens import create_token
-from tests.chat_support import channel, chat_socket, emit, received, send
+from tests.helpers.chat import channel, chat_socket, emit, received, send
 from tests.helpers import api_write, login
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from hub.chat.models import Message
 from hub.extensions import db
-from tests.chat_support import channel, chat_socket, emit, received, send
+from tests.helpers.chat import channel, chat_socket, emit, received, send
 
 
 def test_a_sent_message_is_stored_before_the_ack_and_reaches_the_other_member_once(app, make_client, world):

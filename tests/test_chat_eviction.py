@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.chat_support import ChatClient, wait_for
+from tests.helpers.chat import ChatClient, wait_for
 from tests.conftest import free_port
 from tests.helpers import wait_until_serving
-from tests.test_scaleout import _csrf, _session
+from tests.helpers.servers import page_csrf as _csrf, signed_in_session as _session
 
 ROOT = Path(__file__).resolve().parent.parent
 

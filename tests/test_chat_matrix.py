@@ -9,9 +9,9 @@ from hub import policy
 from hub.chat import services
 from hub.chat.models import Channel
 from hub.extensions import db
-from tests.chat_support import chat_socket, emit
+from tests.helpers.chat import chat_socket, emit
 from tests.helpers import api_write, login, without_request_tokens
-from tests.test_access_matrix import PERSONAS, READS, SPACES, _space
+from tests.helpers.matrix import PERSONAS, READS, SPACES, space_named as _space
 
 MISSING = 999_999
 STAFF = {"facilitator", "other_facilitator", "admin"}

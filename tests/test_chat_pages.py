@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.chat.models import Channel, Message
 from hub.extensions import db
-from tests.chat_support import channel
+from tests.helpers.chat import channel
 from tests.helpers import login, post_form
 
 
@@ -91,7 +91,7 @@ def test_moderators_archive_and_reopen_a_channel_whose_history_stays_readable(ap
 def test_a_reply_lives_in_its_thread_unless_the_reader_cannot_open_the_thread(app, make_client, world):
     import time
     from hub.chat import services
-    from tests import factories
+    from tests.helpers import factories
     world.secret.history_policy = "from_joining"
     db.session.commit()
     caucus = channel(app, world.secret, by=world.facilitator)

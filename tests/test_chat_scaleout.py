@@ -10,8 +10,9 @@ import time
 import pytest
 import requests
 
-from tests.chat_support import ChatClient, wait_for as _wait
-from tests.test_scaleout import _csrf, _session, cluster, services  # noqa: F401  (fixtures)
+from tests.helpers.chat import ChatClient, wait_for as _wait
+from tests.helpers.servers import cluster, services  # noqa: F401  (fixtures)
+from tests.helpers.servers import page_csrf as _csrf, signed_in_session as _session
 
 pytestmark = pytest.mark.services
 

@@ -9,7 +9,7 @@ from hub import policy
 from hub.chat import services
 from hub.chat.models import Message
 from hub.extensions import db
-from tests.chat_support import channel, chat_socket, emit, received, send
+from tests.helpers.chat import channel, chat_socket, emit, received, send
 from tests.helpers import api_write, login, post_form
 
 

@@ -9,8 +9,8 @@ import re
 from hub.chat import services
 from hub.chat.models import Message
 from hub.extensions import db
-from tests import factories
-from tests.chat_support import channel, chat_socket, emit, received, send
+from tests.helpers import factories
+from tests.helpers.chat import channel, chat_socket, emit, received, send
 from tests.helpers import api_write, login, post_form, without_request_tokens
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from hub import content
-from tests.xss import executable_parts, payloads
+from tests.helpers.xss import executable_parts, payloads
 
 
 def test_every_corpus_payload_renders_to_nothing_executable():

@@ -8,7 +8,7 @@ from unittest import mock
 
 from hub.fastpath.every_request import limiter_has_request_wide_limits
 from hub.extensions import limiter
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import csrf_token, login, post_form
 
 

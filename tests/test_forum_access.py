@@ -14,9 +14,9 @@ from hub.extensions import db
 from hub.forums import reactions
 from hub.forums.models import Post
 from hub.people.models import Team
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import login, without_request_tokens
-from tests.test_access_matrix import PERSONAS, READS, SECRET, SPACES, _client, _space
+from tests.helpers.matrix import PERSONAS, READS, SECRET, SPACES, persona_client as _client, space_named as _space
 
 AUTHORS = {"commons": "participant", "cohort": "participant", "team": "teammate", "other_team": "outsider",
            "affinity": "member", "secret": "member", "other_affinity": "other_facilitator"}

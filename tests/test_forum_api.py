@@ -6,7 +6,7 @@ import contextvars
 from hub.auth.tokens import create_token
 from hub.extensions import socketio
 from hub.forums.categories import categories_of
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import login
 
 

@@ -14,7 +14,7 @@ from hub.forums import services as forum
 from hub.forums.categories import categories_of
 from hub.forums.models import Category, Thread
 from hub.validation import ValidationError
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, post_form, signed_in as _signed_in
 
 

@@ -12,7 +12,7 @@ from hub.forums import moderation
 from hub.notify import services as notify
 from hub.notify.models import EmailSettings, Notification
 from hub.spaces import membership
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import opening_post as _opening, post_form, signed_in as _signed_in
 
 

@@ -13,7 +13,7 @@ from hub.forums.models import Post, PostRevision
 from hub.notify import services as notify
 from hub.notify.models import Notification
 from hub.validation import ValidationError
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, login, post_form
 
 

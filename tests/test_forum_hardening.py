@@ -12,7 +12,7 @@ from hub.forums.categories import categories_of
 from hub.forums.models import Post
 from hub.spaces import membership
 from hub.validation import ValidationError
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, login, without_request_tokens
 
 

@@ -11,7 +11,7 @@ from hub.extensions import db, socketio
 from hub.forums import reactions
 from hub.notify import services as notify
 from hub.notify.models import Notification
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, opening_post as _opening, post_form, signed_in as _signed_in
 
 

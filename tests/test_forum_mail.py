@@ -10,7 +10,7 @@ from hub.extensions import db
 from hub.notify import email
 from hub.notify.models import EmailSettings
 from hub.spaces import membership
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from hub.forums.models import Post
 from hub.notify import email
 from hub.notify.models import EmailSettings
 from hub.spaces import membership
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, login, without_request_tokens
-from tests.test_canary_sweep import _shown_text
+from tests.helpers.search import shown_text as _shown_text
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_a_chat_message_does_not_keep_a_moved_threads_words_where_it_came_from(a
     the message's permalink or search, and his open chat page is told of the change live; the
     message's own words stay."""
     from hub.chat import services as chat
-    from tests.chat_support import chat_socket, emit, received
+    from tests.helpers.chat import chat_socket, emit, received
     source = f.thread(world.participant, world.commons, "Commons question", "PROBE-CHAT-QUOTED about intake")
     channel = chat.create_channel(world.admin, world.commons, {"name": "general"})
     message, *_created = chat.send(world.teammate, channel, {

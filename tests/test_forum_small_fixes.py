@@ -13,7 +13,7 @@ from hub.forums import moderation, queries
 from hub.forums import services as forum
 from hub.forums.categories import categories_of
 from hub.spaces import membership
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, opening_post as _opening, post_form, signed_in as _signed_in
 
 

@@ -35,7 +35,7 @@ def test_attribute_text_is_marked_too():
 
 
 def test_locale_follows_the_person_then_the_browser(client):
-    from tests import factories
+    from tests.helpers import factories
     from tests.helpers import login
     page = client.get("/login", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
     assert '<html lang="es">' in page

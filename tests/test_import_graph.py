@@ -1,4 +1,4 @@
-"""Issue 18: the house's imports run one way. An import circle inside hub/ fails here, whether
+"""The house's imports run one way. An import circle inside hub/ fails here, whether
 its imports sit at the top of a module or inside a function (a local import that dodges a
 circle is still one); so does a lower layer that imports a domain above it."""
 from __future__ import annotations
@@ -88,3 +88,16 @@ def test_wings_know_domains_only_by_registration():
     graph = _graph()
     reaching = {(m, t) for m, targets in graph.items() if m.startswith(WINGS) for t in targets if t.startswith(DOMAINS)}
     assert reaching == set()
+
+
+def test_no_test_module_imports_another():
+    """Shared helpers live in tests/helpers/ (and fixtures in conftest.py), so a test module can
+    be read, moved or run alone."""
+    tests = HUB.parent / "tests"
+    offenders = []
+    for path in tests.rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            offenders += [f"{path.name}: {n}" for n in names if n.startswith("tests.") and n.split(".")[-1].startswith("test_")]
+    assert offenders == []

@@ -18,17 +18,13 @@ from hub.library import adoption, curation
 from hub.library import services as library
 from hub.library.models import Resource, ResourceFile
 from hub.people.models import AnonymousUser
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, without_request_tokens
-from tests.test_access_matrix import PERSONAS, READS, SECRET, SPACES, _client, _space
-from tests.test_library_flows import make_resource, signed_in
+from tests.helpers.matrix import PERSONAS, READS, SECRET, SPACES, persona_client as _client, space_named as _space
+from tests.helpers import signed_in
+from tests.helpers.library import Upload, make_resource
 
 PUBLISHERS = {name: "facilitator" for name in SPACES} | {"other_affinity": "other_facilitator"}
-
-
-class Upload:
-    def __init__(self, data: bytes, filename: str):
-        self.stream, self.filename = io.BytesIO(data), filename
 
 
 @pytest.fixture
@@ -246,7 +242,7 @@ def test_an_editor_who_cannot_see_the_origin_neither_sees_nor_loses_the_lineage(
     form = olu.get(f"/resources/{copy.id}/edit").get_data(as_text=True)
     assert 'name="adapted_from_id" type="text" value=""' in form and "Team original" not in form
     assert "Team original" not in olu.get(f"/resources/{copy.id}").get_data(as_text=True)
-    from tests.test_library_flows import form_post
+    from tests.helpers.library import form_post
     form_post(olu, f"/resources/{copy.id}/edit", {"title": "Commons adaptation, edited", "summary": "New words",
                                                  "kind": "tool", "adapted_from_id": ""})
     # The author's edit of a published resource waits for review, the lineage kept in it too.

@@ -14,8 +14,9 @@ from hub.library import services as library
 from hub.library.models import Resource, ResourceEdit, ResourceFile
 from hub.notify.models import Notification
 from tests.helpers import api_write
-from tests.test_library_access import Upload
-from tests.test_library_flows import form_post, make_resource, signed_in
+from tests.helpers.library import Upload
+from tests.helpers import signed_in
+from tests.helpers.library import form_post, make_resource
 
 
 @pytest.fixture

@@ -14,27 +14,9 @@ from hub.library import services as library
 from hub.library.demo_pdf import make_pdf
 from hub.library.models import Adoption, Component, Resource, ResourceFile
 from hub.notify.models import Notification
-from tests import factories as f
-from tests.helpers import api_write, csrf_token, login
-
-
-def make_resource(author, space, title="A tool", action="submit", **fields) -> Resource:
-    """A resource through the real service (needs a request context for notification links)."""
-    data = {"title": title, "summary": f"Summary of {title}", "kind": "tool", "action": action, **fields}
-    return library.create_resource(author, space, data)
-
-
-def form_post(client, url, data, files=None):
-    payload = dict(data, csrf_token=csrf_token(client, "/library"))
-    for name, (content, filename) in (files or {}).items():
-        payload[name] = (io.BytesIO(content), filename)
-    return client.post(url, data=payload, content_type="multipart/form-data")
-
-
-def signed_in(app, person):
-    client = app.test_client()
-    login(client, person)
-    return client
+from tests.helpers import factories as f
+from tests.helpers import api_write, csrf_token, signed_in
+from tests.helpers.library import form_post, make_resource
 
 
 def test_participant_submits_with_a_pdf_and_a_facilitator_reviews_it(app, world):

@@ -4,7 +4,6 @@ files in ../shared/testdata/xss/upload-files/ were written by nobody on this pro
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -18,19 +17,8 @@ from hub.library import uploads as library_files
 from hub.library.demo_pdf import make_pdf
 from hub.library.models import ResourceFile
 from tests.helpers import csrf_token
-from tests.test_library_flows import make_resource, signed_in
-
-HOSTILE = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "xss" / "upload-files"
-HOSTILE_FILES = sorted(p.name for p in HOSTILE.iterdir() if p.is_file()) if HOSTILE.is_dir() else []
-
-
-def needs_corpus() -> None:
-    """The hostile files live beside the project (../shared); CI always has them."""
-    if not HOSTILE.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the shared hostile upload files are missing at {HOSTILE} (required in CI)")
-        pytest.skip(f"the shared hostile upload files are not at {HOSTILE}; they are in CI")
-
+from tests.helpers import signed_in
+from tests.helpers.library import HOSTILE, HOSTILE_FILES, make_resource, needs_corpus
 
 def _png() -> bytes:
     from PIL import Image

@@ -7,8 +7,8 @@ import random
 
 from hub.library import adoption, curation
 from hub.library import services as library
-from tests.test_library_flows import signed_in
-from tests.xss import executable_parts, payloads
+from tests.helpers import signed_in
+from tests.helpers.xss import executable_parts, payloads
 
 
 def test_corpus_payloads_in_library_fields_never_reach_a_page_as_markup(app, world):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from hub.extensions import db
 from hub.forums.models import Post
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, opening_post as _opening, post_form
-from tests.test_library_flows import make_resource, signed_in
+from tests.helpers import signed_in
+from tests.helpers.library import make_resource
 
 
 def _quotes(*posts) -> str:
@@ -46,7 +47,7 @@ def test_the_api_chat_drafts_library_and_preview_take_crlf_as_lines(app, world, 
     assert preview.get_json()["body_html"] == posted.get_json()["body_html"]
     api_write(pat, "PUT", f"/api/v1/drafts/reply:{thread.id}", {"body": "one\r\ntwo"})
     assert pat.get(f"/api/v1/drafts/reply:{thread.id}").get_json()["body"] == "one\ntwo"
-    from tests.chat_support import channel
+    from tests.helpers.chat import channel
     general = channel(app, world.commons, "general")
     sent = api_write(pat, "POST", f"/api/v1/channels/{general.id}/messages", {"body": "line one\r\nline two",
                                                                              "client_id": "crlf-1"})

@@ -7,10 +7,10 @@ from hub.auth import services as accounts
 from hub.chat.models import ChannelRead
 from hub.extensions import db
 from hub.people.models import User
-from tests import factories as f
-from tests.chat_support import channel
+from tests.helpers import factories as f
+from tests.helpers.chat import channel
 from tests.helpers import api_write, login, post_form
-from tests.test_library_flows import signed_in
+from tests.helpers import signed_in
 
 
 def _invite(app, world, team=None):

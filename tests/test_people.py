@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hub.extensions import db
 from hub.people.models import Cohort, Organization, Team
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import login, post_form
 
 

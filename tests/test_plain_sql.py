@@ -15,7 +15,7 @@ from hub.notify import services as notify
 from hub.people.models import User
 from hub.fastpath.plain_sql import PlainStatement
 from hub.spaces.models import SpaceMembership
-from tests import factories as f
+from tests.helpers import factories as f
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from hub import policy
 from hub.extensions import db
 from hub.people.models import Cohort, Organization, Team
 from hub.spaces.models import Space
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import api_write, post_form, without_request_tokens
-from tests.test_library_flows import signed_in
+from tests.helpers import signed_in
 
 
 def test_a_facilitator_renames_a_cohort_and_its_space_follows(app, world):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextvars
 
 from hub.extensions import db, socketio
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import login, post_form
 
 

@@ -8,110 +8,20 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-from tests.conftest import free_port, services_required
-from tests.helpers import wait_until_serving
+from tests.helpers.servers import (REDIS_URL, ROOT, cluster, cluster_env, page_csrf, redis_client,  # noqa: F401  (fixtures)
+                                   services, signed_in_session)
 
 pytestmark = pytest.mark.services
-ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("HUB_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _reachable(url: str) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname, parts.port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def services():
-    missing = [u for u in (PG_URL, REDIS_URL) if not _reachable(u)]
-    if missing:
-        message = f"PostgreSQL/Redis not reachable at {missing}"
-        if services_required():
-            pytest.fail(message + " (required when CI=true)")
-        pytest.skip(message + "; set CI=true to make this a failure")
-    import psycopg
-    name = "hub_scaleout_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    database_url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    yield database_url
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-cluster_env: dict[str, str] = {}  # what the servers were started with, for CLI checks against them
-
-
-@pytest.fixture(scope="module")
-def cluster(services, tmp_path_factory):
-    instance = tmp_path_factory.mktemp("scaleout")
-    # This run's own keys and channel in the shared Redis database: nothing else is touched.
-    prefix = "scaleout-" + uuid.uuid4().hex[:8]
-    env = dict(os.environ, HUB_DATABASE_URL=services, HUB_REDIS_URL=REDIS_URL, HUB_REDIS_PREFIX=prefix,
-               HUB_INSTANCE_PATH=str(instance), HUB_SECRET_KEY="s" * 48,
-               HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", HUB_LOGIN_LIMIT_PER_ACCOUNT="5 per minute")
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["hub", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    servers, bases = [], []
-    for i in range(2):
-        port = free_port()
-        log = open(instance / f"gunicorn-{i}.log", "w")
-        servers.append((subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=ROOT, env=dict(env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT), log))
-        bases.append(f"http://127.0.0.1:{port}")
-    cluster_env.update(database=services, instance=str(instance), redis_prefix=prefix)
-    for i, base in enumerate(bases):
-        if not wait_until_serving(base):
-            pytest.fail("gunicorn did not start: " + (instance / f"gunicorn-{i}.log").read_text()[-3000:])
-    yield bases
-    for process, log in servers:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
-    store = _redis()
-    for key in list(store.scan_iter(f"*{prefix}*")):
-        store.delete(key)
-
-
-def _redis():
-    import redis
-    return redis.Redis.from_url(REDIS_URL)
-
-
-def _session(base: str, email: str, password: str = "equity-demo-2026") -> requests.Session:
-    s = requests.Session()
-    token = re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/login").text).group(1)
-    response = s.post(base + "/login", data={"csrf_token": token, "email": email, "password": password},
-                      allow_redirects=False)
-    assert response.status_code == 302, response.text[:500]
-    return s
-
-
-def _csrf(s: requests.Session, base: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/").text).group(1)
-
-
 def test_sessions_and_pages_work_on_every_process(cluster):
     a, b = cluster
-    s = _session(a, "participant@demo.hub")
+    s = signed_in_session(a, "participant@demo.hub")
     # The cookie session made on server A is honoured by every worker of server B.
     for _ in range(6):
         assert "Welcome, Pat Participant" in s.get(b + "/").text
@@ -120,7 +30,7 @@ def test_sessions_and_pages_work_on_every_process(cluster):
 
 def test_a_reply_written_on_one_process_is_read_on_another(cluster):
     a, b = cluster
-    writer, reader = _session(a, "participant@demo.hub"), _session(b, "aisha.bello@demo.hub")
+    writer, reader = signed_in_session(a, "participant@demo.hub"), signed_in_session(b, "aisha.bello@demo.hub")
     thread = writer.get(a + "/api/v1/latest").json()["items"][0]
     token = re.search(r'name="csrf-token" content="([^"]+)"', writer.get(a + "/latest").text).group(1)
     made = writer.post(f"{a}/api/v1/threads/{thread['id']}/posts", json={"body": "Written on server A"},
@@ -136,7 +46,7 @@ def test_search_agrees_across_processes_writing_at_once(cluster):
     one at once, and the shared index matches the database afterwards."""
     from concurrent.futures import ThreadPoolExecutor
     a, b = cluster
-    writers = [(_session(a, "participant@demo.hub"), a), (_session(b, "maria.hernández@demo.hub"), b)]
+    writers = [(signed_in_session(a, "participant@demo.hub"), a), (signed_in_session(b, "maria.hernández@demo.hub"), b)]
     thread = writers[0][0].get(a + "/api/v1/latest").json()["items"][0]
     tokens = [re.search(r'name="csrf-token" content="([^"]+)"', s.get(base + "/latest").text).group(1)
               for s, base in writers]
@@ -150,7 +60,7 @@ def test_search_agrees_across_processes_writing_at_once(cluster):
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         ids = set(pool.map(post, range(24)))
-    reader = _session(b, "aisha.bello@demo.hub")
+    reader = signed_in_session(b, "aisha.bello@demo.hub")
     for base in (a, b, a, b):
         found = reader.get(f"{base}/api/v1/search?q=quetzal&limit=50").json()
         assert found["total"] == 24 and {i["id"] for i in found["items"]} == ids
@@ -172,14 +82,14 @@ def test_login_rate_limit_is_shared_through_redis(cluster):
     assert statuses[:5] == [422] * 5 and statuses[5:] == [429, 429], statuses
     # The counters are this hub's own (HUB_REDIS_PREFIX), not anything else using the database.
     prefix = cluster_env["redis_prefix"]
-    assert any(prefix.encode() in key for key in _redis().scan_iter(f"*{prefix}*"))
+    assert any(prefix.encode() in key for key in redis_client().scan_iter(f"*{prefix}*"))
 
 
 def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):
     import socketio
     a, b = cluster
-    phone = _session(a, "rosa.delgado@demo.hub")
-    laptop = _session(b, "rosa.delgado@demo.hub")
+    phone = signed_in_session(a, "rosa.delgado@demo.hub")
+    laptop = signed_in_session(b, "rosa.delgado@demo.hub")
     events = []
     client = socketio.Client(reconnection=False)
     client.on("hello", lambda data: events.append("hello"))
@@ -192,7 +102,7 @@ def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):
         while "hello" not in events and time.monotonic() < deadline:
             time.sleep(0.05)
         assert "hello" in events
-        response = laptop.post(b + "/settings/sessions/end-others", data={"csrf_token": _csrf(laptop, b)},
+        response = laptop.post(b + "/settings/sessions/end-others", data={"csrf_token": page_csrf(laptop, b)},
                                allow_redirects=False)
         assert response.status_code == 302
         asked = time.monotonic()
@@ -210,7 +120,7 @@ def test_logout_everywhere_reaches_a_socket_on_another_server(cluster):
 def test_cross_origin_sockets_are_refused(cluster):
     import websocket
     a, _b = cluster
-    s = _session(a, "wei.chen@demo.hub")
+    s = signed_in_session(a, "wei.chen@demo.hub")
     cookie = "; ".join(f"{k}={v}" for k, v in s.cookies.items())
     url = a.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     same = websocket.create_connection(url, cookie=cookie, origin=a, timeout=5)
@@ -223,8 +133,8 @@ def test_cross_origin_sockets_are_refused(cluster):
 def test_a_member_removed_on_one_server_is_told_on_another(cluster):
     import socketio
     a, b = cluster
-    member = _session(a, "member@demo.hub")
-    facilitator = _session(b, "facilitator@demo.hub")
+    member = signed_in_session(a, "member@demo.hub")
+    facilitator = signed_in_session(b, "facilitator@demo.hub")
     caucus = next(s for s in member.get(a + "/api/v1/spaces").json()["items"] if s["slug"] == "bipoc-caucus")
     me = member.get(a + "/api/v1/me").json()
     events = []
@@ -235,7 +145,7 @@ def test_a_member_removed_on_one_server_is_told_on_another(cluster):
     try:
         time.sleep(0.3)
         removed = facilitator.delete(f"{b}/api/v1/spaces/{caucus['id']}/members/{me['id']}",
-                                     json={"reason": "scale-out test"}, headers={"X-CSRFToken": _csrf(facilitator, b)})
+                                     json={"reason": "scale-out test"}, headers={"X-CSRFToken": page_csrf(facilitator, b)})
         assert removed.status_code == 204
         asked = time.monotonic()
         while not events and time.monotonic() < asked + 3:

@@ -14,7 +14,7 @@ from hub.extensions import db
 from hub.forums import moderation
 from hub.forums import services as forum
 from hub.forums.models import Thread
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import login
 
 
@@ -278,8 +278,8 @@ def test_a_secret_space_slug_costs_what_a_missing_one_costs(app, world, corpus):
 def test_spaces_and_channels_are_found_by_name_by_their_readers_only(app, world):
     """Issue 17: spaces and channels could not be found by name."""
     from hub.search import queue as search_queue
-    from tests.chat_support import channel
-    from tests.test_library_flows import signed_in
+    from tests.helpers.chat import channel
+    from tests.helpers import signed_in
     channel(app, world.commons, "interpreters-corner")
     channel(app, world.secret, "circle-corner", by=world.facilitator)
     search_queue.drain()
@@ -298,8 +298,8 @@ def test_a_title_keeps_its_last_character_and_a_direct_message_hit_reads_well(ap
     """Issue 17: titles lost their trailing "?" or ")"; direct-message hits read `Reply in ""`."""
     from hub.search import queue as search_queue
     from hub.chat import services as chat
-    from tests import factories as f
-    from tests.test_library_flows import signed_in
+    from tests.helpers import factories as f
+    from tests.helpers import signed_in
     with app.test_request_context():
         f.thread(world.participant, world.commons, "Who tracks interpreter wait times (and how)?", "Words")
         dm = chat.start_dm(world.participant, [world.teammate])

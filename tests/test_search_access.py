@@ -17,9 +17,9 @@ from hub.forums import moderation
 from hub.forums.categories import categories_of
 from hub.people.models import AnonymousUser
 from hub.spaces import membership
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import login
-from tests.test_access_matrix import PERSONAS, READS, SPACES, _space
+from tests.helpers.matrix import PERSONAS, READS, SPACES, space_named as _space
 
 
 def _word(name: str) -> str:

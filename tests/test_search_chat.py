@@ -6,7 +6,7 @@ import pytest
 
 from hub import search
 from hub.chat import services as chat
-from tests.chat_support import channel
+from tests.helpers.chat import channel
 
 
 def found(user, text):

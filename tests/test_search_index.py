@@ -16,7 +16,7 @@ from hub.search import rebuild as search_rebuild
 from hub.search.documents import document_for
 from hub.extensions import db
 from hub.forums import services as forum
-from tests import factories as f
+from tests.helpers import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ WRITER = textwrap.dedent("""
     from hub.extensions import db
     from hub.people.models import User
     from hub.spaces.models import Space
-    from tests import factories as f
+    from tests.helpers import factories as f
     app = create_app(TestConfig(sys.argv[1]))
     with app.app_context(), app.test_request_context():
         author = db.session.get(User, int(sys.argv[2]))

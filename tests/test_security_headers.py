@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import factories
+from tests.helpers import factories
 from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,11 +17,12 @@ from hub.extensions import db
 from hub.library import services as library
 from hub.library.models import ResourceFile
 from hub.spaces.models import Space
-from tests import factories as f
-from tests.chat_support import channel, chat_socket, emit, received, send
+from tests.helpers import factories as f
+from tests.helpers.chat import channel, chat_socket, emit, received, send
 from tests.helpers import api_write, login, PASSWORD, post_form, statements, without_request_tokens
-from tests.test_library_access import Upload
-from tests.test_library_flows import make_resource, signed_in
+from tests.helpers.library import Upload
+from tests.helpers import signed_in
+from tests.helpers.library import make_resource
 
 
 def _token(app, person, label="probe") -> tuple[int, str]:

@@ -14,7 +14,7 @@ from hub.forums.categories import categories_of
 from hub.notify import services as notify
 from hub.fastpath.page_cache import Kept, Pages
 from hub.people import services as people
-from tests import factories as f
+from tests.helpers import factories as f
 from tests.helpers import login, post_form, without_request_tokens
 
 
@@ -164,7 +164,7 @@ def _picture(person):
     import io
 
     from hub.people import avatars
-    from tests.pictures import phone_jpeg
+    from tests.helpers.pictures import phone_jpeg
     upload = type("Upload", (), {"stream": io.BytesIO(phone_jpeg()), "filename": "me.jpg"})()
     avatars.set_picture(person, person, upload)
 

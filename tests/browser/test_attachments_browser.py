@@ -15,7 +15,7 @@ from PIL import Image
 
 from hub.library.demo_pdf import make_pdf
 from tests.browser.conftest import run_axe, sign_in
-from tests.pictures import halves, phone_jpeg
+from tests.helpers.pictures import halves, phone_jpeg
 
 pytestmark = pytest.mark.browser
 THREAD = "Agenda for Thursday's huddle"  # the Riverside team's thread (hub/seed_forums.py)

@@ -126,7 +126,7 @@ def test_no_hostile_upload_runs_in_the_sites_origin(page, live_server):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     served, refused = [], []
-    from tests.test_library_uploads import needs_corpus
+    from tests.helpers.library import needs_corpus
     needs_corpus()
     for path in sorted(p for p in HOSTILE.iterdir() if p.is_file()):
         response = page.request.post(f"{live_server}/api/v1/resources/{resource_id}/files", headers=headers,

@@ -5,7 +5,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import sign_in
-from tests.xss import payloads
+from tests.helpers.xss import payloads
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ _ids = itertools.count(1)
 
 def channel(app, space, name="general", by=None):
     """A channel in `space`, made by a site admin unless `by` is given."""
-    from tests import factories
+    from tests.helpers import factories
     actor = by or factories.user(role="admin") if space.kind != "affinity" else by
     with app.test_request_context():
         return services.create_channel(actor, space, {"name": name})

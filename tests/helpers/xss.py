@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-TESTDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "base", "form", "meta", "link",
                   "frame", "frameset", "applet", "template", "img", "video", "audio", "source", "input", "button"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.factories import PASSWORD
+from tests.helpers.factories import PASSWORD
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 

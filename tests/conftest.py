@@ -14,6 +14,25 @@ from hub.extensions import db
 from tests.helpers import factories
 
 
+def _database_of_this_worker() -> None:
+    """Under pytest-xdist each worker has a PostgreSQL database of its own (the lane's database
+    name plus the worker's id, made once), so workers never empty each other's tables."""
+    url, worker = os.environ.get("HUB_TEST_DATABASE_URL", ""), os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith(("postgresql", "postgres:")):
+        return
+    import psycopg
+    base, _, name = url.rpartition("/")
+    mine = f"{name}_{worker}"
+    plain = base.replace("postgresql+psycopg:", "postgresql:") + "/" + name
+    with psycopg.connect(plain, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (mine,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{mine}"')
+    os.environ["HUB_TEST_DATABASE_URL"] = f"{base}/{mine}"
+
+
+_database_of_this_worker()
+
+
 class IsolatedClient(FlaskClient):
     """Each request runs outside the test's own app context, as a real request would:
     its own `g`, its own database session, its own current_user."""

@@ -17,8 +17,13 @@ run: deps
 	$(FLASK) hub seed-demo
 	$(FLASK) hub serve --host $(HOST) --port $(PORT)
 
+# Lane 1: everything but the PostgreSQL + Redis tests, the independent ones on TEST_WORKERS
+# processes (pytest-xdist; each test has its own database and folders), then the browser tests
+# once, in one process (they share one live server).
+TEST_WORKERS ?= 2
 test: deps test-deps
-	$(BIN)/pytest -q -m "not services"
+	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not services and not browser"
+	$(BIN)/pytest -q -m "browser and not services"
 
 # The scale-out lane: PostgreSQL + Redis on 127.0.0.1 (see .ci/run).
 test-services: deps test-deps

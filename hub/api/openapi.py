@@ -12,8 +12,12 @@ def _obj(**props) -> dict:
     return {"type": "object", "properties": props}
 
 
-STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+# Ids and counts fit the database's 32-bit integers: a larger number is refused by name (422)
+# instead of failing deep in a query.
+STR, BOOL = {"type": "string"}, {"type": "boolean"}
+INT = {"type": "integer", "minimum": -2**31, "maximum": 2**31 - 1}
 NULL_STR = {"type": ["string", "null"]}
+NULL_INT = {"type": ["integer", "null"], "minimum": -2**31, "maximum": 2**31 - 1}
 WHO = {"type": "string", "enum": ["everyone", "facilitators"], "description": "facilitators: the space's only"}
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STR, message=STR, fields={"type": "object", "additionalProperties": STR})),
@@ -22,14 +26,14 @@ SCHEMAS = {
                    site_role=STR, active=BOOL, email={"type": "string", "description": "Only for yourself and staff"},
                    avatar_url={"type": ["string", "null"], "description": "The profile picture for a signed-in "
                                "browser (null: initials show); with a token, GET /people/{id}/avatar"}),
-    "ProfileUpdate": _obj(name=STR, pronouns=STR, title=STR, organization_id={"type": ["integer", "null"]},
+    "ProfileUpdate": _obj(name=STR, pronouns=STR, title=STR, organization_id=NULL_INT,
                           bio=STR, preferred_language=STR, time_zone=STR),
     "PersonUpdate": _obj(active=BOOL, site_role=STR, name=STR, pronouns=STR, title=STR, bio=STR),
     "Space": _obj(id=INT, kind=STR, name=STR, slug=STR, purpose=STR, visibility=STR, join_policy=STR,
                   history_policy=STR, archived=BOOL, can_view=BOOL, is_member=BOOL),
     "Token": _obj(id=INT, label=STR, prefix=STR, created_at=STR, last_used_at=NULL_STR,
                   token={"type": "string", "description": "Only in the response that creates it"}),
-    "Invitation": _obj(id=INT, email=STR, site_role=STR, team_id={"type": ["integer", "null"]}, team_role=STR,
+    "Invitation": _obj(id=INT, email=STR, site_role=STR, team_id=NULL_INT, team_role=STR,
                        status=STR, created_at=STR, expires_at=STR),
     "Organization": _obj(id=INT, name=STR, kind=STR, city=STR, archived=BOOL),
     "Cohort": _obj(id=INT, name=STR, program=STR, space_id=INT, starts_on=NULL_STR, ends_on=NULL_STR,
@@ -41,7 +45,7 @@ SCHEMAS = {
     "Thread": _obj(id=INT, space_id=INT, category_id=INT, kind=STR, title=STR, author=_obj(id=INT, name=STR),
                    tags={"type": "array", "items": STR}, created_at=STR, last_posted_at=STR, reply_count=INT,
                    pinned=BOOL, pinned_globally=BOOL, locked=BOOL, hidden=BOOL, deleted=BOOL, slow_mode_seconds=INT,
-                   accepted_post_id={"type": ["integer", "null"]}, unread=INT, new=BOOL, last_read=INT,
+                   accepted_post_id=NULL_INT, unread=INT, new=BOOL, last_read=INT,
                    posts={"description": "Only on GET /threads/{id}: a page of posts"}, watch_level=STR),
     "ThreadCreate": _obj(title=STR, body=STR, category_id=INT, kind=STR, tags={"type": "array", "items": STR}),
     "Post": _obj(id=INT, thread_id=INT, number=INT, author=_obj(id=INT, name=STR), body=STR, body_html=STR,
@@ -51,7 +55,7 @@ SCHEMAS = {
     "Attachment": _obj(id=INT, filename=STR, content_type=STR, type=STR, size=INT,
                        is_image={"type": "boolean", "description": "A picture (re-encoded, shown inline); "
                                                                    "anything else downloads"},
-                       width={"type": ["integer", "null"]}, height={"type": ["integer", "null"]},
+                       width=NULL_INT, height=NULL_INT,
                        url={"type": "string", "description": "For a signed-in browser; with a token, "
                                                             "GET /post-attachments/{id} or /message-attachments/{id}"}),
     "Category": _obj(id=INT, space_id=INT, name=STR, slug=STR, description=STR, position=INT, watch_level=STR,
@@ -64,7 +68,7 @@ SCHEMAS = {
     "Level": _obj(level={"type": "string", "enum": ["watching", "tracking", "normal", "muted"]}),
     "SearchHit": _obj(kind={"type": "string", "enum": ["thread", "post", "resource", "message", "person", "space",
                                                     "channel"]},
-                      kind_label=STR, id=INT, space_id={"type": ["integer", "null"]}, space=NULL_STR,
+                      kind_label=STR, id=INT, space_id=NULL_INT, space=NULL_STR,
                       space_kind={"type": ["string", "null"], "description": "community, cohort, team or affinity"},
                       title_html={"type": ["string", "null"], "description": "Escaped, matches in <mark>"},
                       context=STR, snippet_html={"type": "string", "description": "Escaped, matches in <mark>"},
@@ -244,13 +248,13 @@ ROUTES = [
 
 # ---- chat
 SCHEMAS.update({
-    "Channel": _obj(id=INT, kind={"type": "string", "enum": ["space", "dm"]}, space_id={"type": ["integer", "null"]},
+    "Channel": _obj(id=INT, kind={"type": "string", "enum": ["space", "dm"]}, space_id=NULL_INT,
                     name=STR, slug=STR, topic=STR, last_seq=INT, archived=BOOL, unread=INT,
                     participants={"type": "array", "description": "Only on direct conversations"}),
     "Message": _obj(channel_id=INT, id=INT, seq=INT, updated_seq=INT,
                     author=_obj(id=INT, name=STR, avatar_url=NULL_STR), body=STR, body_html=STR, created_at=STR,
                     edited_at=NULL_STR, deleted=BOOL,
-                    parent_id={"type": ["integer", "null"]}, reply_count=INT, client_id=STR,
+                    parent_id=NULL_INT, reply_count=INT, client_id=STR,
                     reactions={"type": "object", "additionalProperties": {"type": "array", "items": INT}},
                     attachments={"type": "array", "items": {"$ref": "#/components/schemas/Attachment"},
                                  "description": "Empty once the message is deleted"}),
@@ -273,7 +277,7 @@ ROUTES.extend([
      "?timeline=1 leaves out replies that live in their thread", None, ["Message"], 200),
     ("post", "/channels/{channel_id}/messages", "Send (JSON, or multipart with pictures and files in \"files\"; "
      "then the body may be empty); a repeated client_id returns the stored message (200)",
-     _obj(body=STR, client_id=STR, parent_id=INT), "Message", 201),
+     _obj(body=STR, client_id=STR, parent_id=NULL_INT), "Message", 201),
     ("get", "/message-attachments/{attachment_id}", "An attachment's bytes, for those who may read its message "
      "(none once it is deleted)", None, None, 200),
     ("get", "/messages/{message_id}", "One message", None, "Message", 200),
@@ -322,8 +326,8 @@ SCHEMAS.update({
                      url=STR, author=_obj(id=INT, name=STR), featured=BOOL, hidden=BOOL, version=INT,
                      created_at=STR, updated_at=STR, published_at=NULL_STR, tried=INT, helpful=INT,
                      body={"type": "string", "description": "Only on a single resource"}, body_html=STR,
-                     adapted_from_id={"type": ["integer", "null"]}, adaptation_ids={"type": "array", "items": INT},
-                     files={"type": "array"}, voted=BOOL, thread_id={"type": ["integer", "null"]}, review_note=STR,
+                     adapted_from_id=NULL_INT, adaptation_ids={"type": "array", "items": INT},
+                     files={"type": "array"}, voted=BOOL, thread_id=NULL_INT, review_note=STR,
                      pending_edit={"oneOf": [{"$ref": "#/components/schemas/ResourceEdit"}, {"type": "null"}],
                                    "description": "Only on a single resource, for its editor and the space's "
                                                   "moderators: an edit held for review"},
@@ -340,10 +344,10 @@ SCHEMAS.update({
     "ResourceWrite": _obj(title=STR, summary=STR, body=STR, kind=STR, library=STR, url=STR,
                           tags={"type": "array", "items": STR}, component_ids={"type": "array", "items": INT},
                           population=STR, setting=STR, languages=STR, evidence_level=STR,
-                          adapted_from_id={"type": ["integer", "null"]},
+                          adapted_from_id=NULL_INT,
                           action={"type": "string", "description": "\"draft\" keeps it a draft"}),
     "ResourceFile": _obj(id=INT, resource_id=INT, filename=STR, content_type=STR, type=STR, size=INT, sha256=STR,
-                         is_image=BOOL, replaces_id={"type": ["integer", "null"]}, current=BOOL,
+                         is_image=BOOL, replaces_id=NULL_INT, current=BOOL,
                          edit_id={"type": ["integer", "null"], "description": "Set while the file belongs to an edit"},
                          created_at=STR, url=STR),
     "Adoption": _obj(id=INT, resource_id=INT, team=_obj(id=INT, name=STR), tried_on=STR, setting=STR,
@@ -407,6 +411,14 @@ ROUTES += [
     ("patch", "/library/components/{component_id}", "Rename a component (facilitators)", _obj(name=STR),
      "Component", 200),
 ]
+
+
+def request_body(method: str, path: str) -> dict | None:
+    """The JSON body an operation declares, or None: hub.api.contract checks every body against it."""
+    for m, p, _summary, body, _response, _status in ROUTES:
+        if (m, p) == (method, path) and body is not None:
+            return _ref(body)
+    return None
 
 
 def _ref(schema):

@@ -68,11 +68,15 @@ def _empty_postgresql() -> None:
         db.create_all()
         return
     with db.engine.begin() as connection:
-        # A test over may leave a connection idle inside a transaction (a socket handler's or a
-        # thread's session) whose row locks would hold a delete forever. The test is finished, so
-        # those go; anything else that blocks fails within the timeout instead of hanging.
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                                "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"))
+        # Tests over may leave connections behind (a socket handler's or a thread's session): one
+        # idle inside a transaction holds row locks a delete would wait on forever, and idle ones
+        # add up to PostgreSQL's connection limit. This worker's database is its own, so those go
+        # (a connection of the running test is busy or idle only for moments); anything else that
+        # blocks fails within the timeout instead of hanging.
+        connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND (state LIKE 'idle in transaction%' "
+            "OR (state = 'idle' AND state_change < now() - interval '2 seconds'))"))
         connection.execute(text("SET LOCAL lock_timeout = '30s'"))
         for table in reversed(tables):
             connection.execute(table.delete())

@@ -61,8 +61,16 @@ def bearer_token() -> str | None:
     return None
 
 
+# Who a bearer token belongs to (None: no live token), told by hub.auth.tokens when it is
+# imported, so this cross-cutting module imports no domain. Until then no token signs anyone in.
+_TOKEN_OWNER = {"of": lambda _token: None}
+
+
+def register_token_owner(owner_of) -> None:
+    _TOKEN_OWNER["of"] = owner_of
+
+
 def register(app: Flask) -> None:
-    from hub.auth.tokens import user_for_token
     from hub.errors import error_response
 
     @app.before_request
@@ -71,7 +79,7 @@ def register(app: Flask) -> None:
         if token is not None:
             if not request.path.startswith("/api/"):
                 return error_response(401, code="token_not_accepted_here")
-            user = user_for_token(token)
+            user = _TOKEN_OWNER["of"](token)
             if user is None:
                 return error_response(401, code="invalid_token")
             # The token decides who this is, whatever session cookie came along.

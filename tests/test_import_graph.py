@@ -84,6 +84,21 @@ def test_the_check_finds_a_circle_when_there_is_one():
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
+# Root modules every domain uses; they import no domain (domains register into them). The
+# entry points above everything (create_app, the CLI, `hub serve`, the model registry) may.
+ENTRY_POINTS = {"hub", "hub.cli", "hub.server", "hub.models"}
+DOMAIN_PACKAGES = ("hub.auth", "hub.people", "hub.spaces", "hub.forums", "hub.library", "hub.chat", "hub.notify",
+                   "hub.home", "hub.api", "hub.demo")
+
+
+def test_root_modules_import_no_domain():
+    graph = _graph()
+    root = {m for m in graph if m.count(".") == 1 and m not in ENTRY_POINTS and not m.startswith(DOMAIN_PACKAGES)
+            and not m.startswith(("hub.policy", "hub.search", "hub.fastpath"))}
+    reaching = {(m, t) for m in root for t in graph[m] if t.startswith(DOMAIN_PACKAGES)}
+    assert root and reaching == set()
+
+
 def test_wings_know_domains_only_by_registration():
     graph = _graph()
     reaching = {(m, t) for m, targets in graph.items() if m.startswith(WINGS) for t in targets if t.startswith(DOMAINS)}

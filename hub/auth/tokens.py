@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from hub import policy, realtime
+from hub import policy, realtime, security
 from hub.auth.models import ApiToken, digest
 from hub.extensions import db, utcnow
 from hub.people.models import User
@@ -84,3 +84,6 @@ def live_token_by_digest(token_hash: str) -> ApiToken | None:
         token.last_used_at = now
         db.session.commit()
     return token
+
+
+security.register_token_owner(user_for_token)  # bearer tokens on every API request (hub.security)

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 from sqlalchemy import event
 
 from config import ROOT, Config
@@ -78,8 +79,18 @@ def _tune_sqlite(engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
+class _DatabaseInt(IntegerConverter):
+    """<int:…> in every route: an id the database's integers can hold. A longer number matches no
+    route (404, as for a missing row) instead of failing inside the query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
     """Each domain's front door: importing its routes module puts the routes on its blueprint."""
+    app.url_map.converters["int"] = _DatabaseInt
     from hub.api import routes as api_routes  # noqa: F401
     from hub.forums import routes as forum_routes  # noqa: F401
     from hub.library import routes as library_routes  # noqa: F401

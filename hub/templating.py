@@ -32,8 +32,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
 
 
-def _datetime(value, fmt: str = "medium") -> str:
-    """Stored times are naive UTC; shown in the person's zone and language. Babel is called
+def _datetime(value, fmt: str = "minutes") -> str:
+    """Stored times are naive UTC; shown in the person's zone and language, to the minute (the
+    medium date and a short time, as static/js/times.js writes live ones). Babel is called
     directly with the locale and zone looked up once per request: a thread page formats fifty."""
     if not value:
         return ""

@@ -92,3 +92,20 @@ def test_an_unknown_choice_names_the_choices(app, world):
 def test_no_credentials_still_answer_401_before_the_body_is_read(app):
     answer = app.test_client().patch("/api/v1/me", json={"title": [None]})
     assert answer.status_code == 401 and answer.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_id_past_the_databases_integers_is_missing_not_a_crash(app, world):
+    headers = _token(app, world.admin)
+    client = app.test_client()
+    for url in ("/api/v1/channels/34421963202640962918547456/presence", "/api/v1/resources/9223372036854775808/versions",
+                "/api/v1/message-attachments/108658375701914344156260290527232"):
+        assert client.get(url, headers=headers).status_code == 404, url
+    assert client.delete("/api/v1/teams/9223372036854775808/members/1", headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("body", ['"U"', "[null, null]", "7"])
+def test_a_json_body_that_is_not_an_object_is_refused_where_one_is_declared(app, world, body):
+    answer = app.test_client().post(f"/api/v1/spaces/{world.affinity.id}/join-requests", data=body,
+                                    content_type="application/json", headers=_token(app, world.outsider))
+    assert answer.status_code == 422 and answer.get_json()["error"]["fields"] == {
+        "body": "Send a JSON object in the request body."}

@@ -62,7 +62,7 @@ def test_members_list_their_spaces_channels_until_they_leave_and_joining_never_g
     assert bad.status_code == 422 and "joined" in bad.get_json()["error"]["fields"]
 
 
-def test_a_new_conversation_reaches_the_recipients_open_chat_with_its_unread_count(app, make_client, world):
+def test_a_new_conversation_reaches_the_recipients_open_chat_with_its_first_message(app, make_client, world):
     pat_client = make_client()
     pat = chat_socket(app, pat_client, world.participant)
     olu = chat_socket(app, make_client(), world.outsider)
@@ -72,15 +72,20 @@ def test_a_new_conversation_reaches_the_recipients_open_chat_with_its_unread_cou
     made = api_write(tess_client, "POST", "/api/v1/dms", {"user_ids": [world.participant.id]})
     assert made.status_code == 201
     dm_id = made.get_json()["id"]
+    # An empty conversation someone else started stays out of Pat's list, as in Slack...
+    assert received(pat, "channel_added") == [] and dm_id not in _sidebar_ids(pat_client)
+    assert dm_id in _sidebar_ids(tess_client), "...but it is in the list of whoever started it"
+    api_write(tess_client, "POST", f"/api/v1/channels/{dm_id}/messages", {"body": "Got a minute?"})
     added = received(pat, "channel_added")
     assert [(a["id"], a["kind"], a["name"], a["unread"], a["url"]) for a in added] == [
-        (dm_id, "dm", "Tess Teammate", 0, f"/chat/channels/{dm_id}")], "named for the recipient, as their sidebar names it"
+        (dm_id, "dm", "Tess Teammate", 1, f"/chat/channels/{dm_id}")], "named for the recipient, with its unread count"
     assert received(olu, "channel_added") == []
-    # The page joins the new conversation's room, and the first message counts as unread.
-    assert emit(pat, "join", {"channel_id": dm_id, "after_seq": 0})["ok"]
-    api_write(tess_client, "POST", f"/api/v1/channels/{dm_id}/messages", {"body": "Got a minute?"})
-    assert [m["body"] for m in received(pat)] == ["Got a minute?"]
-    assert emit(pat, "join", {"channel_id": dm_id, "after_seq": 0})["unread"] == 1
+    assert dm_id in _sidebar_ids(pat_client)
+    # The page joins the new conversation's room and hears what follows.
+    assert emit(pat, "join", {"channel_id": dm_id, "after_seq": 1})["unread"] == 1
+    api_write(tess_client, "POST", f"/api/v1/channels/{dm_id}/messages", {"body": "About the huddle"})
+    assert [m["body"] for m in received(pat)] == ["About the huddle"]
+    assert received(pat, "channel_added") == [], "only the first message announces the conversation"
     # Asking again for the same conversation tells no one anything new.
     again = api_write(tess_client, "POST", "/api/v1/dms", {"user_ids": [world.participant.id]})
     assert again.get_json()["id"] == dm_id and received(pat, "channel_added") == []

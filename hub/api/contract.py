@@ -42,8 +42,10 @@ def check_json_body() -> None:
         return
     validator = _validator(request.method.lower(), _document_path(request.url_rule.rule))
     data = request.get_json(silent=True)
-    if validator is None or not isinstance(data, dict):
-        return  # (json_body() answers a body that is not an object)
+    if validator is None or data is None:
+        return  # (json_body() answers a body that is not JSON)
+    if not isinstance(data, dict):
+        raise ValidationError({"body": _("Send a JSON object in the request body.")})
     fields: dict[str, str] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         name = str(error.path[0]) if error.path else "body"

@@ -69,6 +69,8 @@ def after_send(actor, message: Message, prepared, payload: dict, in_dm: bool, jo
     if joined_now:  # writing in a channel joins it
         after_listing_changed(actor, message.channel, True)
     channel = db.session.get(Channel, payload["channel_id"]) if in_dm else None
+    if channel is not None and payload["seq"] == 1:  # its first message: now in the others' sidebars
+        after_channel_created(channel)
     if channel is not None:
         # People of the conversation who do not have chat open hear of it (the others see it live).
         others = channel.participant_ids - {actor.id} - mentioned
@@ -87,8 +89,9 @@ def after_change(event: str, message: Message) -> None:
 
 
 def after_channel_created(channel: Channel) -> None:
-    """Everyone with chat open whose sidebar now holds the channel (a new conversation's people,
-    a new channel's space) gets its entry live, with its unread count (hub/chat/events.py)."""
+    """Everyone with chat open whose sidebar now holds the channel (a new channel's space; of a new
+    conversation, only whoever started it, until its first message) gets its entry live, with its
+    unread count (hub/chat/events.py)."""
     live = {user_id for _sid, user_id in presence.live_sockets()}
     for user_id in policy.sidebar_audience(channel, among=live) if live else ():
         _emit_entry(db.session.get(User, user_id), channel)

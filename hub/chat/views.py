@@ -13,6 +13,7 @@ from hub.chat.payloads import display_name
 from hub.chat.ratelimit import RateLimited
 from hub.extensions import db
 from hub.forums.models import REACTIONS
+from hub.forums.post_ui import REACTION_NAMES
 from hub.spaces.queries import space_by_slug
 from hub.validation import ValidationError
 
@@ -47,6 +48,7 @@ def channel(channel_id: int, errors=None, form=None, thread_id=None):
                            by_id={m.id: m for m in shown},  # a reply names its parent when it is on the page
                            permissions=policy.message_permissions(current_user, found, shown),
                            can_post=policy.can(current_user, "channel.post", found), reactions=REACTIONS,
+                           reaction_names={kind: str(name) for kind, name in REACTION_NAMES.items()},
                            older=messages[0].seq if more and messages else None, errors=errors or {},
                            form=form or {}, last_read=reading.last_read(current_user, found.id),
                            thread=root, thread_replies=replies, thread_later=later,

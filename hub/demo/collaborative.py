@@ -24,6 +24,12 @@ ORGANIZATIONS = [
     ("Sunrise Public Health District", "Public health department", "Albuquerque"),
 ]
 
+# Each organization's people work in its city's zone (staff: the East Coast), so the demo shows
+# times in people's own zones as a real collaborative across the country would.
+ZONES = {"Fresno": "America/Los_Angeles", "Tucson": "America/Phoenix", "Minneapolis": "America/Chicago",
+         "Baltimore": "America/New_York", "Milwaukee": "America/Chicago", "Albuquerque": "America/Denver"}
+STAFF_ZONE = "America/New_York"
+
 COHORTS = [
     ("Learning Network 2026–2027", "learning_network", date(2026, 3, 1), date(2027, 8, 31)),
     ("Action Community 2026–2027", "action_community", date(2026, 4, 1), date(2027, 9, 30)),
@@ -107,7 +113,7 @@ def _person(email: str, name: str, role: str = "participant", title: str = "", p
         bio = f"{title} at {org.name}." if org else f"{title} for the collaborative."
         user = User(email=email, name=name, site_role=role, title=title, pronouns=pronouns,
                     password_hash=hash_password(DEMO_PASSWORD), organization=org, bio=bio,
-                    bio_html=str(content.render(bio)))
+                    bio_html=str(content.render(bio)), time_zone=ZONES.get(org.city, STAFF_ZONE) if org else STAFF_ZONE)
         db.session.add(user)
         db.session.flush()
     return user

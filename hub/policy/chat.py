@@ -238,9 +238,10 @@ AUDIENCES.extend([(Channel, _channel_audience), (Message, _message_audience),
 
 
 # ---------------------------------------------------------------- the sidebar
-# A channel is in a person's sidebar when they may read it and: it is their conversation; or they
-# joined it (by choice, by creating it, or by writing in it); or it belongs to a space they are in
-# and they have not left it. Staff oversee every team's space, so "may read" alone would list
+# A channel is in a person's sidebar when they may read it and: it is their conversation, once
+# someone has written in it or if they started it (an empty one started by someone else stays out,
+# as in Slack); or they joined it (by choice, by creating it, or by writing in it); or it belongs
+# to a space they are in and they have not left it. Staff oversee every team's space, so "may read" alone would list
 # forty teams' channels; a facilitator's cohort channel is there once they join or write in it.
 
 def _belongs_clause(user_id: int):
@@ -252,7 +253,7 @@ def _in_sidebar(user, channel: Channel) -> bool:
     if not channel_facts(user, channel).view:
         return False
     if channel.kind == "dm":
-        return True
+        return channel.last_seq > 0 or channel.created_by_id == user.id
     choice = db.session.scalar(select(ChannelSubscription.joined).where(
         ChannelSubscription.user_id == user.id, ChannelSubscription.channel_id == channel.id))
     if choice is not None:
@@ -268,14 +269,15 @@ def sidebar_clause(user):
         ChannelSubscription.user_id == user.id, ChannelSubscription.joined.is_(joined))
     belongs = select(Space.id).where(_belongs_clause(user.id))
     return and_(_channel_clause(user), or_(
-        Channel.kind == "dm", Channel.id.in_(chosen(True)),
+        and_(Channel.kind == "dm", or_(Channel.last_seq > 0, Channel.created_by_id == user.id)),
+        Channel.id.in_(chosen(True)),
         and_(Channel.space_id.in_(belongs), Channel.id.not_in(chosen(False)))))
 
 
 def sidebar_audience(channel: Channel, among=None) -> set[int]:
     """Who has `channel` in their sidebar (of `among`, say the people with chat open now)."""
     readers = _channel_audience(channel, among)
-    if channel.kind == "dm" or not readers:
+    if not readers:
         return readers
     return {person.id for person in db.session.scalars(select(User).where(User.id.in_(readers)))
             if _in_sidebar(person, channel)}

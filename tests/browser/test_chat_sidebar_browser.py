@@ -42,14 +42,16 @@ def test_a_new_conversation_appears_live_with_its_unread_count_and_reads_like_ch
         rosa.get_by_role("heading", level=1, name="Kevin Tran").wait_for()
         expect(rosa.get_by_text("This is the start of your conversation with Kevin Tran.")).to_be_visible()
 
-        # Kevin, already on chat, gets the entry without a reload, announced.
+        # Kevin, already on chat, gets the entry with its first message, without a reload, announced.
         entry = kevin.locator(".chat-sidebar a", has_text="Rosa Delgado")
-        entry.wait_for()
-        expect(kevin.locator("#live-status")).to_contain_text("New conversation: Rosa Delgado")
+        assert entry.count() == 0, "an empty conversation someone else started is not in his list yet"
         rosa.locator("body[data-chat='connected']").wait_for(state="attached")
         rosa.get_by_label("Message").fill("Got a minute for the interpreter data?")
         rosa.get_by_role("button", name="Send").click()
+        entry.wait_for()
+        expect(kevin.locator("#live-status")).to_contain_text("New conversation: Rosa Delgado")
         expect(entry.locator(".chat-unread")).to_have_text("1")
+        expect(entry.locator(".chat-unread-words")).to_have_text(" unread")
 
         entry.click()
         kevin.get_by_role("heading", level=1, name="Rosa Delgado").wait_for()
@@ -70,9 +72,26 @@ def test_a_new_conversation_appears_live_with_its_unread_count_and_reads_like_ch
         assert message.get_by_role("button", name="React with heart").count() == 0 or \
             not message.get_by_role("button", name="React with heart").is_visible()
         message.locator("summary", has_text="React").click()
-        message.get_by_role("button", name="React with heart").click()
+        message.get_by_role("button", name="React with heart").click()  # (its name in words)
         expect(rosa.locator("#chat-messages li.chat-message", has_text="One more thing").locator(".chat-reaction")
                ).to_have_text("❤️ 1")
+        expect(message.get_by_role("button", name="heart: 1")).to_have_attribute("aria-pressed", "true")
+        # Rosa adds hers by pressing the reaction itself; for her it is now pressed too.
+        hers = rosa.locator("#chat-messages li.chat-message", has_text="One more thing").locator(".chat-reaction")
+        expect(hers).to_have_attribute("aria-pressed", "false")
+        hers.click()
+        expect(hers).to_have_text("❤️ 2")
+        expect(hers).to_have_attribute("aria-pressed", "true")
+        expect(message.locator(".chat-reaction")).to_have_text("❤️ 2")
+
+        # Editing keeps the composer's keys: Enter saves.
+        mine = rosa.locator("#chat-messages li.chat-message", has_text="One more thing")
+        mine.get_by_role("button", name="Edit").click()
+        box = mine.locator(".chat-edit textarea")
+        box.fill("One more thing, edited")
+        box.press("Enter")
+        expect(kevin.locator("#chat-messages li.chat-message", has_text="One more thing, edited")
+               .locator(".chat-edited")).to_be_visible()
         assert run_axe(kevin) == []
     finally:
         for context in contexts:

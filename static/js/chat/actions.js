@@ -31,11 +31,13 @@ function startEdit(li) {
 }
 
 function onClick(event) {
-  const button = event.target.closest && event.target.closest(".chat-actions button, .chat-edit button");
+  const button = event.target.closest && event.target.closest(".chat-actions button, .chat-edit button, button.chat-reaction");
   const li = button && button.closest("li.chat-message");
   if (!li) { return; }
   const id = Number(li.dataset.id), action = button.dataset.action;
-  if (button.dataset.kind) {  // a choice in the React picker closes it, focus back on its button
+  if (button.classList.contains("chat-reaction")) {  // a reaction under the message: add or take back one's own
+    act("react", { message_id: id, kind: button.dataset.kind });
+  } else if (button.dataset.kind) {  // a choice in the React picker closes it, focus back on its button
     act("react", { message_id: id, kind: button.dataset.kind });
     closePicker(button.closest("details"));
   } else if (action === "edit") {
@@ -52,9 +54,20 @@ function onClick(event) {
 
 // Escape closes an open React picker. Heard while the key goes down the page (capture), so the
 // picker closes before the thread panel hears it, as when each picker had its own listener.
+// In the box that edits a message, the composer's keys: Enter saves (Shift+Enter: a new line),
+// Escape cancels.
 function onKeydown(event) {
   const picker = event.key === "Escape" && event.target.closest && event.target.closest("details.react-picker");
-  if (picker && picker.open) { closePicker(picker); }
+  if (picker && picker.open) { closePicker(picker); return; }
+  const edit = event.target.closest && event.target.closest(".chat-edit");
+  if (!edit || event.target.tagName !== "TEXTAREA") { return; }
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    edit.querySelector('[data-action="save"]').click();
+  } else if (event.key === "Escape") {
+    event.preventDefault(); event.stopPropagation();  // (not the thread panel too)
+    edit.querySelector('[data-action="cancel"]').click();
+  }
 }
 
 export function wireActions() {

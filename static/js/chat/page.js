@@ -14,6 +14,7 @@ export const chat = {
   newest: data.newest === "true",  // false on a page of older messages: new ones belong on the newest
   lastSeq: Number(data.lastSeq) || 0,
   reactions: JSON.parse(data.reactions || "{}"),  // kind -> emoji
+  reactionNames: JSON.parse(data.reactionNames || "{}"),  // kind -> its name in words ("thumbs up")
   label: labelsOf(root),
 };
 

@@ -60,13 +60,17 @@ function fillAttachments(list, items) {
   });
 }
 
+// Each reaction a toggle, as the server draws it: pressed when the reader's own is among them.
 function fillReactions(box, reactions) {
   const one = takeOut(box, ".chat-reaction");
   Object.keys(reactions || {}).forEach((kind) => {
-    const span = one.cloneNode(true);
-    span.dataset.kind = kind;
-    span.textContent = (chat.reactions[kind] || kind) + " " + reactions[kind].length;
-    box.appendChild(span);
+    const chip = one.cloneNode(true), count = reactions[kind].length;
+    chip.dataset.kind = kind;
+    chip.textContent = (chat.reactions[kind] || kind) + " " + count;
+    chip.setAttribute("aria-pressed", reactions[kind].some(isMe) ? "true" : "false");
+    chip.setAttribute("aria-label", chat.label("reactionCount", { kind: chat.reactionNames[kind] || kind, n: count }));
+    chip.disabled = !chat.canPost;
+    box.appendChild(chip);
   });
 }
 

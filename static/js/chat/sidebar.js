@@ -22,10 +22,17 @@ function entry(channel) {
     keepIf(where.querySelector(".members-only"), channel.space_kind === "affinity");
     where.append(channel.space_name);
   }
-  const badge = a.querySelector(".chat-unread");
-  badge.dataset.unreadFor = channel.id;
-  badge.textContent = channel.unread ? String(channel.unread) : "";
+  a.querySelector(".chat-unread").dataset.unreadFor = channel.id;
+  showCount(a, channel.unread);
   return li;
+}
+
+// The badge shows the number; the words beside it, for screen readers, say "unread" only when
+// there is something unread (an empty badge reads as nothing).
+function showCount(a, count) {
+  const badge = a.querySelector(".chat-unread"), words = a.querySelector(".chat-unread-words");
+  badge.textContent = count ? String(count) : "";
+  if (words) { words.textContent = count ? ` ${words.dataset.word}` : ""; }
 }
 
 // currentId: the channel open on this page (its own module joins it), or null on the chat home.
@@ -37,8 +44,8 @@ export function startSidebar(socket, currentId) {
   const isOpen = (id) => String(id) === String(currentId);
 
   function setBadge(id, count) {
-    const badge = nav.querySelector(`[data-unread-for="${id}"]`);
-    if (badge) { badge.textContent = count ? String(count) : ""; }
+    const a = link(id);
+    if (a) { showCount(a, count); }
   }
   function join(id, afterSeq) {
     if (isOpen(id)) { return; }
@@ -52,8 +59,8 @@ export function startSidebar(socket, currentId) {
   if (socket.connected) { joinAll(); }
   socket.on("message", (m) => {
     if (isOpen(m.channel_id) || m.author.id === me) { return; }
-    const badge = nav.querySelector(`[data-unread-for="${m.channel_id}"]`);
-    if (badge) { badge.textContent = String((Number(badge.textContent) || 0) + 1); }
+    const a = link(m.channel_id);
+    if (a) { showCount(a, (Number(a.querySelector(".chat-unread").textContent) || 0) + 1); }
   });
   socket.on("read", (payload) => setBadge(payload.channel_id, payload.unread));
   socket.on("channel_added", (channel) => {

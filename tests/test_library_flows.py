@@ -330,7 +330,10 @@ def test_the_api_answers_junk_types_per_field_never_with_a_crash(app, world):
     assert tried.status_code == 422 and set(tried.get_json()["error"]["fields"]) == {"tried_on", "what_changed", "result"}
     draft = api_write(fay, "POST", f"/api/v1/spaces/{space}/resources",
                       {"title": "Draft", "summary": "s", "action": "draft"}).get_json()["id"]
-    submitted = api_write(fay, "POST", f"/api/v1/resources/{draft}/submit", ["not", "an", "object"])
+    listed = api_write(fay, "POST", f"/api/v1/resources/{draft}/submit", ["not", "an", "object"])
+    assert listed.status_code == 422 and listed.get_json()["error"]["fields"] == {
+        "body": "Send a JSON object in the request body."}, "a declared body is an object (hub.api.contract)"
+    submitted = api_write(fay, "POST", f"/api/v1/resources/{draft}/submit", {})
     assert submitted.status_code == 200 and submitted.get_json()["status"] == "published"
     assert api_write(fay, "POST", f"/api/v1/spaces/{space}/collections", {"title": None}).status_code == 422
     assert api_write(fay, "POST", "/api/v1/library/components", {"name": {"x": 1}}).status_code == 422

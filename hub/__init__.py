@@ -84,7 +84,8 @@ class _DatabaseInt(IntegerConverter):
     route (404, as for a missing row) instead of failing inside the query."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        from hub.validation import DATABASE_INT_MAX
+        kwargs.setdefault("max", DATABASE_INT_MAX)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -39,6 +39,11 @@ def normalise_text(value) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+# The largest id or count the database's integer columns hold (32-bit on PostgreSQL): route ids
+# and API numbers past it are refused where they enter (hub/__init__.py, hub.api.openapi).
+DATABASE_INT_MAX = 2**31 - 1
+
+
 def local_path(target: str | None) -> bool:
     """Only a path on this site ("/\\evil" is "//evil" to a browser)."""
     from urllib.parse import urlsplit

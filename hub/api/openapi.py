@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from hub.api.blueprint import bp
+from hub.validation import DATABASE_INT_MAX
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -15,9 +16,9 @@ def _obj(**props) -> dict:
 # Ids and counts fit the database's 32-bit integers: a larger number is refused by name (422)
 # instead of failing deep in a query.
 STR, BOOL = {"type": "string"}, {"type": "boolean"}
-INT = {"type": "integer", "minimum": -2**31, "maximum": 2**31 - 1}
+INT = {"type": "integer", "minimum": -DATABASE_INT_MAX - 1, "maximum": DATABASE_INT_MAX}
 NULL_STR = {"type": ["string", "null"]}
-NULL_INT = {"type": ["integer", "null"], "minimum": -2**31, "maximum": 2**31 - 1}
+NULL_INT = {**INT, "type": ["integer", "null"]}
 WHO = {"type": "string", "enum": ["everyone", "facilitators"], "description": "facilitators: the space's only"}
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STR, message=STR, fields={"type": "object", "additionalProperties": STR})),

@@ -12,19 +12,22 @@ from hub.extensions import db, utcnow
 from hub.validation import ValidationError
 
 
+def _choose(user_id: int, channel_id: int, joined: bool) -> bool:
+    """Record the person's choice (uncommitted); True when it changes what was recorded."""
+    row = db.session.get(ChannelSubscription, (user_id, channel_id))
+    if row is None:
+        db.session.add(ChannelSubscription(user_id=user_id, channel_id=channel_id, joined=joined))
+        return True
+    if row.joined is not joined:
+        row.joined, row.at = joined, utcnow()
+        return True
+    return False
+
+
 def stage_joined(user_id: int, channel: Channel) -> bool:
     """Inside a write's transaction: the person has joined `channel` (a space channel). True when
     that is news (they had not joined, or had left), so the write tells their other pages."""
-    if channel.kind != "space":
-        return False
-    row = db.session.get(ChannelSubscription, (user_id, channel.id))
-    if row is None:
-        db.session.add(ChannelSubscription(user_id=user_id, channel_id=channel.id, joined=True))
-        return True
-    if not row.joined:
-        row.joined, row.at = True, utcnow()
-        return True
-    return False
+    return channel.kind == "space" and _choose(user_id, channel.id, True)
 
 
 def set_joined(actor, channel: Channel | None, joined) -> bool:
@@ -34,11 +37,7 @@ def set_joined(actor, channel: Channel | None, joined) -> bool:
         raise ValidationError({"joined": _("joined must be true or false.")})
     if channel.kind != "space":
         raise ValidationError({"joined": _("A direct conversation is always in its people's lists.")})
-    row = db.session.get(ChannelSubscription, (actor.id, channel.id))
-    if row is None:
-        db.session.add(ChannelSubscription(user_id=actor.id, channel_id=channel.id, joined=joined))
-    else:
-        row.joined, row.at = joined, utcnow()
+    _choose(actor.id, channel.id, joined)
     db.session.commit()
     listed = policy.can(actor, "channel.list", channel)
     # ---- after commit: the person's other chat pages add or drop the entry

@@ -1,7 +1,8 @@
 """Email for people who are away: what is addressed to them (the kinds the domains register as
-direct in notify.subjects: mentions, direct messages, quotes, replies to their own threads), sent a few minutes after the fact to whoever has not read them and has no page of the
-hub open (no live socket), as Discourse mails people it has not seen for a while. The digest
-choice (daily, weekly, immediately) is separate; "never" means no email at all.
+direct in notify.subjects: mentions, direct messages, quotes, replies to their own threads),
+sent a few minutes after the fact to whoever has not read them and has no page of the hub open
+(no live socket), as Discourse mails people it has not seen for a while. The digest choice
+(daily, weekly, immediately) is separate; "never" means no email at all.
 
 Run by `flask hub send-due-mail` (cron, every minute or few) and by `hub serve`'s own loop
 (hub.notify.schedule), so the demo shows it. Each note is emailed at most once (emailed_at).

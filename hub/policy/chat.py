@@ -24,7 +24,7 @@ from hub.policy.forums import space_facts
 from hub.policy.roles import signed_in
 from hub.policy.scopes import _SPACE_ALIAS
 from hub.policy.spaces import (AgreementPending, _can_manage_space, _membership_clause, _space_view_clause,
-                               pending_agreement_slug)
+                               belongs_clause, pending_agreement_slug)
 from hub.spaces.models import Space, SpaceMembership
 
 
@@ -244,11 +244,6 @@ AUDIENCES.extend([(Channel, _channel_audience), (Message, _message_audience),
 # to a space they are in and they have not left it. Staff oversee every team's space, so "may read" alone would list
 # forty teams' channels; a facilitator's cohort channel is there once they join or write in it.
 
-def _belongs_clause(user_id: int):
-    return or_((Space.visibility == "community") & (Space.kind != "affinity"),
-               _membership_clause(user_id, entered=False))
-
-
 def _in_sidebar(user, channel: Channel) -> bool:
     if not channel_facts(user, channel).view:
         return False
@@ -258,7 +253,7 @@ def _in_sidebar(user, channel: Channel) -> bool:
         ChannelSubscription.user_id == user.id, ChannelSubscription.channel_id == channel.id))
     if choice is not None:
         return choice
-    return db.session.scalar(select(Space.id).where(Space.id == channel.space_id, _belongs_clause(user.id))) is not None
+    return db.session.scalar(select(Space.id).where(Space.id == channel.space_id, belongs_clause(user.id))) is not None
 
 
 def sidebar_clause(user):
@@ -267,11 +262,12 @@ def sidebar_clause(user):
         return false()
     chosen = lambda joined: select(ChannelSubscription.channel_id).where(  # noqa: E731
         ChannelSubscription.user_id == user.id, ChannelSubscription.joined.is_(joined))
-    belongs = select(Space.id).where(_belongs_clause(user.id))
+    belongs = select(Space.id).where(belongs_clause(user.id))
     return and_(_channel_clause(user), or_(
         and_(Channel.kind == "dm", or_(Channel.last_seq > 0, Channel.created_by_id == user.id)),
-        Channel.id.in_(chosen(True)),
-        and_(Channel.space_id.in_(belongs), Channel.id.not_in(chosen(False)))))
+        # (a choice counts for space channels only, as in _in_sidebar: a conversation is its people's)
+        and_(Channel.kind == "space", Channel.id.in_(chosen(True))),
+        and_(Channel.kind == "space", Channel.space_id.in_(belongs), Channel.id.not_in(chosen(False)))))
 
 
 def sidebar_audience(channel: Channel, among=None) -> set[int]:

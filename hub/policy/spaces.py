@@ -252,13 +252,18 @@ def discoverable_space_ids(user) -> frozenset[int]:
     return frozenset(db.session.scalars(select(Space.id).where(clause)))
 
 
+def belongs_clause(user_id: int):
+    """SQL: the spaces a person belongs to (not merely oversees): the community-wide ones and
+    their own, agreement accepted or not. Their home page and their chat sidebar list these."""
+    return or_((Space.visibility == "community") & (Space.kind != "affinity"),
+               _membership_clause(user_id, entered=False))
+
+
 def member_space_ids(user) -> frozenset[int]:
-    """Spaces the user belongs to (not merely oversees): their home page lists these."""
+    """Spaces the user belongs to (belongs_clause)."""
     if not signed_in(user):
         return frozenset()
-    clause = or_((Space.visibility == "community") & (Space.kind != "affinity"),
-                 _membership_clause(user.id, entered=False))
-    return frozenset(db.session.scalars(select(Space.id).where(clause)))
+    return frozenset(db.session.scalars(select(Space.id).where(belongs_clause(user.id))))
 
 
 def _managed_space_ids(user):

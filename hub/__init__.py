@@ -80,13 +80,19 @@ def _tune_sqlite(engine, busy_timeout_ms: int) -> None:
 
 
 class _DatabaseInt(IntegerConverter):
-    """<int:…> in every route: an id the database's integers can hold. A longer number matches no
-    route (404, as for a missing row) instead of failing inside the query."""
+    """<int:…> in every route: an id the database's integers can hold. A larger number is a 404, as
+    for a missing row, instead of failing inside the query."""
 
-    def __init__(self, url_map, *args, **kwargs):
+    def to_python(self, value: str) -> int:
+        from werkzeug.exceptions import NotFound
+
         from hub.validation import DATABASE_INT_MAX
-        kwargs.setdefault("max", DATABASE_INT_MAX)
-        super().__init__(url_map, *args, **kwargs)
+        number = super().to_python(value)
+        # Not a converter "max": a failed match lets the router answer 405 for the path's other
+        # methods; no row has this id, so this is a 404.
+        if number > DATABASE_INT_MAX:
+            raise NotFound()
+        return number
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -64,7 +64,12 @@ def register(app: Flask) -> None:
             return error_response(404)
         if err.code == 429:
             return error_response(429)
-        return error_response(err.code or 500)
+        response = error_response(err.code or 500)
+        if err.code == 405 and getattr(err, "valid_methods", None):
+            # RFC 9110: a 405 says which methods the resource does take.
+            body, status = response[0], response[1]
+            return body, status, {"Allow": ", ".join(sorted(err.valid_methods))}
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(err):

@@ -7,7 +7,7 @@ the same mail, and marks it sent only once the SMTP server has accepted it. A fa
 back to the queue with its attempts, last error and a next-attempt time (doubling from
 MAIL_RETRY_AFTER, at most MAIL_RETRY_MAX); `flask hub send-due-mail` (cron, and `hub serve`'s own
 loop, hub.notify.schedule) sends what is due again. The message is built once, so its Message-ID
-stays the same across retries. A mail the server refuses for good (5xx), or one that failed
+stays the same across retries; once sent, its bytes are dropped. A mail the server refuses for good (5xx), or one that failed
 MAX_ATTEMPTS times, is kept as failed, with its error.
 """
 from __future__ import annotations
@@ -144,7 +144,8 @@ def deliver(mail_id: int, now: datetime | None = None) -> bool:
     except Exception as err:  # noqa: BLE001 (SMTP down or refusing: kept, retried, logged)
         _failed(row, err)
         return False
-    row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+    # Sent: the words (a reset or invitation link among them) are not kept; the row says what went when.
+    row.status, row.sent_at, row.last_error, row.raw = "sent", utcnow(), None, b""
     db.session.commit()
     return True
 

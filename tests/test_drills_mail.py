@@ -101,6 +101,7 @@ def test_mail_asked_for_while_smtp_is_down_arrives_once_when_it_is_back(drill_ap
     assert sorted((m["To"], m["Message-ID"]) for m in smtp.received) == sorted(ids.items()), \
         "each once, with the Message-ID it was built with"
     assert [m.status for m in _outbox()] == ["sent", "sent"] and all(m.sent_at for m in _outbox())
+    assert all(m.raw == b"" for m in _outbox()), "a sent mail's words (its link) are not kept"
     assert "Sent 0 queued" in _retry(drill_app)
     assert len(smtp.received) == 2, "no second copy"
     print(f"\nmail drill: 2 mails asked for with SMTP down, 2 queued, 2 delivered once after it came back, "

@@ -50,6 +50,8 @@ def test_chat_loses_nothing_when_a_worker_dies_and_redis_goes_away(tmp_path):
             start = channel["last_seq"]
             members = [DrillMember(base, s, channel["id"], start, email) for (s, base), email in zip(sessions, PEOPLE)]
             assert all(m.joined.wait(10) for m in members), "every member joined"
+            for s, _base in sessions:  # their kept-alive HTTP connections go: a worker holding one is not the target
+                s.close()
             outcomes, stop = {i: [] for i in range(len(members))}, threading.Event()
 
             def write(i: int) -> None:

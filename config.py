@@ -109,6 +109,9 @@ class Config:
         self.SMTP_STARTTLS = _flag(get("HUB_SMTP_STARTTLS"), default=False)
         self.SMTP_SSL = _flag(get("HUB_SMTP_SSL"), default=False)
         self.MAIL_FROM = get("HUB_MAIL_FROM", "Equity Learning Hub <hub@localhost>")
+        # A mail SMTP did not take waits this long before its next attempt, doubling each time (hub.mail).
+        self.MAIL_RETRY_AFTER = timedelta(seconds=float(get("HUB_MAIL_RETRY_SECONDS", "60")))
+        self.MAIL_RETRY_MAX = timedelta(hours=6)
 
         self.INVITATION_TTL = timedelta(days=int(get("HUB_INVITATION_DAYS", "14")))
         self.PASSWORD_RESET_TTL = timedelta(minutes=int(get("HUB_PASSWORD_RESET_MINUTES", "60")))

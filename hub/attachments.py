@@ -100,8 +100,14 @@ def stage(area: str, model, accepted: list[Accepted], **owner) -> list:
     rows = [model(**owner, **one.columns()) for one in accepted]
     db.session.add_all(rows)
     db.session.flush()
-    for row, one in zip(rows, accepted):
-        uploads.store(area, row.id, one.data)
+    stored = []
+    try:
+        for row, one in zip(rows, accepted):
+            uploads.store(area, row.id, one.data)
+            stored.append(row.id)
+    except Exception:  # (a full disk, say) none of this post's or message's files stay behind
+        unstore(area, stored)
+        raise
     return rows
 
 

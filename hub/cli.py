@@ -84,11 +84,14 @@ def send_digests(period: str):
 
 @hub_cli.command("send-due-mail")
 def send_due_mail():
-    """Email mentions, direct messages and replies to people who are away (run from cron every
-    minute or few; `hub serve` runs it itself). Nothing is sent twice."""
+    """Email mentions, direct messages and replies to people who are away, and send again what
+    SMTP did not take before (run from cron every minute or few; `hub serve` runs it itself).
+    Nothing is sent twice."""
+    from hub import mail
     from hub.notify.away import send_due_mail as send
 
     click.echo(f"Sent {send()} emails to people who are away.")
+    click.echo(f"Sent {mail.deliver_due()} queued emails.")
 
 
 @hub_cli.command("reindex")

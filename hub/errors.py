@@ -48,7 +48,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def validation_error(err):
-        return error_response(422, err.message, err.fields)
+        # (a subclass may say otherwise: hub.uploads.StorageFull is 507 Insufficient Storage)
+        return error_response(getattr(err, "status", 422), err.message, err.fields, getattr(err, "code", None))
 
     @app.errorhandler(AgreementPending)
     def agreement_pending(err):

@@ -1,6 +1,7 @@
 """Import every domain's models so SQLAlchemy and Alembic see the whole schema."""
 from hub.auth.models import ApiToken, Invitation, LoginSession  # noqa: F401
 from hub.realtime import SocketConnection  # noqa: F401
+from hub.mail import OutgoingMail  # noqa: F401
 from hub.people.models import Cohort, Organization, Team, TeamMembership, User, cohort_teams  # noqa: F401
 from hub.notify.models import Notification  # noqa: F401
 from hub.spaces.models import AuditEvent, JoinRequest, Space, SpaceMembership  # noqa: F401

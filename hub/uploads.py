@@ -5,9 +5,12 @@ area, named by id, and every response carries headers that keep a browser from r
 in our origin."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import os
 import re
+import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -217,12 +220,52 @@ def path_for(area: str, file_id: int | str) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / area / name
 
 
+class StorageFull(ValidationError):
+    """The files folder has no room (ENOSPC) or the account's disk quota is spent (EDQUOT):
+    nothing was kept, and the person is told so (the API answers 507)."""
+    status, code = 507, "insufficient_storage"
+
+    def __init__(self):
+        super().__init__({"file": _("There is no room left to store this file, so nothing was saved. Try a "
+                                    "smaller file, or ask an administrator to free space and upload it again.")})
+
+
+FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
 def store(area: str, file_id: int | str, data: bytes) -> None:
+    """Write the bytes under a temporary name in the same folder, fsync, then rename onto the
+    file's own name: a reader (or a crash) never sees half a file. On any error the temporary
+    file goes; a full disk is StorageFull."""
     target = path_for(area, file_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(target)
+    partial = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        partial = Path(name)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+        partial = None
+        _fsync_folder(target.parent)
+    except OSError as err:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        if err.errno in FULL:
+            current_app.logger.error("No room to store %s: %s", target, err)
+            raise StorageFull() from err
+        raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    """The rename itself made durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def sha256(data: bytes) -> str:

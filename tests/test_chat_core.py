@@ -159,3 +159,21 @@ def test_sends_go_ahead_when_the_limit_storage_is_down_and_heartbeats_reveal_mis
     assert ack["ok"] and ack["message"]["seq"] == 1
     beat = emit(pat, "presence", {"status": "online", "channel_id": general.id})
     assert beat["last_seq"] == 1, "a client that saw less than this fetches what it missed"
+
+
+def test_a_send_is_acknowledged_when_telling_the_others_fails(app, make_client, world, monkeypatch):
+    """The message is stored first: an emit that raises afterwards (a message queue gone) is
+    logged, the writer still gets the ack, and a reader catches up by seq."""
+    from hub.extensions import socketio
+    general = channel(app, world.team.space)
+    pat = chat_socket(app, make_client(), world.participant)
+
+    def broken(*_args, **_kwargs):
+        raise ConnectionError("message queue unreachable")
+    monkeypatch.setattr(socketio, "emit", broken)
+    ack = send(pat, general.id, "Stored anyway", client_id="emit-fails")
+    monkeypatch.undo()
+    assert ack["ok"] and ack["message"]["body"] == "Stored anyway"
+    tess = chat_socket(app, make_client(), world.teammate)
+    missed = emit(tess, "join", {"channel_id": general.id, "after_seq": 0})["missed"]
+    assert [m["id"] for m in missed] == [ack["message"]["id"]]

@@ -36,4 +36,12 @@ def check_send_rate(user_id: int) -> None:
     except RateLimited:
         raise
     except Exception:  # noqa: BLE001 (storage down: logged, not fatal)
-        current_app.logger.warning("chat send limit not checked: rate-limit storage unavailable", exc_info=True)
+        # With its traceback once per outage (in this process), then a line per send.
+        current_app.logger.warning("chat send limit not checked: rate-limit storage unavailable",
+                                   exc_info=not _STORAGE_DOWN["logged"])
+        _STORAGE_DOWN["logged"] = True
+    else:
+        _STORAGE_DOWN["logged"] = False
+
+
+_STORAGE_DOWN = {"logged": False}

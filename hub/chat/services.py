@@ -227,8 +227,14 @@ def send(actor, channel: Channel | None, data: dict, files=()) -> Sent:
                 return Sent(existing, False, payloads.message_json(existing))
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
-    # ---- after commit: emit, notify, tell the writer's pages of a channel it joined
-    fanout.after_send(actor, message, prepared, payload, in_dm=in_dm, joined_now=joined_now)
+    # ---- after commit: emit, notify, tell the writer's pages of a channel it joined. The message
+    # is stored: a failure to tell others (Redis gone, say) is logged and the writer still gets
+    # the ack; readers fetch what they missed by seq (a heartbeat's last_seq, or a seq gap).
+    try:
+        fanout.after_send(actor, message, prepared, payload, in_dm=in_dm, joined_now=joined_now)
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        current_app.logger.exception("Chat message %s is stored, but telling others failed", payload["id"])
     return Sent(message, True, payload)
 
 

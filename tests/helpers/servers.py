@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,22 +47,88 @@ def _reachable(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def services():
-    missing = [u for u in (PG_URL, REDIS_URL) if not _reachable(u)]
+def require_reachable(*urls: str) -> None:
+    """Skip (outside CI) or fail (CI=true) when a service a test needs does not answer."""
+    missing = [u for u in urls if not _reachable(u)]
     if missing:
         message = f"PostgreSQL/Redis not reachable at {missing}"
         if services_required():
             pytest.fail(message + " (required when CI=true)")
         pytest.skip(message + "; set CI=true to make this a failure")
+
+
+@contextmanager
+def own_database(label: str = "scaleout"):
+    """A PostgreSQL database of the caller's own (its URL), dropped afterwards."""
     import psycopg
-    name = "hub_scaleout_" + uuid.uuid4().hex[:8]
+    name = f"hub_{label}_" + uuid.uuid4().hex[:8]
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    database_url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    yield database_url
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def services():
+    require_reachable(PG_URL, REDIS_URL)
+    with own_database() as database_url:
+        yield database_url
+
+
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
+class Cluster:
+    """Gunicorn servers (gevent workers) on one database and one Redis, seeded once."""
+
+    def __init__(self, database_url: str, redis_url: str, instance: Path, prefix: str, servers: int = 2,
+                 workers: int = 2, extra_env: dict | None = None):
+        self.instance, self.prefix = instance, prefix
+        self.env = dict(os.environ, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=redis_url, HUB_REDIS_PREFIX=prefix,
+                        HUB_INSTANCE_PATH=str(instance), HUB_SECRET_KEY="s" * 48,
+                        HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", HUB_LOGIN_LIMIT_PER_ACCOUNT="5 per minute",
+                        **(extra_env or {}))
+        self.count, self.workers = servers, workers
+        self.processes: list[tuple[subprocess.Popen, object]] = []
+        self.bases: list[str] = []
+
+    def start(self) -> list[str]:
+        subprocess.run(FLASK + ["db", "upgrade"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        subprocess.run(FLASK + ["hub", "seed-demo"], cwd=ROOT, env=self.env, check=True, capture_output=True)
+        for i in range(self.count):
+            port = free_port()
+            log = open(self.instance / f"gunicorn-{i}.log", "w")
+            self.processes.append((subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", str(self.workers), "-b", f"127.0.0.1:{port}",
+                 "wsgi:app"], cwd=ROOT, env=dict(self.env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log,
+                stderr=subprocess.STDOUT), log))
+            self.bases.append(f"http://127.0.0.1:{port}")
+        for i, base in enumerate(self.bases):
+            if not wait_until_serving(base):
+                self.stop()
+                pytest.fail("gunicorn did not start: " + self.log(i)[-3000:])
+        return self.bases
+
+    def log(self, i: int) -> str:
+        return (self.instance / f"gunicorn-{i}.log").read_text(errors="replace")
+
+    def master_pid(self, i: int) -> int:
+        return self.processes[i][0].pid
+
+    def stop(self) -> None:
+        for process, log in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=5)
+            log.close()
+        self.processes = []
 
 
 cluster_env: dict[str, str] = {}  # what the servers were started with, for CLI checks against them
@@ -72,32 +139,16 @@ def cluster(services, tmp_path_factory):
     instance = tmp_path_factory.mktemp("scaleout")
     # This run's own keys and channel in the shared Redis database: nothing else is touched.
     prefix = "scaleout-" + uuid.uuid4().hex[:8]
-    env = dict(os.environ, HUB_DATABASE_URL=services, HUB_REDIS_URL=REDIS_URL, HUB_REDIS_PREFIX=prefix,
-               HUB_INSTANCE_PATH=str(instance), HUB_SECRET_KEY="s" * 48,
-               HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000", HUB_LOGIN_LIMIT_PER_ACCOUNT="5 per minute")
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["hub", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    servers, bases = [], []
-    for i in range(2):
-        port = free_port()
-        log = open(instance / f"gunicorn-{i}.log", "w")
-        servers.append((subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=ROOT, env=dict(env, HUB_BASE_URL=f"http://127.0.0.1:{port}"), stdout=log, stderr=subprocess.STDOUT), log))
-        bases.append(f"http://127.0.0.1:{port}")
+    servers = Cluster(services, REDIS_URL, instance, prefix)
+    bases = servers.start()
     cluster_env.update(database=services, instance=str(instance), redis_prefix=prefix)
-    for i, base in enumerate(bases):
-        if not wait_until_serving(base):
-            pytest.fail("gunicorn did not start: " + (instance / f"gunicorn-{i}.log").read_text()[-3000:])
-    yield bases
-    for process, log in servers:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
-    store = redis_client()
-    for key in list(store.scan_iter(f"*{prefix}*")):
-        store.delete(key)
+    try:
+        yield bases
+    finally:
+        servers.stop()
+        store = redis_client()
+        for key in list(store.scan_iter(f"*{prefix}*")):
+            store.delete(key)
 
 
 def redis_client():

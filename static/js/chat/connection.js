@@ -1,6 +1,6 @@
 // connection.js: keeping up with the channel. On every (re)connect the page joins with after_seq a
 // little below what it has seen and gets what it missed, then sends what waits in the outbox; a
-// longer gap comes from the API page by page. Presence, said every 20 seconds and when the tab is
+// longer gap comes from the API page by page, as does one a live event shows (main.js). Presence, said every 20 seconds and when the tab is
 // hidden or shown, is answered with the last seq written, so an event lost on the way is fetched too.
 import { showPresence, updatePresence } from "./presence.js";
 import { byId, chat, getJson } from "./page.js";
@@ -12,10 +12,12 @@ const OVERLAP = 50;  // re-ask a few seqs back: emits of concurrent commits may 
 
 function setConnection(text) { const el = byId("chat-connection"); if (el) { el.textContent = text; } }
 
-function catchUp() {
-  getJson(`/api/v1/channels/${chat.channelId}/messages?limit=200&after_seq=${seenSeq()}`).then((data) => {
+// What changed after `after` (by default, the highest seq seen), page by page.
+export function catchUp(after) {
+  const from = after === undefined ? seenSeq() : after;
+  getJson(`/api/v1/channels/${chat.channelId}/messages?limit=200&after_seq=${from}`).then((data) => {
     (data.items || []).forEach(upsert);
-    if (data.next) { catchUp(); }
+    if (data.next) { catchUp(Number(data.next)); }
   });
 }
 

@@ -6,7 +6,7 @@
 // the server's <template>s (render.js). Progressive enhancement: without JavaScript the forms post.
 import { wireActions } from "./actions.js";
 import { wireComposers } from "./composer.js";
-import { keepUp } from "./connection.js";
+import { catchUp, keepUp } from "./connection.js";
 import { byId, chat, isHere, isMe } from "./page.js";
 import { addActions } from "./render.js";
 import { startSidebar } from "./sidebar.js";
@@ -20,7 +20,22 @@ import { showTyping, stopTyping } from "./typing.js";
 function onMessage(m) {
   if (!isHere(m.channel_id)) { return; }
   stopTyping(m.author.id);
+  const before = seenSeq();
   if (upsert(m) && !isMe(m.author.id)) { window.hub.announce(chat.label("newFrom", { name: m.author.name })); }
+  catchUpPastGap(m, before);
+}
+
+// Every change takes the channel's next seq: a live event past a gap means one was lost on the
+// way (say, while Redis was down), so what changed since the last one seen is fetched.
+function catchUpPastGap(m, before) {
+  if (before && m.updated_seq > before + 1) { catchUp(before); }
+}
+
+function onChange(m) {
+  if (!isHere(m.channel_id)) { return; }
+  const before = seenSeq();
+  upsert(m);
+  catchUpPastGap(m, before);
 }
 
 function start() {
@@ -32,7 +47,7 @@ function start() {
   wireActions();
   keepUp();
   socket.on("message", onMessage);
-  ["message_edited", "message_deleted", "reaction"].forEach((name) => socket.on(name, upsert));
+  ["message_edited", "message_deleted", "reaction"].forEach((name) => socket.on(name, onChange));
   socket.on("typing", showTyping);
   socket.on("channel_access_ended", (payload) => {
     if ((payload.channel_ids || []).some(isHere)) { byId("chat-messages").textContent = ""; window.location.reload(); }

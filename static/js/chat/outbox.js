@@ -9,6 +9,7 @@ import * as thread from "./thread.js";
 import * as timeline from "./timeline.js";
 
 let outbox = loadOutbox();
+const RETRY_AFTER = 3000;  // ms after a send that had no answer
 
 // A reply waits in its thread; a message at the end of the timeline.
 function showPending(item) {
@@ -18,13 +19,15 @@ const errorBox = (item) => (item.parent_id ? thread.composer().error : byId("cha
 const inputOf = (item) => (item.parent_id ? thread.composer().input : byId("f-body"));
 
 function sendItem(item) {
-  if (!socket.connected || item.inFlight) { return; }
+  if (!socket.connected || item.inFlight || !outbox.some((o) => o.client_id === item.client_id)) { return; }
   item.inFlight = true;
   showPending(item);
   const payload = { channel_id: item.channel_id, body: item.body, client_id: item.client_id, parent_id: item.parent_id || null };
   socket.timeout(10000).emit("send", payload, (err, ack) => {
     item.inFlight = false;
-    if (err) { return; }  // no answer: it stays in the outbox and goes again on reconnect
+    // No answer: it stays in the outbox and goes again, with the same client_id (stored once),
+    // in a moment if the socket is still up, else on reconnect.
+    if (err) { window.setTimeout(() => sendItem(item), RETRY_AFTER); return; }
     const box = errorBox(item);
     if (ack.error && ack.error.code === "rate_limited") {
       if (box) { box.textContent = ack.error.message; }

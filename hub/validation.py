@@ -51,3 +51,11 @@ def local_path(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and not target.startswith("//")
+
+
+def same_name(column, name: str):
+    """A clause: this column holds the name, ignoring case. SQLite's lower() folds only ASCII,
+    so the exact spelling is asked too: a name the database's unique index would refuse is
+    always found (and refused by field) first."""
+    from sqlalchemy import func, or_
+    return or_(func.lower(column) == name.lower(), column == name)

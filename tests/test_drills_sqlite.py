@@ -5,76 +5,26 @@ replies through the JSON API, then started again. The database file is sound (in
 `flask hub reindex --check` finds the index true to the database."""
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 import requests
 
-from tests.conftest import free_port
-from tests.helpers import wait_until_serving
 from tests.helpers.faults import wait_until
-from tests.helpers.servers import FLASK, ROOT
+from tests.helpers.servers import HubServe, flask_command, seeded_sqlite_instance
 
 pytestmark = pytest.mark.services
 
 WRITERS, KILL_AFTER = 8, 40  # concurrent posters; the server dies once this many replies were answered 201
 
 
-class Server:
-    """`hub serve` (gevent, one process) on the instance's SQLite file."""
-
-    def __init__(self, env: dict, log_path):
-        self.env, self.log_path = env, log_path
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self):
-        log = open(self.log_path, "a")
-        self.process = subprocess.Popen(FLASK + ["hub", "serve", "--port", str(self.port)], cwd=ROOT,
-                                        env=dict(self.env, HUB_BASE_URL=self.base), stdout=log,
-                                        stderr=subprocess.STDOUT)
-        log.close()
-        if not wait_until_serving(self.base):
-            self.stop()
-            pytest.fail("hub serve did not start: " + self.log_path.read_text()[-3000:])
-
-    def kill(self):
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-def _flask(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run(FLASK + list(args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-
-
 def test_killing_the_sqlite_server_mid_burst_loses_no_answered_post(tmp_path):
     instance = tmp_path / "instance"
-    env = dict(os.environ, HUB_INSTANCE_PATH=str(instance), HUB_SECRET_KEY="k" * 48, HUB_MAIL_LOOP="0",
-               HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
-    for key in ("HUB_DATABASE_URL", "HUB_REDIS_URL", "HUB_TEST_DATABASE_URL"):
-        env.pop(key, None)
-    assert _flask(env, "db", "upgrade").returncode == 0
-    assert _flask(env, "hub", "seed-demo").returncode == 0
-    made = _flask(env, "hub", "create-token", "--email", "facilitator@demo.hub")
-    assert made.returncode == 0, made.stderr
-    auth = {"Authorization": "Bearer " + made.stdout.strip().splitlines()[-1]}
-    server = Server(env, tmp_path / "serve.log")
+    env, token = seeded_sqlite_instance(instance)
+    auth = {"Authorization": "Bearer " + token}
+    server = HubServe(env, tmp_path / "serve.log")
     server.start()
     try:
         threads = requests.get(server.base + "/api/v1/latest", headers=auth, timeout=10).json()["items"]
@@ -131,7 +81,7 @@ def test_killing_the_sqlite_server_mid_burst_loses_no_answered_post(tmp_path):
         assert wait_until(queue_empty, 30, 0.5), "the search queue drains"
         print(f"  search queue: {left_queued} rows left by the kill, drained {time.monotonic() - began:.1f} s "
               f"after the restart")
-        checked = _flask(env, "hub", "reindex", "--check")
+        checked = flask_command(env, "hub", "reindex", "--check")
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert "0 missing, 0 extra, 0 stale, 0 stuck" in checked.stdout
         hits = requests.get(server.base + "/api/v1/search", params={"q": '"drill reply"'}, headers=auth,

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from flask import abort, request
+from flask_login import current_user
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
@@ -55,8 +56,8 @@ def _query_validators(method: str, path: str) -> dict[str, tuple[dict, Draft2020
 
 def check_request() -> None:
     """Before every API request (the blueprint's before_request): its query, then its JSON body."""
-    if request.url_rule is None:
-        return
+    if request.url_rule is None or not current_user.is_authenticated:
+        return  # (a stranger hears 401 from the view first, whatever they sent)
     method, path = request.method.lower(), _document_path(request.url_rule.rule)
     _check_path()
     fields = _query_errors(method, path)

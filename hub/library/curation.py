@@ -11,7 +11,7 @@ from hub.extensions import db, utcnow
 from hub.library.models import Collection, CollectionItem, Component, Resource
 from hub.library.fields import text_of
 from hub.spaces.models import Space
-from hub.validation import ValidationError, require_text
+from hub.validation import ValidationError, require_text, same_name
 
 DEFAULT_COMPONENTS = [_l("Make equity a strategic priority"), _l("Build infrastructure to support health equity"),
                       _l("Address the multiple determinants of health"),
@@ -122,7 +122,7 @@ def save_component(actor, data: dict, current: Component | None = None) -> Compo
     policy.require(actor, "component.manage")
     errors: dict[str, str] = {}
     name = require_text(errors, "name", text_of(data.get("name")), _("Name"), 120)
-    clash = db.session.scalar(select(Component.id).where(func.lower(Component.name) == name.lower()))
+    clash = db.session.scalar(select(Component.id).where(same_name(Component.name, name)))
     if name and clash is not None and (current is None or clash != current.id):
         errors["name"] = _("There is already a component with that name.")
     if errors:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from hub import policy, realtime
 from hub.extensions import db, utcnow
 from hub.people.models import PROGRAMS, Cohort, Organization, Team, User
-from hub.validation import ValidationError, require_text
+from hub.validation import ValidationError, require_text, same_name
 
 MISSING = object()
 
@@ -32,7 +32,7 @@ def _archived(fields: dict, data: dict):
 def _unique_name(fields: dict, model, name: str, current) -> None:
     if "name" in fields or name.lower() == current.name.lower():
         return
-    if db.session.scalar(select(model.id).where(func.lower(model.name) == name.lower(), model.id != current.id)):
+    if db.session.scalar(select(model.id).where(same_name(model.name, name), model.id != current.id)):
         fields["name"] = _("That name is taken; choose another.")
 
 

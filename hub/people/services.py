@@ -6,13 +6,13 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from hub import content, policy
 from hub.extensions import db
 from hub.people.models import PROGRAMS, TEAM_ROLES, Cohort, Organization, Team, TeamMembership, User
 from hub.spaces import services as spaces
-from hub.validation import ValidationError, require_text
+from hub.validation import ValidationError, require_text, same_name
 
 _TIME_ZONES: frozenset[str] | None = None
 
@@ -70,7 +70,7 @@ def create_organization(actor: User, name: str, kind: str = "", city: str = "") 
     policy.require(actor, "program.manage")
     fields: dict[str, str] = {}
     name = require_text(fields, "name", name, _("Name"), 160)
-    if not fields and db.session.scalar(select(Organization).where(func.lower(Organization.name) == name.lower())):
+    if not fields and db.session.scalar(select(Organization).where(same_name(Organization.name, name))):
         fields["name"] = _("An organization with this name already exists.")
     if fields:
         raise ValidationError(fields)
@@ -90,7 +90,7 @@ def create_cohort(actor: User, name: str, program: str, starts_on: date | None =
         fields["program"] = _("Choose Learning Network or Action Community.")
     if starts_on and ends_on and ends_on < starts_on:
         fields["ends_on"] = _("The end date must be after the start date.")
-    if not fields and db.session.scalar(select(Cohort).where(func.lower(Cohort.name) == name.lower())):
+    if not fields and db.session.scalar(select(Cohort).where(same_name(Cohort.name, name))):
         fields["name"] = _("A cohort with this name already exists.")
     if fields:
         raise ValidationError(fields)
@@ -112,7 +112,7 @@ def create_team(actor: User, name: str, organization_id: int, cohort_ids: list[i
     cohorts = [db.session.get(Cohort, cid) for cid in cohort_ids]
     if any(c is None for c in cohorts):
         fields["cohort_ids"] = _("Choose cohorts from the list.")
-    if not fields and db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower())):
+    if not fields and db.session.scalar(select(Team).where(same_name(Team.name, name))):
         fields["name"] = _("A team with this name already exists.")
     if fields:
         raise ValidationError(fields)

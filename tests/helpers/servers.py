@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -154,3 +155,59 @@ def cluster(services, tmp_path_factory):
 def redis_client():
     import redis
     return redis.Redis.from_url(REDIS_URL)
+
+
+def flask_command(env: dict, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(FLASK + list(args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def seeded_sqlite_instance(instance: Path) -> tuple[dict, str]:
+    """A fresh instance on the embedded defaults (SQLite, on-disk Whoosh), migrated and seeded:
+    the environment to run it with, and a bearer token of the demo facilitator."""
+    env = dict(os.environ, HUB_INSTANCE_PATH=str(instance), HUB_SECRET_KEY="k" * 48, HUB_MAIL_LOOP="0",
+               HUB_PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+    for key in ("HUB_DATABASE_URL", "HUB_REDIS_URL", "HUB_TEST_DATABASE_URL", "HUB_STORAGE_URL"):
+        env.pop(key, None)
+    for step in (["db", "upgrade"], ["hub", "seed-demo"]):
+        done = flask_command(env, *step)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    made = flask_command(env, "hub", "create-token", "--email", "facilitator@demo.hub")
+    assert made.returncode == 0, made.stderr
+    return env, made.stdout.strip().splitlines()[-1]
+
+
+class HubServe:
+    """`hub serve` (gevent, one process) on the instance's SQLite file."""
+
+    def __init__(self, env: dict, log_path):
+        self.env, self.log_path = env, log_path
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self):
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(FLASK + ["hub", "serve", "--port", str(self.port)], cwd=ROOT,
+                                        env=dict(self.env, HUB_BASE_URL=self.base), stdout=log,
+                                        stderr=subprocess.STDOUT)
+        log.close()
+        if not wait_until_serving(self.base):
+            self.stop()
+            pytest.fail("hub serve did not start: " + self.log_path.read_text()[-3000:])
+
+    def kill(self):
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def _flask(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(FLASK + list(args), cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

@@ -97,7 +97,7 @@ def build_spec() -> dict:
             media = "multipart/form-data" if schema.get("x-multipart") else "application/json"
             op["requestBody"] = {"required": _demands_something(schema), "content": {media: {"schema": schema}}}
             if (method, path) in ALSO_MULTIPART:
-                op["requestBody"]["content"]["multipart/form-data"] = {"schema": {"allOf": [schema, FILES]}}
+                op["requestBody"]["content"]["multipart/form-data"] = {"schema": _as_form(schema)}
         paths.setdefault(path, {})[method] = op
     return {
         "openapi": "3.1.0",
@@ -114,6 +114,15 @@ def build_spec() -> dict:
             },
         },
     }
+
+
+def _as_form(schema: dict) -> dict:
+    """The same write as a multipart form: its fields are text (a number or a word sent there is
+    read as text), and its files are in "files"."""
+    if "$ref" in schema:
+        schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
+    text = {name: {"description": "Sent as text"} for name in schema.get("properties", {})}
+    return {"type": "object", "required": ["files"], "properties": {**text, **FILES["properties"]}}
 
 
 def _demands_something(schema: dict) -> bool:

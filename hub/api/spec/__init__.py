@@ -118,11 +118,11 @@ def build_spec() -> dict:
 
 def _as_form(schema: dict) -> dict:
     """The same write as a multipart form: its fields are text (a number or a word sent there is
-    read as text), and its files are in "files"."""
+    read as text), and its files, if any, are in "files"."""
     if "$ref" in schema:
         schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
     text = {name: {"description": "Sent as text"} for name in schema.get("properties", {})}
-    return {"type": "object", "required": ["files"], "properties": {**text, **FILES["properties"]}}
+    return {"type": "object", "properties": {**text, **FILES["properties"]}}
 
 
 def _demands_something(schema: dict) -> bool:

@@ -77,7 +77,8 @@ ROUTES = [
      obj(number=ints(0, 2**31 - 1)), obj(last_read=INT), 200),
     ("get", "/posts/{post_id}", "One post", None, "Post", 200),
     ("patch", "/posts/{post_id}", "Edit a post (title and tags too on an opening post)",
-     obj(body=TEXT, title=TEXT, tags=STRS), "Post", 200),
+     obj(body=TEXT, title={"type": "string", "description": "An opening post's (not blank there); a reply's "
+                                                         "is ignored"}, tags=STRS), "Post", 200),
     ("delete", "/posts/{post_id}", "Delete a post (the opening post deletes its thread)", None, None, 204),
     ("post", "/posts/{post_id}/restore", "Restore a deleted post (moderators)", None, "Post", 200),
     ("get", "/posts/{post_id}/revisions", "Every version of a post (body, body_html) with diffs of its source "

@@ -16,3 +16,5 @@ from hub.library.models import (Adoption, Collection, CollectionItem, Component,
 from hub.chat.models import (Channel, ChannelParticipant, ChannelRead, ChatSocket, Message,  # noqa: F401
                              MessageAttachment, MessageReaction)
 from hub.home.models import ChecklistMark  # noqa: F401
+from hub.projects.models import (Cycle, DataEdit, DataPoint, DriverNode, ExcludedPeriod, Measure,  # noqa: F401
+                                 MeasurePhase, Project)

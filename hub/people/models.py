@@ -27,6 +27,9 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     site_role: Mapped[str] = mapped_column(String(20), default="participant")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The program's data staff see measures' raw counts in every project they may read; everyone
+    # else outside a project's team sees them with small cells suppressed (hub.policy.projects).
+    data_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # Bumped by "log out everywhere", password change and deactivation: every older
     # session and remember-me cookie carries the old number and stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

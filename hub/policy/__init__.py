@@ -24,6 +24,7 @@ here from the module that defines each (the rest stay inside the package):
 - audiences  who receives a space's, thread's, post's or profile's events
 - library    resources, their edits and files, collections, adoptions, who reviews them
 - chat       channels, direct conversations, messages
+- projects   improvement projects, their measures, data and cycles; who sees raw counts
 - search     the policy in the search index's terms
 
 The domain modules add their rules, scopes and audiences to core's registries when they are
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 # Every module is imported, in this order, so each domain's rules fill the registries; only the
 # names callers use (`policy.<name>`) are exported. The rest stay inside the package.
-from hub.policy import roles, spaces, core, forums, scopes, audiences, library, chat, search  # noqa: F401,E401
+from hub.policy import roles, spaces, core, forums, scopes, audiences, library, chat, projects, search  # noqa: F401,E401
 
 from hub.policy.roles import is_admin, signed_in, STAFF_ROLES  # noqa: F401
 from hub.policy.spaces import (  # noqa: F401
@@ -52,4 +53,5 @@ from hub.policy.library import reads_resource_clause, resource_asker_rules, revi
 from hub.policy.chat import (  # noqa: F401
                              message_permissions, messages_of_channel_clause, shares_a_space,
                              sidebar_audience, sidebar_clause, visible_channel_ids)
+from hub.policy.projects import project_clause  # noqa: F401
 from hub.policy.search import PEOPLE_KEY, search_scope, SearchScope  # noqa: F401

@@ -1,0 +1,1 @@
+"""Improvement projects: aims, driver diagrams, PDSA cycles, measures and their charts."""

@@ -4,6 +4,7 @@ The run/SPC chart is one panel; the gap chart stacks two. Periods sit in equal s
 at the middle of its slot, so a per-period limit is a step one slot wide."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -32,9 +33,9 @@ def left_margin(ticks: list[float], *, percent: bool, signed: bool, y_label: str
     return 8 + (18 if y_label else 0) + widest + 6
 
 
-def point_text(series: ChartSeries, i: int) -> str:
+def point_text(series: ChartSeries, i: int, *, signed: bool = False) -> str:
     """What a point says when read aloud or hovered: period, value, and why it stands out."""
-    value = format_value(series.values[i], percent=series.percent)  # type: ignore[arg-type]
+    value = format_value(series.values[i], percent=series.percent, signed=signed)  # type: ignore[arg-type]
     words = _("%(period)s: %(value)s", period=series.labels[i], value=value)
     if series.signal[i]:
         words += " " + _("(part of a signal)")
@@ -43,23 +44,26 @@ def point_text(series: ChartSeries, i: int) -> str:
     return words
 
 
-def legend_items(series: ChartSeries, *, reference_name: str | None = None) -> list[LegendItem]:
-    """Only what this chart actually draws."""
-    n = range(len(series))
+def legend_items(shown: Sequence[ChartSeries], *, reference_name: str | None = None) -> list[LegendItem]:
+    """Only what these charts actually draw (small multiples pass all of theirs, so every chart
+    has the same legend, the same height of it, and so the same scale in pixels)."""
+    def anywhere(test: Callable[[ChartSeries, int], bool]) -> bool:
+        return any(test(s, i) for s in shown for i in range(len(s)))
+
     items = [LegendItem(_("Value"), "point", BLUE)]
-    if any(series.shown(i) and series.signal[i] for i in n):
+    if anywhere(lambda s, i: s.shown(i) and s.signal[i]):
         items.append(LegendItem(_("Signal"), "signal", VERMILLION))
-    if any(series.shown(i) and series.excluded[i] for i in n):
+    if anywhere(lambda s, i: s.shown(i) and bool(s.excluded[i])):
         items.append(LegendItem(_("Excluded"), "excluded", BLUE))
-    if any(c is not None for c in series.centre):
+    if anywhere(lambda s, i: s.centre[i] is not None):
         items.append(LegendItem(_("Centre"), "solid", TEXT))
-    if any(series.limit(series.ucl, i) is not None or series.limit(series.lcl, i) is not None for i in n):
+    if anywhere(lambda s, i: s.limit(s.ucl, i) is not None or s.limit(s.lcl, i) is not None):
         items.append(LegendItem(_("Control limits"), "dashed", MUTED))
-    if series.goal is not None:
+    if any(s.goal is not None for s in shown):
         items.append(LegendItem(_("Goal"), "dotted", GREEN))
     if reference_name:
         items.append(LegendItem(reference_name, "solid", TEXT))
-    if any(series.suppressed):
+    if anywhere(lambda s, i: s.suppressed[i]):
         items.append(LegendItem(_("Hidden to protect privacy"), "hidden", MUTED))
     return items
 
@@ -213,5 +217,5 @@ class Panel:
             else:
                 marker, role = circle_marker(x, y, hollow=hollow), "point"
             attrs = {"data-role": role, "data-excluded": "true" if hollow else None}
-            out.append(element("g", attrs, tooltip(point_text(self.s, i)), marker))
+            out.append(element("g", attrs, tooltip(point_text(self.s, i, signed=self.signed)), marker))
         return out

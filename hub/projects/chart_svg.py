@@ -5,6 +5,8 @@ same markup works inline in a page, in a WeasyPrint PDF and in an email. The gap
 funnel plot live in chart_gap and chart_funnel; the dataclasses in chart_series."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -58,15 +60,17 @@ def describe(series: ChartSeries) -> str:
 
 def render(series: ChartSeries, width: int = 720, height: int = 300,
            y_range: tuple[float, float] | None = None, *, id_prefix: str = "chart",
-           show_legend: bool = True, show_title: bool = True) -> Markup:
+           show_legend: bool = True, show_title: bool = True,
+           legend_for: list[ChartSeries] | None = None) -> Markup:
     """One run or SPC chart. `id_prefix` must differ between charts on one page (the title and
-    desc ids are made from it); `y_range` fixes the y axis (small multiples share one)."""
+    desc ids are made from it); `y_range` fixes the y axis (small multiples share one);
+    `legend_for` makes the legend cover those series too (small multiples share one legend)."""
     ticks = y_domain(series.visible_numbers(), percent=series.percent, y_range=y_range)
     left = left_margin(ticks, percent=series.percent, signed=False, y_label=series.y_label)
     top = TITLE_HEIGHT if show_title and series.title else 10
     body: list[str] = []
     if show_legend:
-        markup, used = legend(legend_items(series), left, top, width - left - RIGHT_MARGIN)
+        markup, used = legend(legend_items(legend_for or [series]), left, top, width - left - RIGHT_MARGIN)
         body.append(markup)
         top += used + 8
     box = Box(left, top, width - RIGHT_MARGIN, height - BOTTOM_MARGIN)
@@ -88,17 +92,21 @@ def render_small_multiples(strata: list[tuple[str, ChartSeries]], columns: int =
                            y_range: tuple[float, float] | None = None) -> list[Markup]:
     """One small chart per stratum, all on the same y scale, each its own titled, described SVG.
     `width` is the whole row's; each chart is width // columns wide (lay them out in a grid).
-    The legend is drawn on the first chart only, but every chart's desc stands on its own."""
+    Every chart carries the same legend (all strata's items), so each stands on its own and all
+    plot areas are the same height: equal values sit at equal heights in every chart."""
     if columns < 1:
         raise ValueError("columns must be at least 1")
-    shared = y_range or shared_y_range([series for _label, series in strata])
+    everyone = [series for _label, series in strata]
+    shared = y_range or shared_y_range(everyone)
     each = max(width // columns, 160)
     charts = []
     for i, (stratum, series) in enumerate(strata):
-        titled = ChartSeries(**{**series.__dict__, "title": stratum,
-                                "description": _("%(measure)s for %(stratum)s.", measure=series.title,
-                                                 stratum=stratum) + (" " + series.description if series.description else "")})
-        charts.append(render(titled, each, height, shared, id_prefix=f"{id_prefix}-{i}", show_legend=i == 0))
+        about = _("%(measure)s for %(stratum)s.", measure=series.title, stratum=stratum)
+        if series.description:
+            about += " " + series.description
+        titled = replace(series, title=stratum, description=about)
+        charts.append(render(titled, each, height, shared, id_prefix=f"{id_prefix}-{i}",
+                             legend_for=everyone))
     return charts
 
 

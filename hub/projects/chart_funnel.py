@@ -65,7 +65,8 @@ def render_funnel(points: Sequence[FunnelPoint | tuple], centre: float, limits95
     x_ticks = nice_ticks(0.0, max((p.denominator for p in shown), default=1.0))  # type: ignore[type-var]
     n_hi = x_ticks[-1]
     n_lo = max(min((p.denominator for p in shown), default=1.0) / 2, n_hi / 200, 1e-9)  # type: ignore[type-var]
-    narrowest = _sample(limits998, n_hi, n_hi) if callable(limits998) else []
+    # The y axis reaches the narrowest 99.8% limits; wider ones are cut at the plot's edge.
+    narrowest = _sample(limits998, n_hi, n_hi) if callable(limits998) else sorted(limits998)[-1:]
     rates = [p.rate for p in shown] + [centre] + [v for _n, lo, hi in narrowest for v in (lo, hi)]
     y_ticks = y_domain(rates, percent=percent)
     left = 8 + (18 if y_label else 0) + max(text_width(format_tick(t, y_ticks, percent=percent), 11) for t in y_ticks) + 6

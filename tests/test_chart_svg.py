@@ -208,7 +208,8 @@ def test_no_chart_carries_scripts_handlers_links_styles_or_foreign_content():
             for name in e.attrib:
                 assert not name.lower().startswith("on") and "href" not in name
                 assert name not in ("style", "class")
-        assert "url(" not in str(chart) and "http://" not in str(chart).replace('xmlns="http://www.w3.org/2000/svg"', "")
+        outside = str(chart).replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert "url(" not in outside and "http://" not in outside and "https://" not in outside
 
 
 def test_every_text_colour_has_at_least_4_5_to_1_contrast_on_white():
@@ -251,6 +252,15 @@ def test_percent_charts_label_ticks_as_percentages():
     assert format_value(-0.052, percent=False, signed=True, decimals=3) == "\u22120.052"
     plain = texts(parse(render(spc_series(percent=False, goal=None, ucl=[], lcl=[]))), "y-tick")
     assert not any(t.endswith("%") for t in plain)
+
+
+def test_numbers_follow_the_readers_locale():
+    app = Flask(__name__)
+    app.config["BABEL_DEFAULT_LOCALE"] = "de"
+    Babel(app)
+    with app.test_request_context():
+        assert format_value(0.453, percent=True) == "45,3%"
+        assert "Goal: 80,0%" in texts(parse(render(spc_series())), "goal-label")
 
 
 def test_x_labels_are_thinned_so_they_never_overlap():

@@ -69,7 +69,8 @@ def render_funnel(points: Sequence[FunnelPoint | tuple], centre: float, limits95
     narrowest = _sample(limits998, n_hi, n_hi) if callable(limits998) else sorted(limits998)[-1:]
     rates = [p.rate for p in shown] + [centre] + [v for _n, lo, hi in narrowest for v in (lo, hi)]
     y_ticks = y_domain(rates, percent=percent)
-    left = 8 + (18 if y_label else 0) + max(text_width(format_tick(t, y_ticks, percent=percent), 11) for t in y_ticks) + 6
+    widest = max(text_width(format_tick(t, y_ticks, percent=percent), 11) for t in y_ticks)
+    left = 8 + (18 if y_label else 0) + widest + 6
     top = TITLE_HEIGHT if title else 10
     items = [LegendItem(_("Team"), "point", BLUE), LegendItem(_("Outside 99.8% limits"), "signal", VERMILLION),
              LegendItem(_("Centre"), "solid", TEXT), LegendItem(_("95% limits"), "dashed", MUTED),
@@ -125,7 +126,8 @@ def _team_marks(shown: list[FunnelPoint], limits998: Limits, x: Scale, y: Scale,
     for p in shown:
         px, py = x(p.denominator), y(p.rate)  # type: ignore[arg-type]
         outside = _outside(p, limits998)
-        words = _("%(team)s: %(rate)s of %(n)s", team=p.label, rate=format_value(p.rate, percent=percent),  # type: ignore[arg-type]
+        rate = format_value(p.rate, percent=percent)  # type: ignore[arg-type]
+        words = _("%(team)s: %(rate)s of %(n)s", team=p.label, rate=rate,
                   n=format_tick(p.denominator, [p.denominator], percent=False))  # type: ignore[arg-type, list-item]
         if outside:
             words += " " + _("(outside the 99.8% limits)")

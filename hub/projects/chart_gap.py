@@ -31,13 +31,15 @@ def _gap_description(labels: list[str], difference: list[float | None], ratio: l
     shown = [i for i, d in enumerate(difference) if d is not None and not suppressed[i]]
     if shown:
         last = shown[-1]
-        gap = format_value(difference[last] * (100 if percent else 1), percent=False, signed=True)  # type: ignore[operator]
+        points = difference[last] * (100 if percent else 1)  # type: ignore[operator]
+        gap = format_value(points, percent=False, signed=True)
         words = _("Latest difference: %(value)s in %(period)s.", value=gap, period=labels[last])
         if percent:
             words = _("Latest difference: %(value)s percentage points in %(period)s.", value=gap, period=labels[last])
         parts.append(words)
         if ratio is not None and ratio[last] is not None:
-            parts.append(_("Latest ratio: %(value)s.", value=format_value(ratio[last], percent=False, decimals=2)))  # type: ignore[arg-type]
+            latest = format_value(ratio[last], percent=False, decimals=2)  # type: ignore[arg-type]
+            parts.append(_("Latest ratio: %(value)s.", value=latest))
     return " ".join(parts)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from hub.projects.chart_axes import Scale, format_tick, format_value, nice_ticks, y_domain
@@ -141,7 +142,7 @@ def _funnel_description(description: str, shown: list[FunnelPoint], hidden: list
                         centre: float, percent: bool) -> str:
     parts = [description.strip()] if description.strip() else []
     parts.append(_("Centre: %(value)s.", value=format_value(centre, percent=percent)))
-    parts.append(_("%(num)d teams plotted.", num=len(shown)))
+    parts.append(ngettext("%(num)d team plotted.", "%(num)d teams plotted.", len(shown)))
     outside = [p.label for p in shown if _outside(p, limits998)]
     if outside:
         parts.append(_("Outside the 99.8%% limits: %(teams)s.", teams=", ".join(outside)))

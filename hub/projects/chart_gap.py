@@ -24,11 +24,13 @@ def _gap_description(labels: list[str], difference: list[float | None], ratio: l
     if focus_label and reference_label:
         parts.append(_("Difference between %(focus)s and %(reference)s for each period; above zero means "
                        "%(focus)s is higher.", focus=focus_label, reference=reference_label))
+    shown = [i for i, d in enumerate(difference) if d is not None and not suppressed[i]]
+    parts.append(ngettext("%(shown)d of %(num)d period plotted.", "%(shown)d of %(num)d periods plotted.",
+                          len(labels), shown=len(shown)))
     hidden = sum(1 for flag in suppressed if flag)
     if hidden:
         parts.append(ngettext("%(num)d period is hidden to protect privacy.",
                               "%(num)d periods are hidden to protect privacy.", hidden))
-    shown = [i for i, d in enumerate(difference) if d is not None and not suppressed[i]]
     if shown:
         last = shown[-1]
         points = difference[last] * (100 if percent else 1)  # type: ignore[operator]

@@ -32,7 +32,8 @@ def describe(series: ChartSeries) -> str:
     signals = sum(1 for i in shown if series.signal[i])
     excluded = sum(1 for i in shown if series.excluded[i])
     parts = [series.description.strip()] if series.description.strip() else []
-    parts.append(_("%(shown)d of %(total)d periods plotted.", shown=len(shown), total=n))
+    parts.append(ngettext("%(shown)d of %(num)d period plotted.", "%(shown)d of %(num)d periods plotted.", n,
+                          shown=len(shown)))
     if hidden:
         parts.append(ngettext("%(num)d period is hidden to protect privacy.",
                               "%(num)d periods are hidden to protect privacy.", hidden))

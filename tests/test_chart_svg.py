@@ -288,6 +288,7 @@ def test_small_multiples_share_one_y_scale():
     ys = [[e.get("y") for e in role(r, "y-tick")] for r in roots]
     assert ys[0] == ys[1] == ys[2]  # same values at the same heights
     assert [r.find(f"{NS}title").text for r in roots] == [label for label, _s in strata]
+    assert roots[2].find(f"{NS}desc").text.startswith("Screening for Hispanic & <Latino>. Monthly rate.")
     ids = [e.get("id") for r in roots for e in r.iter() if e.get("id")]
     assert len(ids) == len(set(ids))
     assert shared_y_range([low, high]) == (0.2, 1.0)

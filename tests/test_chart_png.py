@@ -1,4 +1,4 @@
-"""Charts as PNG for email and slides (CairoSVG; skipped where it is not installed yet)."""
+"""Charts as PNG for email and slides (CairoSVG, from requirements.lock)."""
 from __future__ import annotations
 
 import io
@@ -7,10 +7,8 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-pytest.importorskip("cairosvg")
-
-from hub.projects.chart_png import svg_to_png  # noqa: E402
-from hub.projects.chart_svg import ChartSeries, render  # noqa: E402
+from hub.projects.chart_png import svg_to_png
+from hub.projects.chart_svg import ChartSeries, render
 
 
 @pytest.fixture(autouse=True)

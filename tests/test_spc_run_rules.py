@@ -174,12 +174,16 @@ def test_too_few_and_too_many_runs():
     assert not [s for s in rr.ihi(steady, 5) if s.rule.endswith("runs")]
 
 
-def test_astronomical_points_need_limits():
-    values = [5, 6, 5, 40, 6, 5]
-    assert not [s for s in rr.ihi(values, 5.5) if s.rule == "astronomical"]
-    limits = [(2.0, 9.0)] * 6
-    assert [s for s in rr.ihi(values, 5.5, limits) if s.rule == "astronomical"] == \
-        [rr.Signal("astronomical", (3,), "above")]
+def test_astronomical_points_are_spikes_not_steps():
+    values = [5, 6, 5, 40, 6, 5, 20, 21, 20, 2]
+    assert not [s for s in rr.ihi(values, 5.5) if s.rule == "astronomical"]  # no limit, no judgement
+    found = [s for s in rr.ihi(values, 5.5, spike_limit=10) if s.rule == "astronomical"]
+    # 40 jumps from both neighbours; 6 → 20 is a step (one jump); the last point falls 18 from its one neighbour
+    assert found == [rr.Signal("astronomical", (3,), "above"), rr.Signal("astronomical", (9,), "below")]
+    assert rr.spikes([5, None, 40, None, 5], 10) == [rr.Signal("astronomical", (2,), "above")]
+    assert rr.spikes([5, 16, 5], 11) == []  # a jump of exactly the limit is not beyond it
+    assert rr.spikes([5, 5, 5, 30], 10) == [rr.Signal("astronomical", (3,), "above")]  # the latest point
+    assert rr.spikes([40, 5, 5, 45], 10) == [rr.Signal("astronomical", (3,), "above")]  # 40 is not beyond 45
 
 
 def test_longest_run_limit_refuses_nothing_to_count():

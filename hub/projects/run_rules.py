@@ -184,14 +184,31 @@ def trends(values: Sequence[Value], length: int = 5) -> list[Signal]:
     return signals
 
 
-def ihi(values: Sequence[Value], centre: float, limits: Sequence[tuple[float | None, float | None]] | None = None,
-        shift_length: int = 6, trend_length: int = 5) -> list[Signal]:
-    """The IHI's four run-chart rules (Perla, Provost & Murray 2011).
+def spikes(values: Sequence[Value], limit: float) -> list[Signal]:
+    """Astronomical points, as this module operationalises IHI's judgement rule: a point
+    that differs from both its neighbours by more than `limit`, in the same direction (a
+    spike, not a step: a step change moves one moving range, a spike two). The first and
+    last points have one neighbour: a jump from it counts when the point is also beyond
+    every other value (so the neighbour of a spike is not flagged too). Gaps are skipped."""
+    present = [(i, v) for i, v in enumerate(values) if v is not None]
+    found: list[Signal] = []
+    for k, (i, v) in enumerate(present):
+        steps = [v - present[j][1] for j in (k - 1, k + 1) if 0 <= j < len(present)]
+        others = [w for j, (_, w) in enumerate(present) if j != k]
+        end = len(steps) == 1
+        if steps and all(d > limit for d in steps) and (not end or v > max(others)):
+            found.append(Signal("astronomical", (i,), "above"))
+        elif steps and all(d < -limit for d in steps) and (not end or v < min(others)):
+            found.append(Signal("astronomical", (i,), "below"))
+    return found
 
-    Astronomical points are a judgement call in IHI; here a point is astronomical when it
-    lies outside the given (lcl, ucl) of its point, which the caller takes from the
-    appropriate Shewhart chart (shewhart.analyse uses the screened I chart for run charts).
-    Without limits the rule is not applied."""
+
+def ihi(values: Sequence[Value], centre: float, spike_limit: float | None = None,
+        shift_length: int = 6, trend_length: int = 5) -> list[Signal]:
+    """The IHI's four run-chart rules (Perla, Provost & Murray 2011): shift, trend, too few
+    or too many runs, and astronomical points, found by `spikes` when a spike_limit is
+    given (shewhart.analyse passes the moving-range chart's upper limit, 3.267 × the
+    screened mean moving range); without one that judgement rule is not applied."""
     runs = _runs(_sides(values, centre))
     signals = [Signal("shift", tuple(i for i, _ in run), _side_name(run[0][1]))
                for run in runs if len(run) >= shift_length]
@@ -204,13 +221,6 @@ def ihi(values: Sequence[Value], centre: float, limits: Sequence[tuple[float | N
             signals.append(Signal("few_runs", useful))
         elif len(runs) > upper:
             signals.append(Signal("many_runs", useful))
-    if limits is not None:
-        for i, v in enumerate(values):
-            if v is None or limits[i] is None:
-                continue
-            lcl, ucl = limits[i]
-            if ucl is not None and v > ucl:
-                signals.append(Signal("astronomical", (i,), "above"))
-            elif lcl is not None and v < lcl:
-                signals.append(Signal("astronomical", (i,), "below"))
+    if spike_limit is not None:
+        signals += spikes(values, spike_limit)
     return signals

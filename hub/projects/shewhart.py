@@ -241,12 +241,11 @@ def analyse(data: Sequence[Point], chart: str = "run", rules: str = "anhoej", ba
         if rules == "anhoej":
             signals += anhoej(ruled, line)
         else:
-            limits = None
-            if chart == "run":  # astronomical: outside the screened I chart of the same points
-                xmr = xmr_limits(raw, mask)
-                if xmr:
-                    limits = [(xmr[2] * multiplier, xmr[3] * multiplier)] * n
-            signals += ihi(ruled, line, limits)
+            spike = None
+            if chart == "run":  # astronomical: a spike beyond the MR chart's limit of the same points
+                mr_bar = screened_mr_bar(moving_ranges(raw, mask))
+                spike = MR_UCL_FACTOR * mr_bar * multiplier if mr_bar else None
+            signals += ihi(ruled, line, spike)
         summaries.append(PhaseSummary(k, start, end, frozen, line, runs=summarise_runs(ruled, line, rules == "ihi"),
                                       **{key: (v * multiplier if v is not None and key != "sigma_z" else v)
                                          for key, v in extra.items()}))

@@ -57,6 +57,8 @@ def test_xmr_screens_out_the_moving_ranges_of_an_outlier():
     assert result.phases[0].mr_bar == pytest.approx(screened)
     assert result.phases[0].mr_ucl == pytest.approx(3.267 * 51 / 11)
     assert [s for s in result.signals if s.rule == "outside_limits"] == [Signal("outside_limits", (5,), "above")]
+    assert result.points[5].outside and "outside_limits" in result.points[5].flags
+    assert not result.points[4].outside and "outside_limits" not in result.points[4].flags
 
 
 def test_screening_lets_a_second_point_signal_that_the_outlier_would_have_masked():

@@ -117,12 +117,15 @@ def published_values(table, strat, cells):
 
 
 def feasible_alternative(target, truth, shown, eqs, window=3):
-    """Search for non-negative integers, agreeing with every published value and equation
-    and with num <= den, in which `target` differs from its true value. Branching stays
-    within `window` of the truth (forced values may go anywhere), so a found solution is
-    real; not finding one only makes this test stricter."""
+    """Search for integers, agreeing with every published value and equation and with
+    0 <= num <= den, in which `target` differs from its true value. Zeros are published,
+    so the attacker also takes every hidden count to be at least 1 (at least 0 for a
+    hidden true zero, so the truth stays feasible). Branching stays within `window` of the
+    truth (forced values may go anywhere), so a found solution is real; not finding one
+    only makes this test stricter."""
     unknown = [k for k, v in shown.items() if hidden(v)]
     known = {k: v for k, v in shown.items() if not hidden(v)}
+    floor = {k: min(1, truth[k]) for k in unknown}
     pairs = [(k, ("den",) + k[1:]) for k in shown if k[0] == "num"]
 
     def consistent(assign):
@@ -142,7 +145,7 @@ def feasible_alternative(target, truth, shown, eqs, window=3):
                 if len(free) == 1:
                     key, sign = free[0]
                     value = -total * sign
-                    if value < 0:
+                    if value < floor[key]:
                         return None
                     assign[key] = value
                     progress = True
@@ -160,11 +163,16 @@ def feasible_alternative(target, truth, shown, eqs, window=3):
         rest = [k for k in unknown if k not in assign]
         if not rest:
             return True
-        key = rest[0]
-        return any(search({**assign, key: v}) for v in range(max(0, truth[key] - window), truth[key] + window + 1))
+        # branch on a cell of the equation with the fewest open cells, nearest values first:
+        # a small change to the truth is the likeliest other solution
+        open_cells = [[k for k, _ in eq if k in rest] for eq in eqs]
+        key = min((cells for cells in open_cells if cells), key=len, default=rest)[0]
+        return any(search({**assign, key: v}) for v in nearby(truth[key]))
 
-    return any(search({target: v}) for v in range(max(0, truth[target] - window), truth[target] + window + 1)
-               if v != truth[target])
+    def nearby(value):
+        return sorted(range(max(min(1, value), value - window), value + window + 1), key=lambda v: abs(v - value))
+
+    return any(search({target: v}) for v in nearby(truth[target]) if v != truth[target])
 
 
 @st.composite
@@ -193,7 +201,7 @@ def tables(draw):
     return total, strat, (cells if publish_cells else None)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_no_hidden_count_can_be_recovered(case):
     total, strat, cells = case
@@ -244,5 +252,25 @@ def test_a_cell_pinned_by_several_equations_together_is_covered():
         truth[("num", "cell", r, c)], truth[("den", "cell", r, c)] = num, den
     shown = published_values(table, strat, cells)
     eqs = equations(total, strat, cells, "rows", "cols")
+    for key in (k for k, v in shown.items() if hidden(v)):
+        assert feasible_alternative(key, truth, shown, eqs), f"{key} is pinned to {truth[key]}"
+
+
+def test_two_ones_hidden_across_a_table_are_not_readable_as_ones():
+    """Found by the property test: every row and column had two hidden cells, but the two
+    small interior denominators had to sum to 13 − 11 = 2, and hidden counts are not zero
+    (zeros are shown), so both were 1. Hiding the 11 as well reopens the question."""
+    cells = {("r0", "c0"): (0, 1), ("r0", "c1"): (0, 11), ("r1", "c0"): (0, 0), ("r1", "c1"): (0, 1)}
+    strat = {"rows": {"r0": (0, 12), "r1": (0, 1)}, "cols": {"c0": (0, 1), "c1": (0, 12)}}
+    table = suppress((0, 13), strat, Intersection("rows", "cols", cells))
+    assert table.intersection[("r0", "c1")].denominator is SUPPRESSED
+    truth = {("num", "total"): 0, ("den", "total"): 13}
+    for name, strata in strat.items():
+        for s, (num, den) in strata.items():
+            truth[("num", name, s)], truth[("den", name, s)] = num, den
+    for (r, c), (num, den) in cells.items():
+        truth[("num", "cell", r, c)], truth[("den", "cell", r, c)] = num, den
+    shown = published_values(table, strat, cells)
+    eqs = equations((0, 13), strat, cells, "rows", "cols")
     for key in (k for k, v in shown.items() if hidden(v)):
         assert feasible_alternative(key, truth, shown, eqs), f"{key} is pinned to {truth[key]}"

@@ -40,6 +40,7 @@ class ChartPoint:
     excluded: str | None  # why a person left it out, when they did
     outside: bool
     signal: bool  # part of any signal
+    flags: tuple[str, ...] = ()  # the rules of the signals it is part of, e.g. ("outside_limits", "long_run")
 
 
 @dataclass(frozen=True)
@@ -258,8 +259,12 @@ def analyse(data: Sequence[Point], chart: str = "run", rules: str = "anhoej", ba
             elif lcl[i] is not None and value * multiplier < lcl[i]:
                 signals.append(Signal("outside_limits", (i,), "below"))
 
-    flagged = {i for s in signals for i in s.indices}
-    outside = {s.indices[0] for s in signals if s.rule == "outside_limits"}
+    flags: dict[int, list[str]] = {}
+    for s in signals:
+        for i in s.indices:
+            if s.rule not in flags.setdefault(i, []):
+                flags[i].append(s.rule)
     points = tuple(ChartPoint(i, raw[i] * multiplier if raw[i] is not None else None, centre[i], ucl[i], lcl[i],
-                              phase_of[i], used[i], excluded.get(i), i in outside, i in flagged) for i in range(n))
+                              phase_of[i], used[i], excluded.get(i), "outside_limits" in flags.get(i, ()),
+                              i in flags, tuple(flags.get(i, ()))) for i in range(n))
     return ChartResult(chart, rules, multiplier, points, tuple(signals), tuple(summaries))

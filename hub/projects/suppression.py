@@ -118,22 +118,11 @@ def additive_groups(stratifiers: Mapping[str, Mapping[str, object]], intersectio
     return groups
 
 
-def _determined(hidden: set[Key], groups: list[tuple[Key, tuple[Key, ...]]]) -> list[Key]:
-    """Hidden quantities the published equations pin down exactly (over the reals): those
-    whose unit vector lies in the row space of the equations restricted to hidden cells."""
-    columns = sorted(hidden)
-    where = {k: j for j, k in enumerate(columns)}
-    rows: list[list[Fraction]] = []
-    for total, parts in groups:
-        row = [Fraction(0)] * len(columns)
-        for key, sign in ((total, 1), *((p, -1) for p in parts)):
-            if key in where:
-                row[where[key]] += sign
-        if any(row):
-            rows.append(row)
+def _rref(rows: list[list[Fraction]], width: int) -> tuple[list[list[Fraction]], list[int]]:
+    rows = [r[:] for r in rows]
     pivots: list[int] = []
     r = 0
-    for j in range(len(columns)):  # reduced row echelon form
+    for j in range(width):
         pivot = next((i for i in range(r, len(rows)) if rows[i][j]), None)
         if pivot is None:
             continue
@@ -145,8 +134,82 @@ def _determined(hidden: set[Key], groups: list[tuple[Key, tuple[Key, ...]]]) -> 
                 rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r])]
         pivots.append(j)
         r += 1
-    free = set(range(len(columns))) - set(pivots)
-    return [columns[j] for i, j in enumerate(pivots) if not any(rows[i][f] for f in free)]
+    return rows[:r], pivots
+
+
+def _feasible(rows: list[list[Fraction]], rhs: list[Fraction]) -> bool:
+    """Whether A x = b has a solution with x >= 0: phase one of the simplex method,
+    exact in fractions, Bland's rule so it cannot cycle."""
+    m, n = len(rows), len(rows[0]) if rows else 0
+    table = []
+    for i, (row, b) in enumerate(zip(rows, rhs)):
+        sign = -1 if b < 0 else 1
+        table.append([sign * x for x in row] + [Fraction(int(k == i)) for k in range(m)] + [sign * b])
+    basis = [n + i for i in range(m)]
+    cost = [-sum(t[j] for t in table) if j < n else Fraction(0) for j in range(n + m)] + [-sum(t[-1] for t in table)]
+    while True:
+        enter = next((j for j in range(n + m) if cost[j] < 0), None)
+        if enter is None:
+            return cost[-1] == 0
+        candidates = [(t[-1] / t[enter], basis[i], i) for i, t in enumerate(table) if t[enter] > 0]
+        if not candidates:
+            return cost[-1] == 0
+        leave = min(candidates)[2]
+        pivot = table[leave][enter]
+        table[leave] = [x / pivot for x in table[leave]]
+        for i, t in enumerate(table):
+            if i != leave and t[enter]:
+                factor = t[enter]
+                table[i] = [a - factor * b for a, b in zip(t, table[leave])]
+        factor = cost[enter]
+        cost = [a - factor * b for a, b in zip(cost, table[leave])]
+        basis[leave] = enter
+
+
+def pinned_cells(hidden: set[Key], groups: list[tuple[Key, tuple[Key, ...]]], values: dict[Key, int]) -> list[Key]:
+    """Hidden counts a reader could pin down from the published values and equations,
+    knowing that counts are integers >= 0 and that zeros are published (so a hidden count
+    is taken to be >= 1; hidden zeros, which this module avoids, >= 0).
+
+    A hidden count is pinned when no change of the hidden counts keeps every equation and
+    bound: when its unit vector lies in the equations' row space, or when every such change
+    would push a count that sits at its lower bound below it (a small linear programme)."""
+    columns = sorted(hidden)
+    where = {k: j for j, k in enumerate(columns)}
+    rows: list[list[Fraction]] = []
+    for total, parts in groups:
+        row = [Fraction(0)] * len(columns)
+        for key, sign in ((total, 1), *((p, -1) for p in parts)):
+            if key in where:
+                row[where[key]] += sign
+        if any(row):
+            rows.append(row)
+    reduced, pivots = _rref(rows, len(columns))
+    free = [j for j in range(len(columns)) if j not in pivots]
+    pinned = [columns[j] for i, j in enumerate(pivots) if not any(reduced[i][f] for f in free)]
+    if pinned:
+        return pinned
+    tight = [j for j, k in enumerate(columns) if values[k] <= 1]  # at the lower bound a reader assumes
+    if not tight:
+        return []
+    basis = []  # one null-space vector per free column
+    for f in free:
+        v = [Fraction(0)] * len(columns)
+        v[f] = Fraction(1)
+        for i, j in enumerate(pivots):
+            v[j] = -reduced[i][f]
+        basis.append(v)
+    for j in range(len(columns)):
+        if any(v[j] and (all(v[t] >= 0 for t in tight) or all(v[t] <= 0 for t in tight)) for v in basis):
+            continue  # one basis direction moves it without breaking a bound
+        # is there d with A d = 0, d_j = ±1 and d >= 0 on the tight counts? free signs split as p − q
+        loose = [i for i in range(len(columns)) if i not in tight]
+        lp_rows = [[r[i] for i in tight] + [r[i] for i in loose] + [-r[i] for i in loose] for r in reduced]
+        unit = [Fraction(int(i == j)) for i in tight] + [Fraction(int(i == j)) for i in loose] + \
+            [-Fraction(int(i == j)) for i in loose]
+        if not any(_feasible(lp_rows + [unit], [Fraction(0)] * len(lp_rows) + [Fraction(s)]) for s in (1, -1)):
+            pinned.append(columns[j])
+    return pinned
 
 
 def _hide_next(candidates: list[Key], values: dict[Key, int], hidden: set[Key]) -> Key | None:
@@ -156,35 +219,46 @@ def _hide_next(candidates: list[Key], values: dict[Key, int], hidden: set[Key]) 
 
 
 def hidden_cells(values: dict[Key, int], groups: list[tuple[Key, tuple[Key, ...]]], threshold: int) -> set[Key]:
+    """Primary suppression, then complementary suppression to a fixed point."""
     hidden = {k for k, v in values.items() if 1 <= v < threshold}
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in groups:
-            if not any(k in hidden for k in (total, *parts)):
-                continue
-            while True:
-                if total in hidden:  # nothing fixes the hidden parts' sum: two hidden members will do
-                    ok = sum(k in hidden for k in (total, *parts)) >= 2
-                else:
-                    hid = [k for k in parts if k in hidden]
-                    ok = len(hid) >= 2 and sum(values[k] for k in hid) >= threshold
-                if ok:
-                    break
-                nxt = _hide_next(list(parts), values, hidden) or (total if total not in hidden else None)
-                if nxt is None:
-                    break
-                hidden.add(nxt)
-                changed = True
-        # the group rule can still leave a cell pinned by several equations together
-        for key in _determined(hidden, groups):
-            near = [k for total, parts in groups if key in (total, *parts) for k in (total, *parts)]
-            nxt = _hide_next(near, values, hidden) or next((k for k in near if k not in hidden), None)
-            if nxt is not None:
-                hidden.add(nxt)
-                changed = True
-                break
-    return hidden
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in groups:
+                changed |= _cover(total, parts, values, hidden, threshold)
+        # the group rule can still leave a cell pinned by several equations and bounds together
+        pinned = pinned_cells(hidden, groups, values)
+        if not pinned:
+            return hidden
+        near = [k for total, parts in groups if pinned[0] in (total, *parts) for k in (total, *parts)]
+        nxt = _hide_next(near, values, hidden) or next((k for k in near if k not in hidden), None)
+        if nxt is None:  # cannot happen while the pinned cell has a shown neighbour; be safe
+            return hidden
+        hidden.add(nxt)
+
+
+def _cover(total: Key, parts: tuple[Key, ...], values: dict[Key, int], hidden: set[Key], threshold: int) -> bool:
+    """Hide more of one group until its hidden cells are safe: at least two, and, when the
+    total is published (so their sum is known), summing to the threshold or more, so that
+    two hidden cells summing to 2 cannot both be read as 1. Prefers the smallest part and
+    hides the total itself only when no part is left. True if anything was hidden."""
+    if not any(k in hidden for k in (total, *parts)):
+        return False
+    changed = False
+    while True:
+        if total in hidden:  # nothing fixes the hidden parts' sum: two hidden members will do
+            ok = sum(k in hidden for k in (total, *parts)) >= 2
+        else:
+            hid = [k for k in parts if k in hidden]
+            ok = len(hid) >= 2 and sum(values[k] for k in hid) >= threshold
+        if ok:
+            return changed
+        nxt = _hide_next(list(parts), values, hidden) or (total if total not in hidden else None)
+        if nxt is None:
+            return changed
+        hidden.add(nxt)
+        changed = True
 
 
 def _published(loc: Loc, values: dict[Key, int], hidden: set[Key], unstable_below: int) -> PublishedCell:

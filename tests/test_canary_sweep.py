@@ -54,6 +54,11 @@ CANARIES = {
     "CANARY-COMMONS-DRAFT": ({"participant"}, {"participant"}),
     "CANARY-TEAM-ONLY-ADOPTION": (STAFF | {"participant"}, STAFF | {"participant"}),
     "CANARY-MOVED-RESOURCE": ({"member", "facilitator"}, {"member", "facilitator"}),
+    # projects
+    "CANARY-TEAM-PROJECT": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "CANARY-TEAM-AIM": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "CANARY-TEAM-MEASURE": (STAFF | {"participant"}, STAFF | {"participant"}),
+    "0.42857": (STAFF | {"participant"}, {"participant"}),  # the small cell's rate, 3/7, raw
     # chat
     "CANARY-CHAT-SECRET-CHANNEL": ({"member", "facilitator"}, {"member", "facilitator"}),
     "CANARY-CHAT-SECRET-MESSAGE": ({"member", "facilitator"}, {"member", "facilitator"}),
@@ -96,7 +101,26 @@ def _plant(world):
     _plant_library(world)
     _plant_chat(world)
     _plant_attachments(world)
+    _plant_projects(world)
     return world
+
+
+def _plant_projects(world):
+    """A team's private project, and a measure shared with the community whose small cell (3 of 7,
+    Native Hawaiian patients) only the team and the staff who oversee team spaces may see raw."""
+    from hub.projects import services as projects
+    private = projects.create_project(world.participant, world.team, {"title": "CANARY-TEAM-PROJECT",
+                                                                      "aim": "CANARY-TEAM-AIM"})
+    projects.save_measure(world.participant, private, {"name": "CANARY-TEAM-MEASURE", "stratifiers": ["race"]})
+    shared = projects.create_project(world.participant, world.team, {"title": "Shared project",
+                                                                     "visibility": "community"})
+    measure = projects.save_measure(world.participant, shared, {"name": "Shared measure", "stratifiers": ["race"]})
+    groups = {"White": (300, 500), "Black or African American": (200, 400), "Native Hawaiian or Pacific Islander": (3, 7)}
+    points = [{"period": "2026-01", "stratum": {"race": g}, "numerator": groups.get(g, (50, 100))[0],
+               "denominator": groups.get(g, (50, 100))[1]}
+              for g in ("American Indian or Alaska Native", "Asian", "Black or African American",
+                        "Native Hawaiian or Pacific Islander", "White", "Multiracial", "Other race", "Unknown")]
+    projects.put_data(world.participant, measure, points)
 
 
 def _plant_attachments(world):
@@ -233,8 +257,10 @@ def _values(world) -> dict[str, list]:
 
 def _library_values(ids) -> dict[str, list]:
     from hub.library.models import Collection, Resource, ResourceFile
+    from hub.projects.models import Measure, Project
     return {"resource_id": ids(Resource) + [999_999], "file_id": ids(ResourceFile) + [999_999],
-            "collection_id": ids(Collection) + [999_999]}
+            "collection_id": ids(Collection) + [999_999], "project_id": ids(Project) + [999_999],
+            "measure_id": ids(Measure) + [999_999]}
 
 
 def _urls(app, values):
@@ -270,12 +296,15 @@ def test_every_canary_reaches_exactly_who_may_see_it(app, planted):
 
 def test_search_finds_each_canary_only_for_who_may_see_it(app, planted):
     """Search surfaces (page, API, typeahead, similar threads, suggestions) asked for every canary."""
+    # (A number is not a word: the small cell's rate is a data canary, swept over every page and
+    # answer above; searching for it would only find the page that echoes the query.)
+    words_only = {c: v for c, v in CANARIES.items() if not c[0].isdigit()}
     seen: dict[str, set] = {c: set() for c in CANARIES}
     for persona in PERSONAS:
         client = app.test_client()
         if persona != "anon":
             login(client, getattr(planted, persona))
-        for canary in CANARIES:
+        for canary in words_only:
             words = canary.replace("-", " ")
             for url in (f"/search?q={words}", f"/search?q={words}&sort=newest", f'/search?q="{words}"',
                         f"/search?q={words[:-1]}", f"/api/v1/search?q={words}", f"/api/v1/search?q={words}&typeahead=1",

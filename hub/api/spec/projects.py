@@ -23,20 +23,22 @@ _POINT = {"type": "object", "required": ["period"], "properties": {
     "stratum": {"type": ["object", "null"], "additionalProperties": STR,
                 "description": "{\"race\": \"Asian\"}; null for everyone"},
     "numerator": _NUMBER, "denominator": _NUMBER, "value": {"type": ["number", "null"]}}}
+_CYCLE_OWN = {"change_idea_id", "ends_on", "measure_ids", "resource_ids"}
+_MEASURE_OWN = {"per", "goal_value", "goal_date", "stratifiers", "custom_stratifiers"}
 _SHOWN = {"type": ["number", "null"], "description": "null when not entered or suppressed"}
 
 SCHEMAS = {
-    "Project": obj(id=INT, team_id=INT, space_id=INT, **{k: STR for k in _PROJECT_FIELDS}, aim_by_when=NULL_STR,
-                   updated_at=STR, can_edit=BOOL,
+    "Project": obj(id=INT, team_id=INT, space_id=INT, **{k: STR for k in _PROJECT_FIELDS if k != "aim_by_when"},
+                   aim_by_when=NULL_STR, updated_at=STR, can_edit=BOOL,
                    drivers={"type": "array", "description": "Only on a single project"},
                    cycles={"type": "array", "description": "Only on a single project"},
                    measures={"type": "array", "description": "Only on a single project"}),
     "ProjectWrite": obj(**_PROJECT_FIELDS),
     "DriverNode": obj(id=INT, kind=STR, text=STR, parent_id=NULL_INT, resource_id=NULL_INT, position=INT),
-    "Cycle": obj(id=INT, project_id=INT, **{k: STR for k in _CYCLE_FIELDS}, change_idea_id=NULL_INT,
-                 ends_on=NULL_STR, measure_ids=list_of(INT), resource_ids=list_of(INT)),
+    "Cycle": obj(id=INT, project_id=INT, **{k: STR for k in _CYCLE_FIELDS if k not in _CYCLE_OWN},
+                 change_idea_id=NULL_INT, ends_on=NULL_STR, measure_ids=list_of(INT), resource_ids=list_of(INT)),
     "CycleWrite": obj(**_CYCLE_FIELDS),
-    "Measure": obj(id=INT, project_id=INT, **{k: STR for k in _MEASURE_FIELDS}, per=INT,
+    "Measure": obj(id=INT, project_id=INT, **{k: STR for k in _MEASURE_FIELDS if k not in _MEASURE_OWN}, per=INT,
                    goal_value={"type": ["number", "null"]}, goal_date=NULL_STR, stratifiers=STRS,
                    custom_stratifiers={"type": "array"}, baseline_until=NULL_STR),
     "MeasureWrite": obj(**_MEASURE_FIELDS),

@@ -274,3 +274,22 @@ def test_two_ones_hidden_across_a_table_are_not_readable_as_ones():
     eqs = equations((0, 13), strat, cells, "rows", "cols")
     for key in (k for k, v in shown.items() if hidden(v)):
         assert feasible_alternative(key, truth, shown, eqs), f"{key} is pinned to {truth[key]}"
+
+
+def test_a_pinned_count_whose_neighbours_are_all_hidden_still_gets_cover():
+    """Found by the property test: the count first found pinned had no shown neighbour, and
+    the search gave up, publishing a table whose row r0 denominator could be read off."""
+    cells = {("r0", "c0"): (0, 1), ("r0", "c1"): (1, 11), ("r1", "c0"): (0, 0), ("r1", "c1"): (0, 1)}
+    strat = {"rows": {"r0": (1, 12), "r1": (0, 1)}, "cols": {"c0": (0, 1), "c1": (1, 12)}}
+    table = suppress((1, 13), strat, Intersection("rows", "cols", cells))
+    truth = {("num", "total"): 1, ("den", "total"): 13}
+    for name, strata in strat.items():
+        for s, (num, den) in strata.items():
+            truth[("num", name, s)], truth[("den", name, s)] = num, den
+    for (r, c), (num, den) in cells.items():
+        truth[("num", "cell", r, c)], truth[("den", "cell", r, c)] = num, den
+    shown = published_values(table, strat, cells)
+    eqs = equations((1, 13), strat, cells, "rows", "cols")
+    assert hidden(shown[("den", "rows", "r0")])
+    for key in (k for k, v in shown.items() if hidden(v)):
+        assert feasible_alternative(key, truth, shown, eqs), f"{key} is pinned to {truth[key]}"

@@ -91,9 +91,11 @@ def runs_distribution(above: int, below: int) -> dict[int, Fraction]:
 def runs_limits(n: int, alpha: float = 0.05) -> tuple[int, int]:
     """The IHI table's (lower, upper) limits for the number of runs among n useful points.
 
-    Perla, Provost & Murray take them from Swed & Eisenhart with the points split as evenly
-    as the count allows. lower is the largest r with P(R <= r) <= alpha and upper the
-    smallest r with P(R >= r) <= alpha; fewer runs than lower, or more than upper, signal."""
+    The published table rests on Swed & Eisenhart's runs distribution; here it is derived
+    from that exact distribution with the useful points split as evenly as the count allows
+    (about the median, half lie on each side). lower is the largest r with P(R <= r) <= alpha
+    and upper the smallest r with P(R >= r) <= alpha; fewer runs than lower, or more than
+    upper, signal. The tests compare the result with the published rows."""
     dist = runs_distribution(n // 2, n - n // 2)
     a = Fraction(str(alpha))
     lower, cum = 1, Fraction(0)

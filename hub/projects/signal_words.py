@@ -72,11 +72,13 @@ def explain(signal: Signal, labels: Sequence[str], *, on_median: bool = True, su
         return _run_words(signal, labels, on_median, last_index is not None and signal.indices[-1] == last_index)
     if signal.rule == "trend":
         num = len(signal.indices)
-        if signal.side == "up":
-            return _("%(num)d points going up from %(start)s to %(end)s: a trend, a sign of gradual change.",
-                     num=num, start=first, end=last)
-        return _("%(num)d points going down from %(start)s to %(end)s: a trend, a sign of gradual change.",
-                 num=num, start=first, end=last)
+        if signal.side == "up":  # ngettext although num >= 5: plural forms differ by number in many languages
+            return ngettext("%(num)d point going up from %(start)s to %(end)s: a trend, a sign of gradual change.",
+                            "%(num)d points going up from %(start)s to %(end)s: a trend, a sign of gradual change.",
+                            num, start=first, end=last)
+        return ngettext("%(num)d point going down from %(start)s to %(end)s: a trend, a sign of gradual change.",
+                        "%(num)d points going down from %(start)s to %(end)s: a trend, a sign of gradual change.",
+                        num, start=first, end=last)
     if signal.rule == "few_crossings":
         if summary and summary.crossings_min is not None:
             return ngettext(
@@ -98,9 +100,11 @@ def explain(signal: Signal, labels: Sequence[str], *, on_median: bool = True, su
         return _("Fewer runs than chance alone would give: the points cluster, a sign the process has shifted.")
     if signal.rule == "many_runs":
         if summary and summary.runs_limits:
-            return _("%(num)d runs in %(points)d points, more than the %(max)d chance alone would give: the points "
-                     "zigzag, which can mean the data mix two sources.",
-                     num=summary.runs, points=summary.n_useful, max=summary.runs_limits[1])
+            return ngettext("%(num)d run in %(points)d points, more than the %(max)d chance alone would give: the "
+                            "points zigzag, which can mean the data mix two sources.",
+                            "%(num)d runs in %(points)d points, more than the %(max)d chance alone would give: the "
+                            "points zigzag, which can mean the data mix two sources.",
+                            summary.runs, points=summary.n_useful, max=summary.runs_limits[1])
         return _("More runs than chance alone would give: the points zigzag, which can mean the data mix two sources.")
     if signal.rule == "astronomical":
         return _("%(period)s is far from all the others: an astronomical point, worth finding out why.", period=first)

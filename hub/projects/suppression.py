@@ -231,9 +231,11 @@ def hidden_cells(values: dict[Key, int], groups: list[tuple[Key, tuple[Key, ...]
         pinned = pinned_cells(hidden, groups, values)
         if not pinned:
             return hidden
-        near = [k for total, parts in groups if pinned[0] in (total, *parts) for k in (total, *parts)]
-        nxt = _hide_next(near, values, hidden) or next((k for k in near if k not in hidden), None)
-        if nxt is None:  # cannot happen while the pinned cell has a shown neighbour; be safe
+        # hide the smallest shown count next to a pinned one; failing that, any shown count
+        near = [k for total, parts in groups if any(p in (total, *parts) for p in pinned) for k in (total, *parts)]
+        nxt = _hide_next(near, values, hidden) or next((k for k in near if k not in hidden), None) \
+            or _hide_next(list(values), values, hidden) or next((k for k in values if k not in hidden), None)
+        if nxt is None:  # everything is hidden already
             return hidden
         hidden.add(nxt)
 

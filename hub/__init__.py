@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from hub.api import routes as api_routes  # noqa: F401
     from hub.forums import routes as forum_routes  # noqa: F401
     from hub.library import routes as library_routes  # noqa: F401
+    from hub.projects import routes as project_routes  # noqa: F401
     from hub.spaces import routes as space_routes  # noqa: F401
     from hub.api.blueprint import bp as api_bp
     from hub.auth.views import bp as auth_bp
@@ -111,11 +112,12 @@ def _register_blueprints(app: Flask) -> None:
     from hub.notify.views import bp as notify_bp
     from hub.people.program_views import bp as program_bp
     from hub.people.views import bp as people_bp
+    from hub.projects.blueprint import bp as projects_bp
     from hub.search.views import bp as search_bp
     from hub.spaces.blueprint import bp as spaces_bp
 
     for blueprint in (auth_bp, home_bp, people_bp, program_bp, spaces_bp, forums_bp, notify_bp, search_bp, api_bp,
-                      library_bp, chat_bp):
+                      library_bp, chat_bp, projects_bp):
         app.register_blueprint(blueprint)
 
 

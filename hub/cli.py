@@ -27,6 +27,10 @@ def seed_demo():
         click.echo(f"Demo library ready: {resources} library resources")
     from hub.demo.chat import seed_chat
     click.echo(f"Demo chat ready: {seed_chat()} messages")
+    from hub.demo.projects import seed_projects
+    projects = seed_projects()
+    if projects:
+        click.echo(f"Demo projects ready: {projects} projects with 24 months of stratified data")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

@@ -612,3 +612,42 @@ def test_chat_scope_audience_and_predicate_agree(app, data):
         assert policy.audience(attachment) == readers
         some = {u.id for u in users[::2]}
         assert policy.audience(attachment, among=some) == readers & some
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds, shares=st.lists(st.tuples(st.sampled_from(["team", "cohort", "community"]), st.booleans()),
+                                     min_size=1, max_size=4),
+       stewards=st.lists(st.integers(0, 5), max_size=2))
+def test_projects_scope_audience_and_predicate_agree(app, world, shares, stewards):
+    """Issue 19: on random worlds, a project (shared with its team, cohort or community, or
+    deleted) is listed by scope and reached by its audience exactly for who may view it; who may
+    change it or see its raw counts may always view it; a measure follows its project."""
+    from hub.projects.models import Measure, Project
+    users, _spaces = _build(world)
+    teams = db.session.scalars(select(Team).order_by(Team.id)).all()
+    if not teams:
+        return
+    for u in stewards:
+        if u < len(users):
+            users[u].data_staff = True
+    projects = []
+    for i, (visibility, deleted) in enumerate(shares):
+        team = teams[i % len(teams)]
+        project = Project(team_id=team.id, space_id=team.space_id, title=f"P{i}", visibility=visibility,
+                          created_by_id=users[0].id, deleted_at=db.func.now() if deleted else None)
+        project.measures.append(Measure(name=f"M{i}"))
+        projects.append(project)
+    db.session.add_all(projects)
+    db.session.commit()
+    db.session.expire_all()
+    for user in [*users, AnonymousUser()]:
+        listed = set(db.session.scalars(policy.scope(select(Project.id), user)))
+        allowed = {p.id for p in projects if policy.can(user, "project.view", p)}
+        assert listed == allowed, (user.id if user.is_authenticated else "anon", listed, allowed)
+        measures = set(db.session.scalars(policy.scope(select(Measure.id), user)))
+        assert measures == {m.id for p in projects for m in p.measures if policy.can(user, "measure.view", m)}
+        for p in projects:
+            if policy.can(user, "project.edit", p) or policy.can(user, "project.view_raw", p):
+                assert policy.can(user, "project.view", p)
+    for p in projects:
+        assert policy.audience(p) == {u.id for u in users if u.active and policy.can(u, "project.view", p)}

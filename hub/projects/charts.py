@@ -60,7 +60,12 @@ def chart_of(measure: Measure, data: published.Published, stratum: str = "", cha
     last = present[-1] if present else None
     signals = [(s.rule, [data.labels[i] for i in s.indices],
                 signal_words.explain(s, data.labels, last_index=last)) for s in result.signals]
-    summary = signal_words.summarise(result, data.labels, measure.direction) if data.periods else _("No data yet.")
+    if not data.periods:
+        summary = _("No data yet.")
+    elif measure.type == "proportion":
+        summary = signal_words.summarise(result, data.labels, measure.direction, number=_percent)
+    else:
+        summary = signal_words.summarise(result, data.labels, measure.direction)
     series = ChartSeries(
         labels=data.labels, values=[p.value for p in result.points], suppressed=hidden,
         centre=[p.centre for p in result.points], ucl=[p.ucl for p in result.points],
@@ -69,6 +74,11 @@ def chart_of(measure: Measure, data: published.Published, stratum: str = "", cha
         bands=_bands(measure, data), phase_starts=phases, y_label=measure.name,
         percent=measure.type == "proportion", title=title or measure.name, description=summary)
     return MeasureChart(chart, rules, stratum, data.labels, result, hidden, unstable, signals, summary, series)
+
+
+def _percent(value: float) -> str:
+    from flask_babel import format_percent
+    return format_percent(value, format="#,##0.0%")
 
 
 def _point(measure: Measure, cell, chart: str):

@@ -3,11 +3,15 @@ cycles, measures), and one measure (chart, signals in words, data table, data en
 keyboard, strata side by side). Each view parses, calls one service or query, and renders."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from sqlalchemy import select
+
 from hub import policy
+from hub.extensions import db
+from hub.people.models import Team
 from hub.projects import charts, published, queries, services, stratifiers
 from hub.projects.blueprint import bp, get_measure, get_project, get_team
 from hub.projects.data_grid import columns, errors_by_cell, grid_points, grid_rows
@@ -90,3 +94,16 @@ def measure(measure_id: int):
                            stratifier=stratifier, raw=raw, grid=grid_rows(found, data, typed, errors),
                            columns=columns(found),
                            errors=errors, saved=request.args.get("saved"), hidden=published.HIDDEN), 422 if errors else 200
+
+
+@bp.route("/spaces/<slug>/projects")
+@login_required
+def space_projects(slug: str):
+    """The team space's Projects tab: the team's projects page."""
+    from hub.spaces.queries import space_by_slug
+    space = space_by_slug(slug)
+    policy.require(current_user, "space.view", space)
+    team = db.session.scalar(select(Team).where(Team.space_id == space.id))
+    if team is None:
+        abort(404)
+    return redirect(url_for("projects.team_projects", team_id=team.id))

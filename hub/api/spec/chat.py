@@ -1,7 +1,7 @@
 """The document's chat: channels, conversations, messages, read state."""
 from __future__ import annotations
 
-from hub.api.spec.types import (ANY_PAGE, BOOL, ID, IDS, INT, NULL_ID, NULL_INT, NULL_STR, STR, TEXT, ints, list_of,
+from hub.api.spec.types import (ANY_PAGE, BOOL, IDS, INT, NULL_ID, NULL_INT, NULL_STR, STR, TEXT, ints, list_of,
                                 obj, one_of, query, ref)
 from hub.forums.models import REACTIONS
 

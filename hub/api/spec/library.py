@@ -1,7 +1,7 @@
 """The document's library: resources, their files, versions, reviews, adoptions, collections."""
 from __future__ import annotations
 
-from hub.api.spec.types import (ANY_PAGE, BOOL, DATE, ID, INT, NULL_ID, NULL_INT, NULL_STR, STR, STRS, TEXT, ints,
+from hub.api.spec.types import (ANY_PAGE, BOOL, DATE, ID, INT, NULL_ID, NULL_INT, NULL_STR, STR, STRS, TEXT,
                                 list_of, obj, one_of, query, ref)
 from hub.library.models import EVIDENCE_LEVELS, KINDS, LIBRARIES
 from hub.library.queries import FILTERS, SORTS

@@ -127,6 +127,7 @@ def _register_search_documents() -> None:
     from hub.forums import search_docs as forum_documents  # noqa: F401
     from hub.library import search_docs as library_documents  # noqa: F401
     from hub.people import search_docs as people_documents  # noqa: F401
+    from hub.projects import search_docs as project_documents  # noqa: F401
     from hub.spaces import search_docs as space_documents  # noqa: F401
 
 

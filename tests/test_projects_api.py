@@ -143,3 +143,38 @@ def test_private_to_the_team_until_shared_and_small_cells_never_reach_others(app
 
     raw = signed_in(app, steward).get(f"/api/v1/measures/{measure['id']}/data").get_json()
     assert raw["raw"] is True and not any(p["suppressed"] for p in raw["points"])
+
+
+def test_projects_are_found_by_search_only_by_who_may_read_them(app, world):
+    pat = signed_in(app, world.participant)
+    project = _project(pat, world.team.id, title="Zanzibar outreach project")
+    _measure(pat, project["id"])
+    outsider = signed_in(app, world.outsider)
+
+    def found(client) -> bool:
+        hits = client.get("/api/v1/search?q=zanzibar").get_json()["items"]
+        return any(h["kind"] == "project" and h["id"] == project["id"] for h in hits)
+    assert found(pat) and not found(outsider)
+    api_write(pat, "PATCH", f"/api/v1/projects/{project['id']}", {"visibility": "community"})
+    assert found(outsider), "shared with everyone: found by everyone"
+    api_write(pat, "DELETE", f"/api/v1/projects/{project['id']}")
+    assert not found(pat), "a deleted project leaves the index"
+
+
+def test_the_team_hears_of_a_new_signal_on_its_measure_once(app, world):
+    from hub.notify.models import Notification
+    pat = signed_in(app, world.participant)
+    project = _project(pat, world.team.id)
+    measure = _measure(pat, project["id"])
+    steady = [p for p in _points(12) if p["stratum"] is None]
+    api_write(pat, "PUT", f"/api/v1/measures/{measure['id']}/data", {"points": steady})
+    assert db.session.query(Notification).filter_by(kind="measure_signal").count() == 0, "no signal yet"
+    shifted = [p for p in _points(24) if p["stratum"] is None][12:]
+    api_write(pat, "PUT", f"/api/v1/measures/{measure['id']}/data", {"points": shifted})
+    notes = db.session.query(Notification).filter_by(kind="measure_signal").all()
+    assert [n.user_id for n in notes] == [world.teammate.id], "the team, not the one who entered it"
+    assert "New signal on BP under control" in notes[0].text and "median" in notes[0].text
+    api_write(pat, "PUT", f"/api/v1/measures/{measure['id']}/data", {"points": [
+        {"period": "2027-01", "stratum": None, "numerator": 234, "denominator": 413}]})
+    assert [n.text for n in db.session.query(Notification).filter_by(kind="measure_signal")] == [notes[0].text], \
+        "a month that carries the shift on is not a new signal"

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from hub.chat.models import Channel, ChannelParticipant
 from hub.extensions import db
+from hub.policy.projects import project_clause
 from hub.policy.roles import is_admin, signed_in
+from hub.projects.models import Project
 from hub.policy.spaces import _managed_space_ids, visible_space_ids
 from hub.spaces.models import Space, SpaceMembership
 
@@ -44,5 +46,7 @@ def search_scope(user) -> SearchScope:
     conversations = {f"c{i}" for i in db.session.scalars(
         select(ChannelParticipant.channel_id).join(Channel, Channel.id == ChannelParticipant.channel_id)
         .where(ChannelParticipant.user_id == user.id, Channel.kind == "dm"))}
-    return SearchScope(frozenset({f"s{i}" for i in spaces} | {PEOPLE_KEY} | conversations), cutoffs,
+    # Projects are filed under "p<project id>": the ones project.view lets this person read.
+    projects = {f"p{i}" for i in db.session.scalars(select(Project.id).where(project_clause(user)))}
+    return SearchScope(frozenset({f"s{i}" for i in spaces} | {PEOPLE_KEY} | conversations | projects), cutoffs,
                        frozenset(managed), f"u{user.id}")

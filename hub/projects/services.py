@@ -11,7 +11,7 @@ from hub import policy
 from hub.extensions import db, utcnow
 from hub.library.models import Resource
 from hub.people.models import Team
-from hub.projects import fields, stratifiers
+from hub.projects import fanout, fields, stratifiers
 from hub.projects.models import NODE_KINDS, Cycle, DataEdit, DataPoint, DriverNode, Measure, Project
 from hub.validation import ValidationError, require_text
 
@@ -151,13 +151,15 @@ def put_data(actor, measure: Measure, points: list, source: str = "api") -> int:
     """Enter or correct data: [{"period", "stratum": {key: group} | null, "numerator", "denominator"}
     | {"period", "stratum", "value"}]. A cell with both numbers empty (null) is cleared. Every
     refused cell is named ("points.3.numerator") with what to fix, and nothing is written; every
-    changed cell is kept in the edit history. Returns how many cells changed."""
+    changed cell is kept in the edit history. After the commit, a signal the change made new is
+    told to the team (hub.projects.fanout). Returns how many cells changed."""
     policy.require(actor, "measure.enter_data", measure)
     from hub.projects.data_cells import check_cells
 
     cells, errors = check_cells(measure, measure_stratifiers(measure), points)
     if errors:
         raise ValidationError(errors, _("Some cells need fixing; nothing was saved."))
+    signals_before = fanout.signal_keys(measure)
     existing = {(p.period, p.stratum): p for p in db.session.scalars(
         select(DataPoint).where(DataPoint.measure_id == measure.id))}
     changed = 0
@@ -181,6 +183,8 @@ def put_data(actor, measure: Measure, points: list, source: str = "api") -> int:
                                 after=after, actor_id=actor.id, source=source))
         changed += 1
     db.session.commit()
+    if changed:
+        fanout.data_changed(actor, measure, signals_before)
     return changed
 
 

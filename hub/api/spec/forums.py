@@ -35,7 +35,7 @@ SCHEMAS = {
     "CategoryWrite": obj(name=TEXT, description=STR, who_may_start=WHO, who_may_reply=WHO),
     "Draft": obj(key=STR, title=STR, body=STR, updated_at=NULL_STR),
     "Level": obj("level", level=LEVEL),
-    "SearchHit": obj(kind=one_of("thread", "post", "resource", "message", "person", "space", "channel"),
+    "SearchHit": obj(kind=one_of("thread", "post", "resource", "message", "person", "space", "channel", "project"),
                      kind_label=STR, id=INT, space_id=NULL_INT, space=NULL_STR,
                      space_kind={"type": ["string", "null"], "description": "community, cohort, team or affinity"},
                      title_html={"type": ["string", "null"], "description": "Escaped, matches in <mark>"},

@@ -178,3 +178,32 @@ def test_the_team_hears_of_a_new_signal_on_its_measure_once(app, world):
         {"period": "2027-01", "stratum": None, "numerator": 234, "denominator": 413}]})
     assert [n.text for n in db.session.query(Notification).filter_by(kind="measure_signal")] == [notes[0].text], \
         "a month that carries the shift on is not a new signal"
+
+
+def test_a_frozen_baseline_phases_and_left_out_periods_shape_the_chart(app, world):
+    pat = signed_in(app, world.participant)
+    project = _project(pat, world.team.id)
+    measure = _measure(pat, project["id"])
+    api_write(pat, "PUT", f"/api/v1/measures/{measure['id']}/data", {"points": _points()})
+    url = f"/api/v1/measures/{measure['id']}"
+    stratum = "?chart=p&stratum=race%3DBlack%20or%20African%20American"
+    whole = pat.get(f"{url}/chart{stratum}").get_json()
+    assert whole["points"][0]["centre"] == whole["points"][-1]["centre"] == 0.51
+    assert api_write(pat, "PUT", f"{url}/baseline", {"period": "2025-12"}).status_code == 200
+    frozen = pat.get(f"{url}/chart{stratum}").get_json()
+    assert frozen["points"][-1]["centre"] == 0.4, "the baseline's centre, extended"
+    refused = api_write(pat, "POST", f"{url}/phases", {"period": "2026-01", "reason": " "})
+    assert refused.status_code == 422 and "reason" in refused.get_json()["error"]["fields"]
+    phase = api_write(pat, "POST", f"{url}/phases", {"period": "2026-01", "reason": "Text reminders adopted"})
+    assert phase.status_code == 201
+    api_write(pat, "PUT", f"{url}/baseline", {"period": None})
+    split = pat.get(f"{url}/chart{stratum}").get_json()
+    assert split["points"][0]["centre"] == 0.4 and split["points"][-1]["centre"] == 0.62
+    left_out = api_write(pat, "POST", f"{url}/exclusions", {"period": "2025-06", "reason": "EHR outage"}).get_json()
+    chart = pat.get(f"{url}/chart{stratum}").get_json()
+    assert chart["points"][5]["excluded"] == "EHR outage" and chart["points"][5]["value"] == 0.4
+    assert pat.get(url).get_json()["excluded_periods"] == [{"id": left_out["id"], "period": "2025-06",
+                                                             "reason": "EHR outage"}]
+    peer = signed_in(app, world.outsider)
+    assert api_write(peer, "POST", f"{url}/exclusions", {"period": "2025-07", "reason": "x"}).status_code == 404
+    assert api_write(pat, "DELETE", f"{url}/phases/{phase.get_json()['id']}").status_code == 204

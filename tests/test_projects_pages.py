@@ -48,6 +48,8 @@ def test_a_team_member_builds_a_project_and_enters_a_month_of_data(app, world):
     assert db.session.query(DataPoint).count() == 2
     shown = pat.get(url).get_data(as_text=True)
     assert "<svg" in shown and "<figure" in shown and "<table" in shown and "2026-01" in shown
+    assert "The equity gap" in shown and "Too few periods with both groups shown" in shown
+    assert "Data completeness" in shown
 
 
 def test_a_peer_sees_the_shared_measure_with_small_cells_hidden(app, world):

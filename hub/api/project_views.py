@@ -3,16 +3,19 @@ charts (twins of the project pages, calling the same services; data and charts a
 published ones, suppressed for viewers who may not see raw counts)."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import abort, jsonify, request
 from flask_login import current_user
 
 from hub import policy
 from hub.api.blueprint import bp
 from hub.api.common import api_login_required, json_body
+from hub.extensions import db
 from hub.projects import charts, published, queries, services
 from hub.projects.blueprint import get_cycle, get_measure, get_node, get_project, get_team
 from hub.projects.stratifiers import stratum_key
-from hub.projects.serialize import chart_json, cycle_json, data_json, measure_json, node_json, project_json
+from hub.projects.models import ExcludedPeriod, MeasurePhase
+from hub.projects.serialize import (chart_json, cycle_json, data_json, mark_json, measure_json, node_json,
+                                    project_json)
 
 
 @bp.get("/teams/<int:team_id>/projects")
@@ -140,3 +143,51 @@ def measure_chart(measure_id: int):
                                                             chart=kind, rules=rules), found)
                           for group in stratifier.categories}
     return jsonify(body)
+
+
+def _mark(found, model, mark_id: int):
+    mark = db.session.get(model, mark_id)
+    if mark is None or mark.measure_id != found.id:
+        abort(404)
+    return mark
+
+
+@bp.put("/measures/<int:measure_id>/baseline")
+@api_login_required
+def measure_baseline(measure_id: int):
+    found = services.set_baseline(current_user, get_measure(measure_id), json_body().get("period"))
+    return jsonify(measure_json(found))
+
+
+@bp.post("/measures/<int:measure_id>/phases")
+@api_login_required
+def add_phase(measure_id: int):
+    body = json_body()
+    found = get_measure(measure_id)
+    phase = services.add_phase(current_user, found, body.get("period"), body.get("reason"))
+    return jsonify(mark_json(phase, found)), 201
+
+
+@bp.delete("/measures/<int:measure_id>/phases/<int:mark_id>")
+@api_login_required
+def remove_phase(measure_id: int, mark_id: int):
+    found = get_measure(measure_id)
+    services.remove_chart_mark(current_user, found, _mark(found, MeasurePhase, mark_id))
+    return "", 204
+
+
+@bp.post("/measures/<int:measure_id>/exclusions")
+@api_login_required
+def add_exclusion(measure_id: int):
+    body = json_body()
+    found = get_measure(measure_id)
+    row = services.exclude_period(current_user, found, body.get("period"), body.get("reason"))
+    return jsonify(mark_json(row, found)), 201
+
+
+@bp.delete("/measures/<int:measure_id>/exclusions/<int:mark_id>")
+@api_login_required
+def remove_exclusion(measure_id: int, mark_id: int):
+    found = get_measure(measure_id)
+    services.remove_chart_mark(current_user, found, _mark(found, ExcludedPeriod, mark_id))
+    return "", 204

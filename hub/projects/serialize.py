@@ -43,7 +43,16 @@ def measure_json(measure: Measure) -> dict:
             "inclusions": measure.inclusions, "exclusions": measure.exclusions, "data_source": measure.data_source,
             "per": measure.per, "direction": measure.direction, "goal_value": measure.goal_value,
             "goal_date": _iso(measure.goal_date), "period": measure.period, "stratifiers": measure.stratifiers or [],
-            "custom_stratifiers": measure.custom_stratifiers or [], "baseline_until": _iso(measure.baseline_until)}
+            "custom_stratifiers": measure.custom_stratifiers or [],
+            "baseline_until": period_label(measure.baseline_until, measure.period) if measure.baseline_until else None,
+            "phases": [mark_json(p, measure) for p in measure.phases],
+            "excluded_periods": [mark_json(e, measure) for e in measure.exclusions_list]}
+
+
+def mark_json(mark, measure: Measure) -> dict:
+    """A phase split or an excluded period, with its reason."""
+    day = getattr(mark, "starts_on", None) or mark.period
+    return {"id": mark.id, "period": period_label(day, measure.period), "reason": mark.reason}
 
 
 def _shown(value):

@@ -12,7 +12,8 @@ from hub.extensions import db, utcnow
 from hub.library.models import Resource
 from hub.people.models import Team
 from hub.projects import fanout, fields, stratifiers
-from hub.projects.models import NODE_KINDS, Cycle, DataEdit, DataPoint, DriverNode, Measure, Project
+from hub.projects.models import (NODE_KINDS, Cycle, DataEdit, DataPoint, DriverNode, ExcludedPeriod, Measure,
+                                 MeasurePhase, Project)
 from hub.validation import ValidationError, require_text
 
 _PARENT_KIND = {"primary": None, "secondary": "primary", "change_idea": "secondary"}
@@ -190,3 +191,65 @@ def put_data(actor, measure: Measure, points: list, source: str = "api") -> int:
 
 def _numbers(row: DataPoint) -> dict:
     return {k: getattr(row, k) for k in ("numerator", "denominator", "value") if getattr(row, k) is not None}
+
+
+# ---------------------------------------------------------------- the chart's baseline, phases, exclusions
+
+def _period_of(measure: Measure, errors: dict, value) -> object:
+    day = fields.parse_period(str(value or ""), measure.period)
+    if day is None:
+        errors["period"] = _("Give the period like 2026-03 (a month), 2026-Q1 or 2026-W05.")
+    return day
+
+
+def set_baseline(actor, measure: Measure, period: str | None) -> Measure:
+    """Freeze the centre and limits on the periods up to this one (None: unfreeze)."""
+    policy.require(actor, "measure.edit", measure)
+    errors: dict[str, str] = {}
+    day = _period_of(measure, errors, period) if period else None
+    if errors:
+        raise ValidationError(errors)
+    measure.baseline_until = day
+    db.session.commit()
+    return measure
+
+
+def add_phase(actor, measure: Measure, period: str, reason: str) -> MeasurePhase:
+    """A new phase of the chart from this period on; a person decides it, and says why."""
+    policy.require(actor, "measure.edit", measure)
+    errors: dict[str, str] = {}
+    day = _period_of(measure, errors, period)
+    why = require_text(errors, "reason", reason, _("Reason"), 300)
+    if day is not None and any(p.starts_on == day for p in measure.phases):
+        errors["period"] = _("A phase already starts in this period.")
+    if errors:
+        raise ValidationError(errors)
+    phase = MeasurePhase(measure_id=measure.id, starts_on=day, reason=why, created_by_id=actor.id)
+    db.session.add(phase)
+    db.session.commit()
+    return phase
+
+
+def exclude_period(actor, measure: Measure, period: str, reason: str) -> ExcludedPeriod:
+    """Keep a period on the chart but out of its calculations, with the reason shown beside it."""
+    policy.require(actor, "measure.edit", measure)
+    errors: dict[str, str] = {}
+    day = _period_of(measure, errors, period)
+    why = require_text(errors, "reason", reason, _("Reason"), 300)
+    if day is not None and any(e.period == day for e in measure.exclusions_list):
+        errors["period"] = _("This period is already left out.")
+    if errors:
+        raise ValidationError(errors)
+    row = ExcludedPeriod(measure_id=measure.id, period=day, reason=why)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def remove_chart_mark(actor, measure: Measure, mark) -> None:
+    """Take a phase split or an exclusion back."""
+    policy.require(actor, "measure.edit", measure)
+    if mark.measure_id != measure.id:
+        raise ValidationError({"id": _("That is not this measure's.")})
+    db.session.delete(mark)
+    db.session.commit()

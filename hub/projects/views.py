@@ -3,7 +3,7 @@ cycles, measures), and one measure (chart, signals in words, data table, data en
 keyboard, strata side by side). Each view parses, calls one service or query, and renders."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hub import policy
 from hub.extensions import db
 from hub.people.models import Team
-from hub.projects import charts, published, queries, services, stratifiers
+from hub.projects import charts, equity, published, queries, services, stratifiers
 from hub.projects.blueprint import bp, get_measure, get_project, get_team
 from hub.projects.data_grid import columns, errors_by_cell, grid_points, grid_rows
 from hub.validation import ValidationError
@@ -91,6 +91,7 @@ def measure(measure_id: int):
                                       chart=main.chart, rules=main.rules, title=group))
               for group in stratifier.categories] if stratifier else []
     return render_template("projects/measure.html", measure=found, data=data, chart=main, strata=strata,
+                           gap=equity.gap_of(found, data), completeness=equity.completeness(found, data),
                            stratifier=stratifier, raw=raw, grid=grid_rows(found, data, typed, errors),
                            columns=columns(found),
                            errors=errors, saved=request.args.get("saved"), hidden=published.HIDDEN), 422 if errors else 200
@@ -107,3 +108,25 @@ def space_projects(slug: str):
     if team is None:
         abort(404)
     return redirect(url_for("projects.team_projects", team_id=team.id))
+
+
+_MARKS = {"baseline": lambda m, f: services.set_baseline(current_user, m, f.get("period")),
+          "unfreeze": lambda m, f: services.set_baseline(current_user, m, None),
+          "phase": lambda m, f: services.add_phase(current_user, m, f.get("period"), f.get("reason")),
+          "exclude": lambda m, f: services.exclude_period(current_user, m, f.get("period"), f.get("reason"))}
+
+
+@bp.route("/measures/<int:measure_id>/marks", methods=["POST"])
+@login_required
+def measure_marks(measure_id: int):
+    """The chart's baseline, phases and left-out periods, each with its reason."""
+    found, form = get_measure(measure_id, "measure.edit"), request.form.to_dict()
+    mark = next((m for m in [*found.phases, *found.exclusions_list] if str(m.id) == form.get("id")), None)
+    try:
+        if form.get("action") == "remove" and mark is not None:
+            services.remove_chart_mark(current_user, found, mark)
+        elif form.get("action") in _MARKS:
+            _MARKS[form["action"]](found, form)
+    except ValidationError as err:
+        flash(" ".join(err.fields.values()), "error")
+    return redirect(url_for("projects.measure", measure_id=found.id) + "#marks")

@@ -25,6 +25,8 @@ _POINT = {"type": "object", "required": ["period"], "properties": {
     "numerator": _NUMBER, "denominator": _NUMBER, "value": {"type": ["number", "null"]}}}
 _CYCLE_OWN = {"change_idea_id", "ends_on", "measure_ids", "resource_ids"}
 _MEASURE_OWN = {"per", "goal_value", "goal_date", "stratifiers", "custom_stratifiers"}
+_MARK = obj("period", "reason", period={"type": "string", "description": "2026-03, 2026-Q1 or 2026-W05"},
+           reason=TEXT)
 _SHOWN = {"type": ["number", "null"], "description": "null when not entered or suppressed"}
 
 SCHEMAS = {
@@ -40,7 +42,10 @@ SCHEMAS = {
     "CycleWrite": obj(**_CYCLE_FIELDS),
     "Measure": obj(id=INT, project_id=INT, **{k: STR for k in _MEASURE_FIELDS if k not in _MEASURE_OWN}, per=INT,
                    goal_value={"type": ["number", "null"]}, goal_date=NULL_STR, stratifiers=STRS,
-                   custom_stratifiers={"type": "array"}, baseline_until=NULL_STR),
+                   custom_stratifiers={"type": "array"}, baseline_until=NULL_STR,
+                   phases=list_of({"$ref": "#/components/schemas/ChartMark"}),
+                   excluded_periods=list_of({"$ref": "#/components/schemas/ChartMark"})),
+    "ChartMark": obj(id=INT, period=STR, reason=STR),
     "MeasureWrite": obj(**_MEASURE_FIELDS),
     "MeasureData": obj(measure_id=INT, raw={"type": "boolean", "description": "false: small cells suppressed"},
                        changed={"type": "integer", "description": "Only on PUT: cells changed"},
@@ -85,6 +90,14 @@ ROUTES = [
      obj("points", points={**list_of(_POINT), "maxItems": 20000}), "MeasureData", 200),
     ("get", "/measures/{measure_id}/chart", "The chart: centre, limits, signals in words, a summary", None, "Chart",
      200),
+    ("put", "/measures/{measure_id}/baseline", "Freeze the centre and limits on the periods up to this one "
+     "(period null: unfreeze)", obj("period", period=NULL_STR), "Measure", 200),
+    ("post", "/measures/{measure_id}/phases", "Start a new phase of the chart at a period, saying why",
+     _MARK, "ChartMark", 201),
+    ("delete", "/measures/{measure_id}/phases/{mark_id}", "Take a phase split back", None, None, 204),
+    ("post", "/measures/{measure_id}/exclusions", "Leave a period out of the chart's calculations, saying why "
+     "(it stays on the chart)", _MARK, "ChartMark", 201),
+    ("delete", "/measures/{measure_id}/exclusions/{mark_id}", "Count a left-out period again", None, None, 204),
 ]
 QUERY = {
     ("get", "/measures/{measure_id}/chart"): query(

@@ -72,13 +72,14 @@ RULES.update({
     "measure.view_raw": _of_project(_sees_raw),
     "cycle.view": _of_project(_can_view_project),
     "cycle.edit": _of_project(_can_edit_project),
+    "driver.view": _of_project(_can_view_project),
     "driver.edit": _of_project(_can_edit_project),
 })
 EXISTENCE_ACTION.update({Project: "project.view", Measure: "measure.view", Cycle: "cycle.view",
-                         DriverNode: "project.view"})
+                         DriverNode: "driver.view"})
 NEEDS_OBJECT.update({"project.view", "project.edit", "project.share", "project.delete", "project.view_raw",
                      "team.add_project", "measure.view", "measure.edit", "measure.enter_data", "measure.view_raw",
-                     "cycle.view", "cycle.edit", "driver.edit"})
+                     "cycle.view", "cycle.edit", "driver.view", "driver.edit"})
 
 
 # ---------------------------------------------------------------- the SQL twin and the audience

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from hub.projects import chart_svg, published, shewhart, signal_words
+from hub.projects import chart_svg, published, shewhart, signal_words, stratifiers
 from hub.projects.chart_series import Band, ChartSeries
 from hub.projects.models import Measure
+from hub.validation import ValidationError
 
 CHART_CHOICES = ("run", "p", "pp", "u", "up", "c", "i")
 RULE_CHOICES = ("anhoej", "ihi")
@@ -38,6 +39,8 @@ def default_chart(measure: Measure) -> str:
 
 def chart_of(measure: Measure, data: published.Published, stratum: str = "", chart: str | None = None,
              rules: str = "anhoej", title: str = "") -> MeasureChart:
+    if stratum and stratum not in _known_strata(measure):
+        raise ValidationError({"stratum": _("Choose a group of one of the measure's stratifiers, like race=Asian.")})
     chart = chart if chart in CHART_CHOICES else default_chart(measure)
     rules = rules if rules in RULE_CHOICES else "anhoej"
     if chart in ("p", "pp") and measure.type != "proportion" or chart in ("u", "up") and measure.type != "rate" \
@@ -74,6 +77,11 @@ def chart_of(measure: Measure, data: published.Published, stratum: str = "", cha
         bands=_bands(measure, data), phase_starts=phases, y_label=measure.name,
         percent=measure.type == "proportion", title=title or measure.name, description=summary)
     return MeasureChart(chart, rules, stratum, data.labels, result, hidden, unstable, signals, summary, series)
+
+
+def _known_strata(measure: Measure) -> set[str]:
+    from hub.projects.services import measure_stratifiers
+    return {stratifiers.stratum_key({s.key: g}) for s in measure_stratifiers(measure) for g in s.categories}
 
 
 def _percent(value: float) -> str:

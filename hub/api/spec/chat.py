@@ -25,7 +25,7 @@ ROUTES = [
     ("post", "/spaces/{space_id}/channels", "Add a channel (the space's facilitators)",
      obj("name", name=TEXT, topic=STR), "Channel", 201),
     ("post", "/dms", "Start (or find) a conversation with up to 7 people who share a space with you",
-     obj("user_ids", user_ids={**IDS, "minItems": 1, "maxItems": 7}), "Channel", 201),
+     obj("user_ids", user_ids={**IDS, "description": "1 to 7 people"}), "Channel", 201),
     ("get", "/channels/{channel_id}", "One channel", None, "Channel", 200),
     ("patch", "/channels/{channel_id}", "Rename, change the topic, archive or reopen (the space's moderators)",
      obj(name=TEXT, topic=STR, archived=BOOL), "Channel", 200),

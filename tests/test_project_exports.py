@@ -155,6 +155,10 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(app, world, shared)
     assert {(c["row"], c["action"]) for c in dry.get_json()["changes"]} == {(2, "change"), (3, "new")}
     assert db.session.query(DataPoint).filter_by(measure_id=measure["id"]).count() == 16
     assert db.session.query(DataEdit).filter_by(source="csv").count() == 0
+    form = app.test_client().post(f"/api/v1/measures/{measure['id']}/data.csv?dry_run=1", headers=headers,
+                                  data={"file": (io.BytesIO(text.encode()), "data.csv")})
+    assert form.status_code == 200 and form.get_json()["changed"] == 2, "a multipart form's file is read the same"
+    assert db.session.query(DataEdit).filter_by(source="csv").count() == 0
     done = _import(app.test_client(), headers, measure["id"], text)
     assert done.get_json()["dry_run"] is False and done.get_json()["changed"] == 2
     assert db.session.query(DataPoint).filter_by(measure_id=measure["id"]).count() == 17
@@ -221,8 +225,19 @@ def test_a_peer_never_downloads_the_small_cell(app, world, shared):
         assert "0.428" not in json.dumps(report)
     _validate(report)
 
+    # The report draws the equity focus's groups: the team's shows January's 42.9% (and a median
+    # of 46.4% with it); the peer's neither, on the page or in the PDF.
+    page = peer_client.get(f"/projects/{_project['id']}/report").get_data(as_text=True)
+    assert "Spanish" in page and "42.9" not in page and "46.4" not in page
     pdf = peer_client.get(f"/projects/{_project['id']}/report.pdf").get_data()
-    assert pdf.startswith(b"%PDF") and b"42.9" not in pdf
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert "Spanish: The median is 50.0%" in text and "42.9" not in text and "46.4" not in text
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def test_the_peer_png_is_the_suppressed_chart_not_the_raw_one(app, world, shared):
@@ -293,9 +308,9 @@ def test_the_one_page_report_and_its_pdf(app, world, shared):
     assert "<style" not in body and "style=" not in body.split("<svg")[0], "the CSP forbids inline styles"
     pdf = pat.get(f"/projects/{project['id']}/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.get_data().startswith(b"%PDF")
-    from pypdf import PdfReader
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.get_data())).pages)
+    text = _pdf_text(pdf.get_data())
     assert "Colorectal screening" in text and "Spanish-language outreach calls" in text
+    assert "2026-01: 42.9%" in body and "Spanish: The median is 46.4%" in text, "the team sees its own small cell"
     links = pat.get(f"/projects/{project['id']}").get_data(as_text=True)
     assert f"/projects/{project['id']}/report.pdf" in links
     assert f"/measures/{measure['id']}/import" in pat.get(f"/measures/{measure['id']}").get_data(as_text=True)

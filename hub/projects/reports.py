@@ -6,13 +6,13 @@ lets see raw counts). WeasyPrint fetches nothing: the report's stylesheet is rea
 static folder, the charts are inline SVG, and any other URL in the page is refused."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
 
 from hub import policy
-from hub.projects import charts, published
+from hub.projects import charts, published, stratifiers
 from hub.projects.models import Measure, Project
 
 
@@ -21,13 +21,23 @@ class MeasureSection:
     measure: Measure
     chart: charts.MeasureChart
     raw: bool
+    focus: list[tuple[str, charts.MeasureChart]] = field(default_factory=list)  # the equity focus's groups
 
 
 def sections(viewer, project: Project) -> list[MeasureSection]:
+    """Each measure's chart, and, when it is stratified by the project's equity focus, the focus
+    group's and the reference group's charts beside it."""
     out = []
+    groups = [g for g in (project.focus_group, project.reference_group) if g]
     for measure in project.measures:
         raw = policy.can(viewer, "measure.view_raw", measure)
-        out.append(MeasureSection(measure, charts.chart_of(measure, published.publish(measure, raw)), raw))
+        data = published.publish(measure, raw)
+        section = MeasureSection(measure, charts.chart_of(measure, data), raw)
+        if project.focus_stratifier and project.focus_stratifier in (measure.stratifiers or []):
+            section.focus = [(group, charts.chart_of(
+                measure, data, stratum=stratifiers.stratum_key({project.focus_stratifier: group}),
+                chart=section.chart.chart, title=group)) for group in groups]
+        out.append(section)
     return out
 
 

@@ -101,6 +101,7 @@ def build_spec() -> dict:
             if (method, path) in ALSO_MULTIPART:
                 op["requestBody"]["content"]["multipart/form-data"] = {"schema": _as_form(schema)}
         paths.setdefault(path, {})[method] = op
+    project_exports.amend(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Equity Learning Hub API", "version": "1"},

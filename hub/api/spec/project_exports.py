@@ -41,3 +41,14 @@ QUERY = {
     ("get", "/measures/{measure_id}/report.fhir"): query(
         ("period", {"type": "string", "description": "One period: 2026-03, 2026-Q1 or 2026-W05"})),
 }
+
+
+def amend(paths: dict) -> None:
+    """What the shared builder writes as JSON, as these operations really send and take it: the
+    CSV body as text/csv beside the multipart form, the CSV download as text/csv and the report
+    as application/fhir+json."""
+    csv_path, fhir_path = "/measures/{measure_id}/data.csv", "/measures/{measure_id}/report.fhir"
+    paths[csv_path]["post"]["requestBody"]["content"]["text/csv"] = {"schema": {"type": "string"}}
+    paths[csv_path]["get"]["responses"]["200"]["content"] = {"text/csv": {"schema": {"type": "string"}}}
+    ok = paths[fhir_path]["get"]["responses"]["200"]
+    ok["content"] = {"application/fhir+json": ok["content"]["application/json"]}

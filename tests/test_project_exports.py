@@ -333,3 +333,25 @@ def test_an_outsider_gets_404_from_every_new_route_and_a_peer_may_not_import(app
     assert peer_client.get(f"/measures/{m}/import").status_code == 403
     assert _import(app.test_client(), _token(app, _peer), m, text).status_code == 403
     assert db.session.query(DataPoint).filter_by(measure_id=m).count() == 16, "nobody outside the team wrote"
+
+
+def test_counts_and_measurements_export_import_and_report_too(app, world):
+    pat = signed_in(app, world.participant)
+    headers = _token(app, world.participant)
+    _project, falls = _measure(pat, world.team.id, name="Falls", type="count", direction="down")
+    text = "period,stratifier,stratum,numerator,denominator\n2026-01,language,English,12,\n2026-02,language,English,15,\n"
+    assert _import(app.test_client(), headers, falls["id"], text).status_code == 200
+    report = pat.get(f"/api/v1/measures/{falls['id']}/report.fhir").get_json()
+    _validate(report)
+    assert "population" not in report["group"][0], "no whole-population row was entered"
+    english = next(s for s in report["group"][0]["stratifier"][0]["stratum"] if s["value"]["text"] == "English")
+    assert english["measureScore"]["value"] == 27 and report["improvementNotation"]["coding"][0]["code"] == "decrease"
+
+    _project, wait = _measure(pat, world.team.id, name="Days to colonoscopy", type="measurement", stratifiers=[])
+    text = "period,stratifier,stratum,value\n2026-01,,,41.5\n2026-02,,,38\n"
+    assert _import(app.test_client(), headers, wait["id"], text).status_code == 200
+    rows = _rows(pat.get(f"/measures/{wait['id']}/data.csv").get_data(as_text=True))
+    assert [(r["period"], r["value"], r["numerator"]) for r in rows] == [("2026-01", "41.5", ""), ("2026-02", "38", "")]
+    report = pat.get(f"/api/v1/measures/{wait['id']}/report.fhir?period=2026-02").get_json()
+    _validate(report)
+    assert report["group"][0]["measureScore"]["value"] == 38 and "population" not in report["group"][0]

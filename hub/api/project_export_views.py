@@ -30,8 +30,7 @@ def _viewer_data(measure) -> published.Published:
 
 def _sent_csv() -> str:
     """The CSV: the body (text/csv), or a multipart form's "file"; at most 5 MB."""
-    if request.content_length is not None and request.content_length > csv_io.MAX_BYTES + 64 * 1024:
-        raise csv_io.TooLarge({"file": _("The file is larger than 5 MB. Split it into smaller files.")})
+    csv_io.check_size(max(0, (request.content_length or 0) - 64 * 1024))  # (a form's own bytes aside)
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
@@ -70,4 +69,5 @@ def measure_report_fhir(measure_id: int):
         "api.measure", measure_id=found.id, _external=True), period)
     response = jsonify(report)
     response.mimetype = FHIR_JSON
+    response.headers["Cache-Control"] = "no-store"
     return response

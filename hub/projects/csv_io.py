@@ -20,8 +20,8 @@ from flask import Response
 from flask_babel import gettext as _
 
 from hub import policy
-from hub.projects import data_cells, published, queries, stratifiers
-from hub.projects.fields import period_label
+from hub.projects import data_cells, published, queries, services, stratifiers
+from hub.projects.fields import parse_period, period_label
 from hub.projects.models import Measure
 from hub.validation import ValidationError
 
@@ -104,9 +104,13 @@ class Parsed:
     changes: int = 0
 
 
-def decode(raw: bytes) -> str:
-    if len(raw) > MAX_BYTES:
+def check_size(size: int) -> None:
+    if size > MAX_BYTES:
         raise TooLarge({"file": _("The file is larger than 5 MB. Split it into smaller files.")})
+
+
+def decode(raw: bytes) -> str:
+    check_size(len(raw))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -184,9 +188,7 @@ def _stratum(values: dict, errors: dict, where: str):
 def check(actor, measure: Measure, parsed: Parsed) -> Parsed:
     """What the rows would change, and every refusal named by row and column (nothing written)."""
     policy.require(actor, "measure.enter_data", measure)
-    from hub.projects.services import measure_stratifiers
-
-    cells, errors = data_cells.check_cells(measure, measure_stratifiers(measure), parsed.points)
+    cells, errors = data_cells.check_cells(measure, services.measure_stratifiers(measure), parsed.points)
     parsed.errors.update(row_errors(parsed, errors))
     existing = {(p.period, p.stratum): {k: getattr(p, k) for k in ("numerator", "denominator", "value")
                                         if getattr(p, k) is not None} for p in queries.points(measure)}
@@ -204,8 +206,6 @@ def check(actor, measure: Measure, parsed: Parsed) -> Parsed:
 
 
 def _cell_of(measure: Measure, point: dict, by_cell: dict):
-    from hub.projects.fields import parse_period
-
     period = parse_period(str(point.get("period", "")), measure.period)
     try:
         key = stratifiers.stratum_key(point.get("stratum"))
@@ -216,12 +216,10 @@ def _cell_of(measure: Measure, point: dict, by_cell: dict):
 
 def apply(actor, measure: Measure, parsed: Parsed) -> Parsed:
     """Write the rows (services.put_data, source "csv") when every one is accepted; else nothing."""
-    from hub.projects.services import put_data
-
     check(actor, measure, parsed)
     if not parsed.errors:
         try:
-            parsed.changes = put_data(actor, measure, parsed.points, source="csv")
+            parsed.changes = services.put_data(actor, measure, parsed.points, source="csv")
         except ValidationError as err:
             parsed.errors.update(row_errors(parsed, err.fields))
     return parsed

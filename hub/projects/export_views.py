@@ -33,8 +33,7 @@ def _uploaded_text() -> str:
     kept = request.form.get("csv_text", "")
     if not kept:
         raise ValidationError({"file": _("Choose a CSV file to import.")})
-    if len(kept.encode("utf-8")) > csv_io.MAX_BYTES:
-        raise csv_io.TooLarge({"file": _("The file is larger than 5 MB. Split it into smaller files.")})
+    csv_io.check_size(len(kept.encode("utf-8")))
     return kept
 
 

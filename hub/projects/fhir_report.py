@@ -56,9 +56,10 @@ def _figures(measure: Measure, cells) -> dict:
     out: dict = {}
     populations = [("numerator", numerator)] + ([("denominator", denominator)]
                                                 if measure.type in ("proportion", "rate") else [])
-    if measure.type != "measurement":
-        out["population"] = [{"code": {"coding": [{"system": _POPULATION, "code": code}]}, "count": int(count)}
-                             for code, count in populations if count is not None]
+    given = [{"code": {"coding": [{"system": _POPULATION, "code": code}]}, "count": int(count)}
+             for code, count in populations if count is not None]
+    if given and measure.type != "measurement":
+        out["population"] = given  # (FHIR allows no empty lists)
     if score is not None:
         out["measureScore"] = {"value": round(float(score), 6)}
     return out
@@ -110,9 +111,3 @@ def _stratifier(measure: Measure, keys: tuple[str, ...], entries) -> dict:
         out.append(stratum)
     return {"code": [{"text": k} for k in keys], "stratum": out}
 
-
-def validate(report: dict) -> None:
-    """Raise when the dict is not a valid MeasureReport (R4B: the package's R4 line)."""
-    from fhir.resources.R4B.measurereport import MeasureReport
-
-    MeasureReport.model_validate(report)

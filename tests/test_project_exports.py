@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -101,25 +102,55 @@ def test_export_then_import_round_trips_the_data(app, world, shared):
     assert api.status_code == 200 and api.get_data(as_text=True) == text, "the API twin gives the same file"
 
 
+def _upload(client, url: str, text: str):
+    return post_form(client, url, {"file": (io.BytesIO(text.encode()), "data.csv")}, token_from=url,
+                     content_type="multipart/form-data")
+
+
+def _kept_upload(page: str) -> str:
+    return re.search(r'name="upload" value="([^"]+)"', page).group(1)
+
+
 def test_the_import_page_previews_without_writing_then_confirms(app, world, shared):
     pat, _peer, _p, _project, measure = shared
     url = f"/measures/{measure['id']}/import"
+    assert pat.get(url).status_code == 200
     text = ("period,stratifier,stratum,numerator,denominator\n"
             "2026-03,,,90,150\n2026-03,language,Spanish,40,60\n2026-02,language,English,70,100\n")
     before = db.session.query(DataPoint).count()
-    preview = post_form(pat, url, {"file": (io.BytesIO(text.encode()), "march.csv")}, token_from=url,
-                        content_type="multipart/form-data")
+    preview = _upload(pat, url, text)
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200, page[:2000]
     assert "This file changes 2 cells" in page and "unchanged" in page and "added" in page
     assert db.session.query(DataPoint).count() == before, "a preview writes nothing"
-    assert 'name="csv_text"' in page and "2026-03,language,Spanish,40,60" in page.replace("&#34;", '"')
 
-    confirmed = post_form(pat, url, {"csv_text": text, "confirm": "1"}, token_from=url)
+    teammate = signed_in(app, world.teammate)
+    stolen = post_form(teammate, url, {"upload": _kept_upload(page), "confirm": "1"}, token_from=url)
+    assert stolen.status_code == 422, "an upload is confirmed only by whoever sent it"
+    assert db.session.query(DataPoint).count() == before
+
+    confirmed = post_form(pat, url, {"upload": _kept_upload(page), "confirm": "1"}, token_from=url)
     assert confirmed.status_code == 302
     assert db.session.query(DataPoint).count() == before + 2
     edits = db.session.query(DataEdit).filter_by(measure_id=measure["id"], source="csv").all()
     assert {(e.stratum, e.after["numerator"]) for e in edits} == {("", 90), ("language=Spanish", 40)}
+    again = post_form(pat, url, {"upload": _kept_upload(page), "confirm": "1"}, token_from=url)
+    assert again.status_code == 422, "a confirmed upload is gone"
+
+
+def test_a_large_file_is_confirmed_from_what_the_server_kept(app, world, shared):
+    """20,000 rows are far more than a form field may carry (500 kB): the preview keeps the file."""
+    pat, _peer, _p, _project, measure = shared
+    url = f"/measures/{measure['id']}/import"
+    months = [f"{1300 + i // 12}-{i % 12 + 1:02d}" for i in range(12 * 700)]
+    lines = [f"{m},Screened,,,{i % 90},100" for i, m in enumerate(months)]
+    lines += [f"{m},Screened,language,English,{i % 90},100" for i, m in enumerate(months)]
+    text = "period,measure,stratifier,stratum,numerator,denominator\n" + "\n".join(lines) + "\n"
+    assert len(text) > 500_000
+    page = _upload(pat, url, text).get_data(as_text=True)
+    assert re.search(r"This file changes 16,?800 cells", page), page[:3000]
+    assert post_form(pat, url, {"upload": _kept_upload(page), "confirm": "1"}, token_from=url).status_code == 302
+    assert db.session.query(DataPoint).filter_by(measure_id=measure["id"]).count() == 16 + 16_800
 
 
 def test_a_refused_row_is_named_by_row_and_column_and_nothing_is_written(app, world, shared):
@@ -138,7 +169,7 @@ def test_a_refused_row_is_named_by_row_and_column_and_nothing_is_written(app, wo
     assert db.session.query(DataPoint).filter_by(measure_id=measure["id"]).count() == 16, "nothing written"
 
     url = f"/measures/{measure['id']}/import"
-    page = post_form(pat, url, {"csv_text": text, "confirm": "1"}, token_from=url)
+    page = _upload(pat, url, text)
     body = page.get_data(as_text=True)
     assert page.status_code == 422 and "Row 3, numerator: Give a number." in body
     assert "Row 5, stratum: Martian is not a group of language." in body
@@ -327,8 +358,9 @@ def test_an_outsider_gets_404_from_every_new_route_and_a_peer_may_not_import(app
                 f"/api/v1/measures/{m}/report.fhir"):
         assert outsider.get(url).status_code == 404, url
     text = "period,stratifier,stratum,numerator,denominator\n2026-03,,,1,2\n"
-    assert post_form(outsider, f"/measures/{m}/import", {"csv_text": text, "confirm": "1"},
+    assert post_form(outsider, f"/measures/{m}/import", {"upload": "x" * 32, "confirm": "1"},
                      token_from="/").status_code == 404
+    assert _upload(outsider, f"/measures/{m}/import", text).status_code == 404
     assert _import(app.test_client(), _token(app, world.outsider), m, text).status_code == 404
     assert peer_client.get(f"/measures/{m}/import").status_code == 403
     assert _import(app.test_client(), _token(app, _peer), m, text).status_code == 403

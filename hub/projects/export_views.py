@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from hub import policy
-from hub.projects import chart_png, charts, csv_io, published
+from hub.projects import chart_png, charts, csv_io, csv_stash, published
 from hub.projects.blueprint import bp, get_measure
 from hub.validation import ValidationError
 
@@ -25,34 +25,36 @@ def measure_csv(measure_id: int):
     return csv_io.csv_response(found, _viewer_data(found))
 
 
-def _uploaded_text() -> str:
-    """The CSV the form sent: a file chosen now, or the text kept from the preview."""
+def _sent(measure) -> tuple[str, str, bool]:
+    """The CSV the form sent: (text, token, confirmed). A file chosen now is kept for its
+    confirmation (hub.projects.csv_stash); a confirmation names the file it confirms."""
     upload = request.files.get("file")
-    if upload is not None and upload.filename:
-        return csv_io.decode(upload.stream.read(csv_io.MAX_BYTES + 1))
-    kept = request.form.get("csv_text", "")
-    if not kept:
-        raise ValidationError({"file": _("Choose a CSV file to import.")})
-    csv_io.check_size(len(kept.encode("utf-8")))
-    return kept
+    if upload:
+        text = csv_io.decode(upload.stream.read(csv_io.MAX_BYTES + 1))
+        return text, csv_stash.keep(current_user, measure, text), False
+    token = request.form.get("upload", "")
+    text = csv_stash.take(current_user, measure, token)
+    if text is None:
+        raise ValidationError({"file": _("Choose a CSV file to import (a file checked more than an hour ago "
+                                         "must be chosen again).")})
+    return text, token, request.form.get("confirm") == "1"
 
 
 @bp.route("/measures/<int:measure_id>/import", methods=["GET", "POST"])
 @login_required
 def measure_import(measure_id: int):
-    found, parsed, text = get_measure(measure_id, "measure.enter_data"), None, ""
+    found, parsed, token = get_measure(measure_id, "measure.enter_data"), None, ""
     if request.method == "POST":
         try:
-            text = _uploaded_text()
-            parsed = csv_io.parse(found, text)
-            confirmed = request.form.get("confirm") == "1" and not request.files.get("file")
-            parsed = (csv_io.apply if confirmed else csv_io.check)(current_user, found, parsed)
+            text, token, confirmed = _sent(found)
+            parsed = (csv_io.apply if confirmed else csv_io.check)(current_user, found, csv_io.parse(found, text))
             if confirmed and not parsed.errors:
+                csv_stash.drop(current_user, found, token)
                 return redirect(url_for("projects.measure", measure_id=found.id, saved=1))
         except ValidationError as err:
             parsed = csv_io.Parsed(errors=err.fields)
     status = 422 if parsed is not None and parsed.errors else 200
-    return render_template("projects/import.html", measure=found, parsed=parsed, csv_text=text,
+    return render_template("projects/import.html", measure=found, parsed=parsed, upload=token,
                            problems=csv_io.described(parsed.errors) if parsed else []), status
 
 

@@ -40,7 +40,7 @@ def _sent_csv() -> str:
 
 
 def _rows_json(parsed: csv_io.Parsed) -> list[dict]:
-    return [{"row": row.number, "action": row.action or None, **row.values} for row in parsed.rows]
+    return [{**row.values, "row": row.number, "action": row.action or None} for row in parsed.rows]
 
 
 @bp.post("/measures/<int:measure_id>/data.csv")

@@ -43,7 +43,11 @@ SIGNED_IN_HTML = {
     "library.delete", "library.review_queue", "library.new_collection", "library.collection",
     "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
     "library.remove_file", "library.review_edit",
-    "projects.team_projects", "projects.project", "projects.space_projects", "projects.measure_marks", "projects.project_write", "projects.measure",
+    "projects.team_projects", "projects.project", "projects.space_projects", "projects.measure_marks",
+    "projects.project_write", "projects.measure",
+    # exports, imports and reports: loaded through the projects loaders, data through published (tests/test_project_exports.py)
+    "projects.measure_csv", "projects.measure_import", "projects.measure_chart_png", "projects.project_report",
+    "projects.project_report_pdf",
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
     "chat.archive_channel", "chat.subscription",

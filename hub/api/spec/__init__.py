@@ -4,12 +4,14 @@ against it, so the document and the checks cannot drift. A test fails when a reg
 route is missing here."""
 from __future__ import annotations
 
-from hub.api.spec import chat, core, forums, library, projects
+from hub.api.spec import chat, core, forums, library, project_exports, projects
 from hub.api.spec.types import ERROR, FIELD_ERROR, ID, STR, ints, list_of, obj, query, ref
 
-SCHEMAS = {**core.SCHEMAS, **forums.SCHEMAS, **chat.SCHEMAS, **library.SCHEMAS, **projects.SCHEMAS}
-ROUTES = [*core.ROUTES, *forums.ROUTES, *chat.ROUTES, *library.ROUTES, *projects.ROUTES]
-QUERY_PARAMS = {**core.QUERY, **forums.QUERY, **chat.QUERY, **library.QUERY, **projects.QUERY}
+SCHEMAS = {**core.SCHEMAS, **forums.SCHEMAS, **chat.SCHEMAS, **library.SCHEMAS, **projects.SCHEMAS,
+           **project_exports.SCHEMAS}
+ROUTES = [*core.ROUTES, *forums.ROUTES, *chat.ROUTES, *library.ROUTES, *projects.ROUTES, *project_exports.ROUTES]
+QUERY_PARAMS = {**core.QUERY, **forums.QUERY, **chat.QUERY, **library.QUERY, **projects.QUERY,
+                **project_exports.QUERY}
 
 # Pictures and files, as multipart: each checked by its content (hub.uploads), pictures re-encoded.
 FILES = {"type": "object", "x-multipart": True, "required": ["files"],
@@ -99,6 +101,7 @@ def build_spec() -> dict:
             if (method, path) in ALSO_MULTIPART:
                 op["requestBody"]["content"]["multipart/form-data"] = {"schema": _as_form(schema)}
         paths.setdefault(path, {})[method] = op
+    project_exports.amend(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Equity Learning Hub API", "version": "1"},

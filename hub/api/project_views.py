@@ -10,7 +10,7 @@ from hub import policy
 from hub.api.blueprint import bp
 from hub.api.common import api_login_required, json_body
 from hub.extensions import db
-from hub.projects import charts, published, queries, services
+from hub.projects import charts, published, queries, services, stratifiers
 from hub.projects.blueprint import get_cycle, get_measure, get_node, get_project, get_team
 from hub.projects.stratifiers import stratum_key
 from hub.projects.models import ExcludedPeriod, MeasurePhase
@@ -136,7 +136,7 @@ def measure_chart(measure_id: int):
     data, kind, rules = _published(found), request.args.get("chart"), request.args.get("rules", "anhoej")
     body = chart_json(charts.chart_of(found, data, stratum=request.args.get("stratum", ""), chart=kind, rules=rules),
                       found)
-    stratifier = next((s for s in services.measure_stratifiers(found) if s.key == request.args.get("stratifier")),
+    stratifier = next((s for s in stratifiers.of_measure(found) if s.key == request.args.get("stratifier")),
                       None)
     if stratifier is not None:
         body["strata"] = {group: chart_json(charts.chart_of(found, data, stratum=stratum_key({stratifier.key: group}),

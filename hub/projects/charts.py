@@ -80,8 +80,7 @@ def chart_of(measure: Measure, data: published.Published, stratum: str = "", cha
 
 
 def _known_strata(measure: Measure) -> set[str]:
-    from hub.projects.services import measure_stratifiers
-    return {stratifiers.stratum_key({s.key: g}) for s in measure_stratifiers(measure) for g in s.categories}
+    return {stratifiers.stratum_key({s.key: g}) for s in stratifiers.of_measure(measure) for g in s.categories}
 
 
 def _percent(value: float) -> str:

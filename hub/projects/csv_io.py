@@ -188,7 +188,7 @@ def _stratum(values: dict, errors: dict, where: str):
 def check(actor, measure: Measure, parsed: Parsed) -> Parsed:
     """What the rows would change, and every refusal named by row and column (nothing written)."""
     policy.require(actor, "measure.enter_data", measure)
-    cells, errors = data_cells.check_cells(measure, services.measure_stratifiers(measure), parsed.points)
+    cells, errors = data_cells.check_cells(measure, stratifiers.of_measure(measure), parsed.points)
     parsed.errors.update(row_errors(parsed, errors))
     existing = {(p.period, p.stratum): {k: getattr(p, k) for k in ("numerator", "denominator", "value")
                                         if getattr(p, k) is not None} for p in queries.points(measure)}

@@ -20,9 +20,8 @@ class GridCell:
 
 
 def columns(measure: Measure) -> list[tuple[str, str]]:
-    from hub.projects.services import measure_stratifiers
     out = [("", "")]
-    for s in measure_stratifiers(measure):
+    for s in stratifiers.of_measure(measure):
         out += [(stratifiers.stratum_key({s.key: g}), f"{s.label}: {g}") for g in s.categories]
     return out
 

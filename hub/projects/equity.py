@@ -96,10 +96,9 @@ class Completeness:
 def completeness(measure: Measure, data: published.Published) -> list[Completeness]:
     """Per stratifier, in the latest period with a whole-population denominator: 1 − Unknown ÷ all.
     Hidden when the Unknown cell (or the whole) is hidden for this viewer."""
-    from hub.projects.services import measure_stratifiers
     latest = next((p for p in reversed(data.periods) if data.cell(p, "") is not None), None)
     out = []
-    for s in measure_stratifiers(measure):
+    for s in stratifiers.of_measure(measure):
         known = None
         if latest is not None:
             whole = data.cell(latest, "")

@@ -44,14 +44,12 @@ def _rate(num, den, measure: Measure):
 
 
 def publish(measure: Measure, raw: bool, strata_of=None) -> Published:
-    from hub.projects.services import measure_stratifiers
-
     rows = queries.points(measure)
     by_period: dict[date, dict[str, object]] = {}
     for row in rows:
         by_period.setdefault(row.period, {})[row.stratum] = row
     periods = _period_range(sorted(by_period), measure.period)
-    known = strata_of or measure_stratifiers(measure)
+    known = strata_of or stratifiers.of_measure(measure)
     cells: dict[tuple[date, str], Cell] = {}
     threshold = current_app.config.get("SMALL_CELL_THRESHOLD", 11)
     for period in periods:

@@ -143,10 +143,6 @@ def save_measure(actor, project: Project, data: dict, measure: Measure | None = 
     return measure
 
 
-def measure_stratifiers(measure: Measure) -> list[stratifiers.Stratifier]:
-    own = {c["key"]: stratifiers.custom(c["key"], c["label"], c["categories"]) for c in measure.custom_stratifiers or []}
-    return [stratifiers.BY_KEY.get(k) or own[k] for k in measure.stratifiers or [] if k in stratifiers.BY_KEY or k in own]
-
 
 def put_data(actor, measure: Measure, points: list, source: str = "api") -> int:
     """Enter or correct data: [{"period", "stratum": {key: group} | null, "numerator", "denominator"}
@@ -157,7 +153,7 @@ def put_data(actor, measure: Measure, points: list, source: str = "api") -> int:
     policy.require(actor, "measure.enter_data", measure)
     from hub.projects.data_cells import check_cells
 
-    cells, errors = check_cells(measure, measure_stratifiers(measure), points)
+    cells, errors = check_cells(measure, stratifiers.of_measure(measure), points)
     if errors:
         raise ValidationError(errors, _("Some cells need fixing; nothing was saved."))
     signals_before = fanout.signal_keys(measure)

@@ -55,3 +55,9 @@ def stratum_parts(key: str) -> dict[str, str]:
     if not key:
         return {}
     return dict(part.split("=", 1) for part in key.split("|"))
+
+
+def of_measure(measure) -> list[Stratifier]:
+    """A measure's stratifiers in its order: built-in ones and the project's own."""
+    own = {c["key"]: custom(c["key"], c["label"], c["categories"]) for c in measure.custom_stratifiers or []}
+    return [BY_KEY.get(k) or own[k] for k in measure.stratifiers or [] if k in BY_KEY or k in own]

@@ -85,7 +85,7 @@ def measure(measure_id: int):
         except ValidationError as err:
             errors = errors_by_cell(err.fields, names)
     data = published.publish(found, raw)
-    stratifier = next((s for s in services.measure_stratifiers(found) if s.key == request.args.get("stratifier")), None)
+    stratifier = next((s for s in stratifiers.of_measure(found) if s.key == request.args.get("stratifier")), None)
     main = charts.chart_of(found, data, chart=request.args.get("chart"), rules=request.args.get("rules", "anhoej"))
     strata = [(group, charts.chart_of(found, data, stratum=stratifiers.stratum_key({stratifier.key: group}),
                                       chart=main.chart, rules=main.rules, title=group))

@@ -155,7 +155,7 @@ def _mark(found, model, mark_id: int):
 @bp.put("/measures/<int:measure_id>/baseline")
 @api_login_required
 def measure_baseline(measure_id: int):
-    found = services.set_baseline(current_user, get_measure(measure_id), json_body().get("period"))
+    found = services.set_baseline(current_user, get_measure(measure_id), json_body())
     return jsonify(measure_json(found))
 
 

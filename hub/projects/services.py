@@ -198,10 +198,13 @@ def _period_of(measure: Measure, errors: dict, value) -> object:
     return day
 
 
-def set_baseline(actor, measure: Measure, period: str | None) -> Measure:
-    """Freeze the centre and limits on the periods up to this one (None: unfreeze)."""
+def set_baseline(actor, measure: Measure, data: dict) -> Measure:
+    """Freeze the centre and limits on the periods up to data["period"] (null: unfreeze)."""
     policy.require(actor, "measure.edit", measure)
     errors: dict[str, str] = {}
+    if "period" not in data:
+        raise ValidationError({"period": _("Say through which period, like 2026-03 (or null to unfreeze).")})
+    period = data["period"]
     day = _period_of(measure, errors, period) if period else None
     if errors:
         raise ValidationError(errors)

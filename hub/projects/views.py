@@ -110,8 +110,8 @@ def space_projects(slug: str):
     return redirect(url_for("projects.team_projects", team_id=team.id))
 
 
-_MARKS = {"baseline": lambda m, f: services.set_baseline(current_user, m, f.get("period")),
-          "unfreeze": lambda m, f: services.set_baseline(current_user, m, None),
+_MARKS = {"baseline": lambda m, f: services.set_baseline(current_user, m, {"period": f.get("period") or "?"}),
+          "unfreeze": lambda m, f: services.set_baseline(current_user, m, {"period": None}),
           "phase": lambda m, f: services.add_phase(current_user, m, f.get("period"), f.get("reason")),
           "exclude": lambda m, f: services.exclude_period(current_user, m, f.get("period"), f.get("reason"))}
 

@@ -44,6 +44,9 @@ SIGNED_IN_HTML = {
     "library.edit_collection", "library.collection_item", "library.pin_collection", "library.components",
     "library.remove_file", "library.review_edit",
     "projects.team_projects", "projects.project", "projects.space_projects", "projects.project_write", "projects.measure",
+    # network measure sets: loaders ask the policy of the cohort's set or item (tests/test_network_measures.py)
+    "projects.measure_set", "projects.measure_set_item", "projects.adopt_measure", "projects.move_measure_version",
+    "projects.network_measure", "projects.send_reminders",
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
     "chat.archive_channel", "chat.subscription",

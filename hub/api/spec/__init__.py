@@ -4,12 +4,14 @@ against it, so the document and the checks cannot drift. A test fails when a reg
 route is missing here."""
 from __future__ import annotations
 
-from hub.api.spec import chat, core, forums, library, projects
+from hub.api.spec import chat, core, forums, library, network, projects
 from hub.api.spec.types import ERROR, FIELD_ERROR, ID, STR, ints, list_of, obj, query, ref
 
-SCHEMAS = {**core.SCHEMAS, **forums.SCHEMAS, **chat.SCHEMAS, **library.SCHEMAS, **projects.SCHEMAS}
-ROUTES = [*core.ROUTES, *forums.ROUTES, *chat.ROUTES, *library.ROUTES, *projects.ROUTES]
-QUERY_PARAMS = {**core.QUERY, **forums.QUERY, **chat.QUERY, **library.QUERY, **projects.QUERY}
+SCHEMAS = {**core.SCHEMAS, **forums.SCHEMAS, **chat.SCHEMAS, **library.SCHEMAS, **projects.SCHEMAS,
+           **network.SCHEMAS}
+ROUTES = [*core.ROUTES, *forums.ROUTES, *chat.ROUTES, *library.ROUTES, *projects.ROUTES, *network.ROUTES]
+QUERY_PARAMS = {**core.QUERY, **forums.QUERY, **chat.QUERY, **library.QUERY, **projects.QUERY,
+                **network.QUERY}
 
 # Pictures and files, as multipart: each checked by its content (hub.uploads), pictures re-encoded.
 FILES = {"type": "object", "x-multipart": True, "required": ["files"],

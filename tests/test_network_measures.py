@@ -12,7 +12,7 @@ import pytest
 from hub.extensions import db
 from hub.notify.models import Notification
 from hub.projects import services
-from hub.projects.models import Measure, MeasureVersionMove
+from hub.projects.models import Measure, MeasureVersionMove, Project
 from tests.helpers import api_write, signed_in
 from tests.helpers import factories as f
 
@@ -281,3 +281,16 @@ def test_the_measure_set_pages_publish_and_revise(app, world, net):
                                          "change_note": "Counted"}, token_from=item_url)
     assert revised.status_code == 302
     assert "Publish version 3" in cora.get(item_url).get_data(as_text=True)
+    project = db.session.scalar(db.select(Project).where(Project.team_id == world.team.id))
+    assert f"/cohorts/{world.cohort.id}/measure-set" in pat.get(f"/projects/{project.id}").get_data(as_text=True)
+    adopted = post_form(pat, f"/projects/{project.id}/measures/adopt", {"item_id": str(item_id)}, token_from=url)
+    assert adopted.status_code == 302 and "/measures/" in adopted.headers["Location"]
+    measure_page = adopted.headers["Location"]
+    assert "Network measure: Flu shots, version 2" in pat.get(measure_page).get_data(as_text=True)
+    post_form(cora, item_url, {"name": "Flu shots", "type": "proportion", "numerator": "Vaccinated this season"},
+              token_from=item_url)
+    assert "Move to version 3" in pat.get(measure_page).get_data(as_text=True)
+    moved = post_form(pat, measure_page.split("?")[0] + "/version", {"version": "3"}, token_from=measure_page)
+    assert moved.status_code == 302
+    page = pat.get(measure_page).get_data(as_text=True)
+    assert "Network measure: Flu shots, version 3" in page and "Move to version" not in page

@@ -294,3 +294,4 @@ def test_the_measure_set_pages_publish_and_revise(app, world, net):
     assert moved.status_code == 302
     page = pat.get(measure_page).get_data(as_text=True)
     assert "Network measure: Flu shots, version 3" in page and "Move to version" not in page
+    assert "adopted at version 2" in page and "moved from version 2 to version 3" in page

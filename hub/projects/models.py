@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from hub.extensions import db, utcnow
 
@@ -283,5 +283,7 @@ class MeasureVersionMove(db.Model):
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    measure: Mapped[Measure] = relationship(backref=backref(
+        "version_moves", order_by="MeasureVersionMove.id", cascade="all, delete-orphan", passive_deletes=True))
     from_version: Mapped["MeasureSetItemVersion | None"] = relationship(foreign_keys=[from_version_id])
     to_version: Mapped["MeasureSetItemVersion | None"] = relationship(foreign_keys=[to_version_id])

@@ -155,6 +155,8 @@ def send_reminders(actor, item: MeasureSetItem, period_text: str | None = None, 
     policy.require(actor, "measure_set_item.remind", item)
     errors: dict[str, str] = {}
     period = network.chosen_period(actor, item, period_text, errors)
+    if period is None and not errors:
+        errors["period"] = _("No team has sent data yet: name the period to remind them about.")
     missing = network.not_submitted(actor, item, period) if period is not None else []
     if team_ids is not None:
         wanted = set(team_ids) if isinstance(team_ids, list) else None

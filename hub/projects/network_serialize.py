@@ -32,6 +32,7 @@ def item_json(item: MeasureSetItem, viewer, versions: bool = False) -> dict:
 def _row_json(row: TeamRow, view: NetworkView) -> dict:
     version = row.measure.set_version
     return {"team": {"id": row.team.id, "name": row.team.name}, "project_id": row.measure.project_id,
+            "project_title": row.measure.project.title,
             "measure_id": row.measure.id, "version": version.number if version else None,
             "raw": row.raw, "submitted": row.submitted,
             "latest": {"period": view.period_label or None, "suppressed": row.suppressed, "numerator": row.numerator,

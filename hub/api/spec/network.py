@@ -28,7 +28,8 @@ SCHEMAS = {
         **PROJECT_SCHEMAS["Measure"]["properties"], "set_version": ref("MeasureSetVersion"),
         "history": {"type": "array", "description": "Only on a move: adopted at, then each move (from, to, "
                                                     "data_through)"}}},
-    "NetworkTeam": obj(team=obj(id=INT, name=STR), project_id=INT, measure_id=INT, version=NULL_INT, raw=BOOL,
+    "NetworkTeam": obj(team=obj(id=INT, name=STR), project_id=INT, project_title=STR, measure_id=INT,
+                       version=NULL_INT, raw=BOOL,
                        submitted=BOOL, latest=obj(period=NULL_STR, suppressed=BOOL, numerator=_SHOWN,
                                                   denominator=_SHOWN, value=_SHOWN),
                        baseline={**_NUMBER, "description": "The median of the first 12 periods shown"},

@@ -136,6 +136,7 @@ def _register_notification_subjects() -> None:
     from hub.chat import fanout as chat_fanout  # noqa: F401
     from hub.forums import fanout as forum_fanout  # noqa: F401
     from hub.library import fanout as library_fanout  # noqa: F401
+    from hub.projects import fanout as project_fanout  # noqa: F401
 
 
 def _register_cross_cutting(app: Flask) -> None:

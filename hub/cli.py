@@ -31,6 +31,9 @@ def seed_demo():
     projects = seed_projects()
     if projects:
         click.echo(f"Demo projects ready: {projects} projects with 24 months of stratified data")
+    from hub.demo.network import seed_network
+    if adopters := seed_network():
+        click.echo(f"Demo network measure ready: adopted by {adopters} projects")
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for role, email in (("admin", "admin@demo.hub"), ("facilitator", "facilitator@demo.hub"),
                         ("participant", "participant@demo.hub"), ("affinity member", "member@demo.hub")):

@@ -112,6 +112,14 @@ def _plant_projects(world):
     private = projects.create_project(world.participant, world.team, {"title": "CANARY-TEAM-PROJECT",
                                                                       "aim": "CANARY-TEAM-AIM"})
     projects.save_measure(world.participant, private, {"name": "CANARY-TEAM-MEASURE", "stratifiers": ["race"]})
+    # The cohort's network measure, adopted into the private project: the network view names the
+    # project only to those who may view it.
+    from hub.projects import measure_sets
+    item = measure_sets.publish_item(world.facilitator, measure_sets.measure_set_of(world.cohort),
+                                     {"name": "Network measure"})
+    adopted = measure_sets.adopt(world.participant, private, item.id)
+    projects.put_data(world.participant, adopted, [{"period": "2026-01", "stratum": None, "numerator": 30,
+                                                    "denominator": 70}])
     shared = projects.create_project(world.participant, world.team, {"title": "Shared project",
                                                                      "visibility": "community"})
     measure = projects.save_measure(world.participant, shared, {"name": "Shared measure", "stratifiers": ["race"]})
@@ -257,10 +265,10 @@ def _values(world) -> dict[str, list]:
 
 def _library_values(ids) -> dict[str, list]:
     from hub.library.models import Collection, Resource, ResourceFile
-    from hub.projects.models import Measure, Project
+    from hub.projects.models import Measure, MeasureSetItem, Project
     return {"resource_id": ids(Resource) + [999_999], "file_id": ids(ResourceFile) + [999_999],
             "collection_id": ids(Collection) + [999_999], "project_id": ids(Project) + [999_999],
-            "measure_id": ids(Measure) + [999_999]}
+            "measure_id": ids(Measure) + [999_999], "item_id": ids(MeasureSetItem) + [999_999]}
 
 
 def _urls(app, values):

@@ -651,3 +651,45 @@ def test_projects_scope_audience_and_predicate_agree(app, world, shares, steward
                 assert policy.can(user, "project.view", p)
     for p in projects:
         assert policy.audience(p) == {u.id for u in users if u.active and policy.can(u, "project.view", p)}
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=worlds, items=st.lists(st.integers(0, 1), min_size=1, max_size=3))
+def test_measure_set_scope_audience_and_predicate_agree(app, world, items):
+    """Issue 19: on random worlds, a cohort's network measure set and its items are listed by
+    scope and reached by their audience exactly for who may view them; who may publish or edit
+    may always view; adopting needs the project's edit rights and its team in the cohort."""
+    from hub.projects.models import MeasureSet, MeasureSetItem, MeasureSetItemVersion, Project
+    users, _spaces = _build(world)
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.id)).all()
+    if not cohorts:
+        return
+    sets = [MeasureSet(cohort_id=c.id) for c in cohorts]
+    db.session.add_all(sets)
+    made = []
+    for i, which in enumerate(items):
+        item = MeasureSetItem(measure_set=sets[which % len(sets)], created_by_id=users[0].id)
+        item.versions.append(MeasureSetItemVersion(number=1, name=f"N{i}", published_by_id=users[0].id))
+        made.append(item)
+    db.session.add_all(made)
+    projects = [Project(team_id=t.id, space_id=t.space_id, title=t.name, created_by_id=users[0].id)
+                for t in db.session.scalars(select(Team).order_by(Team.id))]
+    db.session.add_all(projects)
+    db.session.commit()
+    db.session.expire_all()
+    for user in [*users, AnonymousUser()]:
+        listed = set(db.session.scalars(policy.scope(select(MeasureSet.id), user)))
+        assert listed == {s.id for s in sets if policy.can(user, "measure_set.view", s)}
+        listed = set(db.session.scalars(policy.scope(select(MeasureSetItem.id), user)))
+        assert listed == {i.id for i in made if policy.can(user, "measure_set_item.view", i)}
+        for item in made:
+            if policy.can(user, "measure_set_item.edit", item) or policy.can(user, "measure_set_item.remind", item):
+                assert policy.can(user, "measure_set_item.view", item)
+            for project in projects:
+                in_cohort = project.team_id in {t.id for t in item.measure_set.cohort.teams}
+                expected = (in_cohort and policy.can(user, "project.edit", project)
+                            and policy.can(user, "measure_set_item.view", item))
+                assert policy.can(user, "measure_set_item.adopt", (item, project)) == expected
+    for item in made:
+        assert policy.audience(item) == {u.id for u in users if u.active and policy.can(u, "measure_set_item.view",
+                                                                                        item)}

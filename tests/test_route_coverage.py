@@ -48,6 +48,9 @@ SIGNED_IN_HTML = {
     # exports, imports and reports: loaded through the projects loaders, data through published (tests/test_project_exports.py)
     "projects.measure_csv", "projects.measure_import", "projects.measure_chart_png", "projects.project_report",
     "projects.project_report_pdf",
+    # network measure sets: loaders ask the policy of the cohort's set or item (tests/test_network_measures.py)
+    "projects.measure_set", "projects.measure_set_item", "projects.adopt_measure", "projects.move_measure_version",
+    "projects.network_measure", "projects.send_reminders",
     # chat: every page asks the policy about its channel, message or space (tests/test_chat_matrix.py)
     "chat.index", "chat.channel", "chat.send", "chat.permalink", "chat.start_dm", "chat.space", "chat.create_channel",
     "chat.archive_channel", "chat.subscription",

@@ -119,3 +119,76 @@ def _project_audience(project: Project, among=None) -> set[int]:
 SCOPES.update({Project: project_clause, Measure: _measure_clause, Cycle: _cycle_clause})
 AUDIENCES.append(((Project,), _project_audience))
 AUDIENCES.append(((Measure, Cycle), lambda thing, among=None: _project_audience(thing.project, among)))
+
+
+# ---------------------------------------------------------------- network measure sets
+
+from hub.policy.roles import is_staff  # noqa: E402
+from hub.policy.spaces import _can_manage_space  # noqa: E402
+from hub.projects.models import MeasureSet, MeasureSetItem  # noqa: E402
+
+# A cohort's measure set is read by whoever reads the cohort's space, and published or edited by
+# those who manage that space (its facilitators) and site staff, while the space is open. A team
+# adopts one of its items into a project when the person may change the project and the
+# project's team is in the cohort. The network view of an item shows each team's adopting measure
+# to whoever may view that project (project.view), raw only for project.view_raw.
+
+
+def _can_view_set(user, measure_set: MeasureSet | None) -> bool:
+    return measure_set is not None and signed_in(user) and _can_view_space(user, measure_set.cohort.space)
+
+
+def _can_publish_set(user, measure_set: MeasureSet | None) -> bool:
+    if not _can_view_set(user, measure_set):
+        return False
+    space = measure_set.cohort.space
+    return not space.is_archived and (_can_manage_space(user, space) or is_staff(user))
+
+
+def _of_set(rule):
+    """The same rule asked of an item: its set's."""
+    return lambda user, item: item is not None and rule(user, item.measure_set)
+
+
+def _can_adopt(user, pair) -> bool:
+    """`pair` is (item, project): the item into that project."""
+    item, project = pair if isinstance(pair, tuple) and len(pair) == 2 else (None, None)
+    if item is None or project is None or not _can_view_set(user, item.measure_set):
+        return False
+    in_cohort = project.team_id in {t.id for t in item.measure_set.cohort.teams}
+    return in_cohort and _can_edit_project(user, project)
+
+
+def _can_move_version(user, measure: Measure | None) -> bool:
+    return measure is not None and measure.set_version_id is not None and _can_edit_project(user, measure.project)
+
+
+RULES.update({
+    "measure_set.view": _can_view_set,
+    "measure_set.publish": _can_publish_set,
+    "measure_set_item.view": _of_set(_can_view_set),
+    "measure_set_item.edit": _of_set(_can_publish_set),
+    "measure_set_item.remind": _of_set(_can_publish_set),  # remind teams that have not sent data
+    "measure_set_item.adopt": _can_adopt,
+    "measure.move_version": _can_move_version,
+})
+EXISTENCE_ACTION.update({MeasureSet: "measure_set.view", MeasureSetItem: "measure_set_item.view"})
+NEEDS_OBJECT.update({"measure_set.view", "measure_set.publish", "measure_set_item.view", "measure_set_item.edit",
+                     "measure_set_item.remind", "measure_set_item.adopt", "measure.move_version"})
+
+
+def _set_clause(user):
+    """The measure sets a user may read, as SQL (the twin of measure_set.view)."""
+    if not signed_in(user):
+        return false()
+    readable = select(Space.id).where(_space_view_clause(user))
+    return MeasureSet.cohort_id.in_(select(Cohort.id).where(Cohort.space_id.in_(readable)))
+
+
+def _item_clause(user):
+    return MeasureSetItem.set_id.in_(select(MeasureSet.id).where(_set_clause(user)))
+
+
+SCOPES.update({MeasureSet: _set_clause, MeasureSetItem: _item_clause})
+AUDIENCES.append(((MeasureSet,), lambda s, among=None: _space_audience(s.cohort.space, among)))
+AUDIENCES.append(((MeasureSetItem,), lambda i, among=None: _space_audience(i.measure_set.cohort.space, among)))

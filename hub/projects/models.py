@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from hub.extensions import db, utcnow
 
@@ -122,8 +122,12 @@ class Measure(db.Model):
     # The baseline: its last period, once frozen (centre and limits computed from it and extended).
     baseline_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A network measure: the exact published version of the cohort's definition it follows.
+    set_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_measure_set_item_versions.id", ondelete="SET NULL"), index=True)
 
     project: Mapped[Project] = relationship(back_populates="measures")
+    set_version: Mapped["MeasureSetItemVersion | None"] = relationship()
     points: Mapped[list["DataPoint"]] = relationship(back_populates="measure", cascade="all, delete-orphan")
     phases: Mapped[list["MeasurePhase"]] = relationship(cascade="all, delete-orphan",
                                                         order_by="MeasurePhase.starts_on")
@@ -189,3 +193,97 @@ class DataEdit(db.Model):
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(20), default="grid")  # grid, api, csv
+
+
+# ---------------------------------------------------------------- network measure sets
+
+class MeasureSet(db.Model):
+    """A cohort's shared measure definitions, published by its facilitators."""
+
+    __tablename__ = "project_measure_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    cohort: Mapped["Cohort"] = relationship()  # noqa: F821
+    items: Mapped[list["MeasureSetItem"]] = relationship(back_populates="measure_set", cascade="all, delete-orphan",
+                                                         order_by="MeasureSetItem.position")
+
+
+class MeasureSetItem(db.Model):
+    """One shared measure of a set. Its definition lives in its versions: an edit publishes a
+    new version and every old one stays, so data entered under it keeps its meaning."""
+
+    __tablename__ = "project_measure_set_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("project_measure_sets.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    measure_set: Mapped[MeasureSet] = relationship(back_populates="items")
+    versions: Mapped[list["MeasureSetItemVersion"]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="MeasureSetItemVersion.number")
+
+    @property
+    def latest(self) -> "MeasureSetItemVersion | None":
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def cohort(self):
+        return self.measure_set.cohort
+
+
+class MeasureSetItemVersion(db.Model):
+    """A published definition of a network measure: version 1, 2, ... never changed once out."""
+
+    __tablename__ = "project_measure_set_item_versions"
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("project_measure_set_items.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="outcome")
+    type: Mapped[str] = mapped_column(String(20), default="proportion")
+    numerator: Mapped[str] = mapped_column(Text, default="")
+    denominator: Mapped[str] = mapped_column(Text, default="")
+    inclusions: Mapped[str] = mapped_column(Text, default="")
+    exclusions: Mapped[str] = mapped_column(Text, default="")
+    data_source: Mapped[str] = mapped_column(String(300), default="")
+    per: Mapped[int] = mapped_column(Integer, default=1)
+    direction: Mapped[str] = mapped_column(String(4), default="up")
+    period: Mapped[str] = mapped_column(String(10), default="month")
+    stratifiers: Mapped[list] = mapped_column(JSON, default=list)
+    goal_value: Mapped[float | None] = mapped_column(Float)
+    goal_date: Mapped[date | None] = mapped_column(Date)
+    change_note: Mapped[str] = mapped_column(String(500), default="")  # what changed from the version before
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    item: Mapped[MeasureSetItem] = relationship(back_populates="versions")
+    published_by: Mapped["User"] = relationship()  # noqa: F821
+
+
+class MeasureVersionMove(db.Model):
+    """A measure's history of network versions: adopted at one (from_version_id empty), later
+    moved to another on purpose, by whom, when, and the last period of data entered before."""
+
+    __tablename__ = "project_measure_version_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("project_measures.id", ondelete="CASCADE"), index=True)
+    from_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_measure_set_item_versions.id", ondelete="SET NULL"))
+    to_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project_measure_set_item_versions.id", ondelete="SET NULL"))
+    data_through: Mapped[date | None] = mapped_column(Date)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    measure: Mapped[Measure] = relationship(backref=backref(
+        "version_moves", order_by="MeasureVersionMove.id", cascade="all, delete-orphan", passive_deletes=True))
+    from_version: Mapped["MeasureSetItemVersion | None"] = relationship(foreign_keys=[from_version_id])
+    to_version: Mapped["MeasureSetItemVersion | None"] = relationship(foreign_keys=[to_version_id])

@@ -4,14 +4,13 @@ against it, so the document and the checks cannot drift. A test fails when a reg
 route is missing here."""
 from __future__ import annotations
 
-from hub.api.spec import chat, core, forums, library, project_exports, projects
+from hub.api.spec import chat, core, forums, library, network, project_exports, projects
 from hub.api.spec.types import ERROR, FIELD_ERROR, ID, STR, ints, list_of, obj, query, ref
 
-SCHEMAS = {**core.SCHEMAS, **forums.SCHEMAS, **chat.SCHEMAS, **library.SCHEMAS, **projects.SCHEMAS,
-           **project_exports.SCHEMAS}
-ROUTES = [*core.ROUTES, *forums.ROUTES, *chat.ROUTES, *library.ROUTES, *projects.ROUTES, *project_exports.ROUTES]
-QUERY_PARAMS = {**core.QUERY, **forums.QUERY, **chat.QUERY, **library.QUERY, **projects.QUERY,
-                **project_exports.QUERY}
+_PARTS = (core, forums, chat, library, projects, project_exports, network)
+SCHEMAS = {name: schema for part in _PARTS for name, schema in part.SCHEMAS.items()}
+ROUTES = [route for part in _PARTS for route in part.ROUTES]
+QUERY_PARAMS = {key: params for part in _PARTS for key, params in part.QUERY.items()}
 
 # Pictures and files, as multipart: each checked by its content (hub.uploads), pictures re-encoded.
 FILES = {"type": "object", "x-multipart": True, "required": ["files"],

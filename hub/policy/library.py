@@ -313,7 +313,9 @@ def _library_audience(obj, among=None) -> set[int]:
     if isinstance(obj, ResourceEdit):
         return _edit_audience(obj, among)
     if isinstance(obj, Collection):
-        return _space_audience(obj.space, among)
+        # (As its predicate: a newcomer to a narrow-history space reads only collections made since.)
+        late = _joined_at(obj.space)
+        return {u for u in _space_audience(obj.space, among) if u not in late or late[u] <= obj.created_at}
     if isinstance(obj, Adoption):
         readers = _resource_audience(obj.resource, among)
         return readers if obj.shared else readers & _space_audience(obj.team.space, among)

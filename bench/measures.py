@@ -1,11 +1,12 @@
-"""The stratified measure page (and, once there, the network view) under load, beside the
+"""The stratified measure page and the network view under load, beside the
 bare-Flask ceiling of bench/forums.py, in the same run.
 
 Seeds a throwaway SQLite instance with a cohort of 50 teams, each with a project of 6 measures
 × 36 months × 8 race strata (and the whole), serves it with gunicorn (2 sync workers) beside the
 ceiling (the same app as bench/forums.py, on its own small database), and loads both from
 127.0.0.1 in interleaved rounds as signed-in people: the team's own view (raw) and a peer's in
-the cohort (small cells suppressed). Prints median req/s, p50/p99, and each page's ratio to the
+the cohort (small cells suppressed), and the network view of the measure every team adopted,
+as a facilitator. Prints median req/s, p50/p99, and each page's ratio to the
 ceiling (median over median, and the median of per-round ratios). Pages are rendered on every
 request: nothing keeps them.
 Goal: the measure page >= 0.25 x the ceiling's req/s; the network view >= 0.1 x.
@@ -50,6 +51,7 @@ def seed(env: dict, a) -> dict:
     from hub.auth.services import hash_password
     from hub.extensions import db
     from hub.people.models import Cohort, Organization, Team, TeamMembership, User
+    from hub.projects import measure_sets
     from hub.projects.models import DataPoint, Measure, Project
     from hub.spaces.services import new_space
 
@@ -73,10 +75,20 @@ def seed(env: dict, a) -> dict:
                             reference_group=RACE[4]) for k, t in enumerate(teams)]
         db.session.add_all(projects)
         db.session.commit()
-        measures = [Measure(project_id=p.id, name=f"Measure {m + 1}", type="proportion", stratifiers=["race"])
-                    for p in projects for m in range(a.measures)]
-        db.session.add_all(measures)
+        # The first measure of every project is the cohort's network measure, adopted by each team.
+        facilitator = User(email="facilitator@bench.hub", username="facilitator", name="Bench Facilitator",
+                           password_hash=pw, site_role="facilitator")
+        db.session.add(facilitator)
         db.session.commit()
+        item = measure_sets.publish_item(facilitator, measure_sets.measure_set_of(cohort), {
+            "name": "Network measure", "kind": "outcome", "type": "proportion", "direction": "up",
+            "period": "month", "stratifiers": ["race"]})
+        measures = [measure_sets.adopt(facilitator, p, item.id) for p in projects]
+        others = [Measure(project_id=p.id, name=f"Measure {m + 2}", type="proportion", stratifiers=["race"])
+                  for p in projects for m in range(a.measures - 1)]
+        db.session.add_all(others)
+        db.session.commit()
+        measures += others
         rows = []
         for measure in measures:
             for i in range(a.periods):
@@ -95,7 +107,8 @@ def seed(env: dict, a) -> dict:
             db.session.execute(insert(DataPoint), rows[start:start + 5000])
         db.session.commit()
         return {"measure_id": measures[0].id, "member": "person1@bench.hub", "peer": "person5@bench.hub",
-                "rows": len(rows), "name": measures[0].name}
+                "rows": len(rows), "name": measures[0].name,
+                "network": f"/cohorts/{cohort.id}/measures/{item.id}", "facilitator": "facilitator@bench.hub"}
 
 
 def ceiling_database(folder: Path) -> Path:
@@ -141,8 +154,11 @@ def main() -> None:
                 for _ in range(a.concurrency)]
         path = f"/measures/{seeded['measure_id']}?stratifier=race"
         marker = seeded["name"].encode()
+        staff = [{"Cookie": forums.sign_in(hub_port, seeded["facilitator"]), "User-Agent": forums.USER_AGENT}
+                 for _ in range(a.concurrency)]
         targets = {"ceiling": (ceiling_port, "/", forums.anonymous(a.concurrency), b"ceiling-ok"),
-                   "measure": (hub_port, path, member, marker), "peer": (hub_port, path, peer, b"hidden")}
+                   "measure": (hub_port, path, member, marker), "peer": (hub_port, path, peer, b"hidden"),
+                   "network": (hub_port, seeded["network"], staff, b"Network measure")}
         for target in targets.values():
             forums.load_round(*target, 1.0)
         rates, latencies = {n: [] for n in targets}, {n: [] for n in targets}

@@ -31,7 +31,8 @@ SCHEMAS = {
                          url=STR, tags=STRS, component_ids=list_of(ID), population=STR, setting=STR, languages=STR,
                          evidence_level=one_of(*EVIDENCE_LEVELS), adapted_from_id=NULL_ID, space_id=ID,
                          hidden=BOOL, featured=BOOL,
-                         action={**one_of("draft", "submit"), "description": "\"draft\" keeps it a draft"}),
+                         action={**one_of("draft", "submit", "publish"), "description": "\"draft\" keeps it a draft; "
+                                "\"submit\" and \"publish\" send it on (moderators publish, others submit)"}),
     "ResourceFile": obj(id=INT, resource_id=INT, filename=STR, content_type=STR, type=STR, size=INT, sha256=STR,
                         is_image=BOOL, replaces_id=NULL_INT, current=BOOL,
                         edit_id={"type": ["integer", "null"], "description": "Set while the file belongs to an edit"},

@@ -51,7 +51,7 @@ def chart_of(measure: Measure, data: published.Published, stratum: str = "", cha
         cell = data.cell(period, stratum)
         hidden.append(cell is not None and published.is_hidden(cell.value))
         unstable.append(bool(cell and cell.unstable))
-        points.append(_point(measure, cell, chart))
+        points.append(_point(measure, cell))
     index_of = {p: i for i, p in enumerate(data.periods)}
     baseline = (sum(1 for p in data.periods if p <= measure.baseline_until) or None) if measure.baseline_until else None
     phases = sorted({index_of[p.starts_on] for p in measure.phases if p.starts_on in index_of and index_of[p.starts_on]})
@@ -88,7 +88,7 @@ def _percent(value: float) -> str:
     return format_percent(value, format="#,##0.0%")
 
 
-def _point(measure: Measure, cell, chart: str):
+def _point(measure: Measure, cell):
     if cell is None or published.is_hidden(cell.value):
         return None
     if measure.type == "measurement":

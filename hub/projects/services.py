@@ -11,7 +11,7 @@ from hub import policy
 from hub.extensions import db, utcnow
 from hub.library.models import Resource
 from hub.people.models import Team
-from hub.projects import fanout, fields, stratifiers
+from hub.projects import data_cells, fanout, fields, stratifiers
 from hub.projects.models import (NODE_KINDS, Cycle, DataEdit, DataPoint, DriverNode, ExcludedPeriod, Measure,
                                  MeasurePhase, Project)
 from hub.validation import ValidationError, require_text
@@ -151,9 +151,7 @@ def put_data(actor, measure: Measure, points: list, source: str = "api") -> int:
     changed cell is kept in the edit history. After the commit, a signal the change made new is
     told to the team (hub.projects.fanout). Returns how many cells changed."""
     policy.require(actor, "measure.enter_data", measure)
-    from hub.projects.data_cells import check_cells
-
-    cells, errors = check_cells(measure, stratifiers.of_measure(measure), points)
+    cells, errors = data_cells.check_cells(measure, stratifiers.of_measure(measure), points)
     if errors:
         raise ValidationError(errors, _("Some cells need fixing; nothing was saved."))
     signals_before = fanout.signal_keys(measure)
